@@ -1,0 +1,218 @@
+package dev.hsu.plan;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+
+/** Renders a plan as JSON (for {@code hsu compile --json}): one object per op, keys in order. */
+public final class PlanJson {
+  private PlanJson() {}
+
+  public static String render(Plan plan) {
+    Params p = plan.params();
+    StringBuilder b = new StringBuilder("{\n  \"version\": ").append(PlanWriter.VERSION);
+    b.append(",\n  \"params\": {");
+    Obj o = new Obj(b);
+    o.num("uid", p.uid());
+    o.num("gid", p.gid());
+    o.bool("hostNet", p.hostNet());
+    o.bool("keepSession", p.keepSession());
+    o.str("hostname", p.hostname());
+    o.str("cwd", p.cwd().value());
+    o.strs("argv", p.argv());
+    o.key("env");
+    b.append('{');
+    boolean first = true;
+    for (Map.Entry<String, String> e : p.env().entrySet()) {
+      b.append(first ? "" : ", ");
+      first = false;
+      string(b, e.getKey());
+      b.append(": ");
+      string(b, e.getValue());
+    }
+    b.append('}');
+    o.num("waitDelayMs", p.waitDelay().toMillis());
+    b.append("},\n  \"ops\": [");
+    first = true;
+    for (Op op : plan.ops()) {
+      b.append(first ? "\n    {" : ",\n    {");
+      first = false;
+      op(new Obj(b), op);
+      b.append('}');
+    }
+    b.append(plan.ops().isEmpty() ? "]\n}\n" : "\n  ]\n}\n");
+    return b.toString();
+  }
+
+  private static void op(Obj o, Op op) {
+    if (op instanceof Op.AutoRoot x) {
+      o.str("op", "auto-root");
+      o.str("host", x.host().value());
+      o.bool("writable", x.writable());
+      o.bool("device", x.device());
+      o.strs("exclude", x.exclude());
+    } else if (op instanceof Op.AutoEtc x) {
+      o.str("op", "auto-etc");
+      o.str("host", x.host().value());
+      o.strs("only", x.only());
+      o.strs("skip", x.skip());
+    } else if (op instanceof Op.Bind x) {
+      o.str("op", "bind");
+      o.str("source", x.source().value());
+      o.str("target", x.target().value());
+      o.bool("writable", x.writable());
+      o.bool("device", x.device());
+      o.bool("optional", x.optional());
+      o.bool("ensure", x.ensure());
+    } else if (op instanceof Op.Tmpfs x) {
+      o.str("op", "tmpfs");
+      o.str("target", x.target().value());
+      o.num("sizeBytes", x.sizeBytes());
+      o.str("mode", Op.octal(x.mode()));
+      o.bool("readOnly", x.readOnly());
+    } else if (op instanceof Op.Overlay x) {
+      o.str("op", "overlay");
+      o.str("target", x.target().value());
+      o.str("writes", x.writes().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'));
+      if (x.upper() != null) {
+        o.str("upper", x.upper().value());
+        o.str("work", x.work().value());
+      }
+      o.strs("lowers", x.lowers().stream().map(AbsPath::value).toList());
+    } else if (op instanceof Op.Mkdir x) {
+      o.str("op", "mkdir");
+      o.str("target", x.target().value());
+      o.str("mode", Op.octal(x.mode()));
+    } else if (op instanceof Op.Place x) {
+      o.str("op", "place");
+      o.str("target", x.target().value());
+      o.str("mode", Op.octal(x.mode()));
+      String text = utf8(x.rawData());
+      if (text != null) {
+        o.str("content", text);
+      } else {
+        o.str("base64", Base64.getEncoder().encodeToString(x.rawData()));
+      }
+    } else if (op instanceof Op.Symlink x) {
+      o.str("op", "symlink");
+      o.str("target", x.target().value());
+      o.str("linkName", x.linkName());
+      o.bool("dereference", x.dereference());
+    } else if (op instanceof Op.Proc x) {
+      o.str("op", "proc");
+      o.str("target", x.target().value());
+    } else if (op instanceof Op.Dev x) {
+      o.str("op", "dev");
+      o.str("target", x.target().value());
+      o.bool("mqueue", x.mqueue());
+      o.bool("writable", x.writable());
+    } else if (op instanceof Op.Remount x) {
+      o.str("op", "remount");
+      o.str("target", x.target().value());
+      o.bool("readOnly", x.readOnly());
+      o.bool("noexec", x.noexec());
+      o.bool("nodev", x.nodev());
+    } else if (op instanceof Op.Daemon x) {
+      o.str("op", "daemon");
+      o.str("ready", x.ready().value());
+      o.num("timeoutMs", x.timeout().toMillis());
+      o.strs("argv", x.argv());
+      o.strs("env", x.env());
+    } else {
+      throw new IllegalStateException("unknown op " + op.getClass());
+    }
+  }
+
+  private static String utf8(byte[] data) {
+    try {
+      return StandardCharsets.UTF_8
+          .newDecoder()
+          .onMalformedInput(CodingErrorAction.REPORT)
+          .onUnmappableCharacter(CodingErrorAction.REPORT)
+          .decode(ByteBuffer.wrap(data))
+          .toString();
+    } catch (CharacterCodingException e) {
+      return null;
+    }
+  }
+
+  /** Appends {@code s} as a JSON string literal (RFC 8259), escaping everything below 0x20. */
+  static void string(StringBuilder b, String s) {
+    b.append('"');
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      switch (c) {
+        case '"' -> b.append("\\\"");
+        case '\\' -> b.append("\\\\");
+        case '\n' -> b.append("\\n");
+        case '\r' -> b.append("\\r");
+        case '\t' -> b.append("\\t");
+        case '\b' -> b.append("\\b");
+        case '\f' -> b.append("\\f");
+        default -> {
+          if (c < 0x20 || c == 0x7f || c == '\u2028' || c == '\u2029'
+              || Character.isSurrogate(c) && !pairedSurrogate(s, i)) {
+            b.append(String.format("\\u%04x", (int) c));
+          } else {
+            b.append(c);
+          }
+        }
+      }
+    }
+    b.append('"');
+  }
+
+  private static boolean pairedSurrogate(String s, int i) {
+    char c = s.charAt(i);
+    if (Character.isHighSurrogate(c)) {
+      return i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1));
+    }
+    return i > 0 && Character.isHighSurrogate(s.charAt(i - 1));
+  }
+
+  /** Writes the members of one object on a single line. */
+  private static final class Obj {
+    private final StringBuilder b;
+    private boolean first = true;
+
+    Obj(StringBuilder b) {
+      this.b = b;
+    }
+
+    void key(String k) {
+      b.append(first ? "" : ", ");
+      first = false;
+      string(b, k);
+      b.append(": ");
+    }
+
+    void str(String k, String v) {
+      key(k);
+      string(b, v);
+    }
+
+    void num(String k, long v) {
+      key(k);
+      b.append(v);
+    }
+
+    void bool(String k, boolean v) {
+      key(k);
+      b.append(v);
+    }
+
+    void strs(String k, List<String> vs) {
+      key(k);
+      b.append('[');
+      for (int i = 0; i < vs.size(); i++) {
+        b.append(i == 0 ? "" : ", ");
+        string(b, vs.get(i));
+      }
+      b.append(']');
+    }
+  }
+}
