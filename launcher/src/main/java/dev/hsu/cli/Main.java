@@ -1,10 +1,105 @@
 package dev.hsu.cli;
 
-/** Entry point placeholder. */
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The hsu command line: {@code check}, {@code compile}, {@code launch}, {@code version}. */
 public final class Main {
   private Main() {}
 
   public static void main(String[] args) {
-    System.exit(0);
+    System.exit(run(args, System.out, System.err));
+  }
+
+  /** Runs hsu with the real environment; returns the exit code (only launch never returns). */
+  public static int run(String[] args, PrintStream out, PrintStream err) {
+    Context ctx;
+    try {
+      ctx = Context.system();
+    } catch (RuntimeException | Error e) {
+      return new Errors(err, "1".equals(System.getenv("HSU_DEBUG"))).report(e, isLaunch(args));
+    }
+    return run(args, out, err, ctx);
+  }
+
+  static int run(String[] args, PrintStream out, PrintStream err, Context ctx) {
+    Errors errors = new Errors(err, ctx.debug());
+    boolean launch = isLaunch(args);
+    try {
+      CommandLine cmd = commandLine(ctx, out, errors);
+      int code = cmd.execute(args);
+      out.flush();
+      err.flush();
+      return code;
+    } catch (Throwable t) {
+      // Picocli hands execution failures to the handler; this is for anything that escapes it.
+      return errors.report(t, launch);
+    }
+  }
+
+  static CommandLine commandLine(Context ctx, PrintStream out, Errors errors) {
+    CommandLine cmd = new CommandLine(new Top(errors));
+    cmd.addSubcommand(new CommandLine(new CheckCommand(ctx, out, errors)));
+    cmd.addSubcommand(new CommandLine(new CompileCommand(ctx, out, errors)));
+    CommandLine launch = new CommandLine(new LaunchCommand(ctx, out, errors));
+    // Everything after PROFILE belongs to the app, even when it looks like an option.
+    launch.setStopAtPositional(true);
+    cmd.addSubcommand(launch);
+    cmd.addSubcommand(new CommandLine(new VersionCommand(out)));
+    // After the subcommands are added, so that these settings reach them too.
+    cmd.setExpandAtFiles(false);
+    cmd.setOut(new PrintWriter(new java.io.OutputStreamWriter(out, StandardCharsets.UTF_8), true));
+    cmd.setErr(new PrintWriter(
+        new java.io.OutputStreamWriter(errors.err(), StandardCharsets.UTF_8), true));
+    cmd.setParameterExceptionHandler((ex, argv) -> {
+      int code = errors.report(ex, isLaunch(ex.getCommandLine()));
+      return code;
+    });
+    cmd.setExecutionExceptionHandler((ex, which, parseResult) -> errors.report(ex, isLaunch(which)));
+    return cmd;
+  }
+
+  private static boolean isLaunch(CommandLine which) {
+    return which.getCommandSpec().name().equals("launch");
+  }
+
+  private static boolean isLaunch(String[] args) {
+    for (String a : args) {
+      if (!a.startsWith("-")) {
+        return a.equals("launch");
+      }
+    }
+    return false;
+  }
+
+  /** The top command: without a subcommand it prints the usage and fails. */
+  @Command(
+      name = "hsu",
+      mixinStandardHelpOptions = true,
+      versionProvider = VersionCommand.Provider.class,
+      description = "Run Linux desktop apps in unprivileged sandboxes described by YAML profiles.",
+      footer = {
+        "",
+        "Exit status of check, compile: 0 ok, 1 failure, 2 usage error or invalid profile.",
+        "Exit status of launch: the app's; 125 hsu failed, 126 not executable, 127 not found.",
+        "HSU_DEBUG=1 prints stack traces with internal errors."
+      })
+  static final class Top implements Callable<Integer> {
+    private final Errors errors;
+
+    Top(Errors errors) {
+      this.errors = errors;
+    }
+
+    @Override
+    public Integer call() {
+      errors.err().println("hsu: a command is required: check, compile, launch or version");
+      errors.err().println("Try 'hsu --help' for more information.");
+      return ExitCodes.USAGE;
+    }
   }
 }

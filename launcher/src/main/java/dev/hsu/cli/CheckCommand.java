@@ -1,0 +1,45 @@
+package dev.hsu.cli;
+
+import java.io.PrintStream;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Parameters;
+
+/** {@code hsu check PROFILE...}: loads and compiles each profile, reporting every problem. */
+@Command(
+    name = "check",
+    mixinStandardHelpOptions = true,
+    description = "Check profiles: print every problem, exit 2 when a profile is invalid.")
+final class CheckCommand implements Callable<Integer> {
+  @Parameters(arity = "1..*", paramLabel = "PROFILE", description = "profile files or names")
+  List<String> profiles;
+
+  private final Context ctx;
+  private final PrintStream out;
+  private final Errors errors;
+
+  CheckCommand(Context ctx, PrintStream out, Errors errors) {
+    this.ctx = ctx;
+    this.out = out;
+    this.errors = errors;
+  }
+
+  @Override
+  public Integer call() {
+    int worst = ExitCodes.OK;
+    for (String arg : profiles) {
+      int code;
+      try {
+        Compilation c = Compilation.of(ctx, errors.err(), arg, List.of());
+        out.println(dev.hsu.plan.Quote.escape(c.file().toString()) + ": ok");
+        code = ExitCodes.OK;
+      } catch (Exception e) {
+        code = errors.report(e, false);
+      }
+      // An invalid profile (2) outranks other failures (1).
+      worst = Math.max(worst, code);
+    }
+    return worst;
+  }
+}

@@ -1,0 +1,34 @@
+package dev.hsu.cli;
+
+import dev.hsu.compile.CompileException;
+import dev.hsu.compile.Compiler;
+import dev.hsu.plan.Plan;
+import dev.hsu.profile.Diagnostic;
+import dev.hsu.profile.Loader;
+import dev.hsu.profile.Profile;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.List;
+
+/** Finds, loads and compiles one profile, printing its diagnostics; shared by the commands. */
+record Compilation(Path file, Profile profile, Plan plan) {
+
+  static Compilation of(Context ctx, PrintStream err, String arg, List<String> extraArgs)
+      throws HsuException, CompileException {
+    Profile.Host host = ctx.host();
+    Path file = ProfileFinder.find(arg, ctx.env(), Path.of(host.home().value()),
+        ctx.hsuHome());
+    Loader.Result result = ctx.loading().load(host, ctx.baseDirs(), file);
+    for (Diagnostic d : result.diagnostics()) {
+      err.println(Loader.render(d));
+    }
+    boolean errors =
+        result.diagnostics().stream().anyMatch(d -> d.severity() == Diagnostic.Severity.ERROR);
+    if (!result.ok() || errors) {
+      throw new HsuException(HsuException.Kind.PROFILE,
+          result.diagnostics().isEmpty() ? "the profile " + file + " is invalid" : "");
+    }
+    Plan plan = Compiler.compile(result.profile(), ctx.env(), extraArgs);
+    return new Compilation(file, result.profile(), plan);
+  }
+}

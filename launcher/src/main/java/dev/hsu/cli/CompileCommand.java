@@ -1,0 +1,100 @@
+package dev.hsu.cli;
+
+import dev.hsu.plan.PlanJson;
+import dev.hsu.plan.PlanText;
+import dev.hsu.plan.PlanWriter;
+import dev.hsu.plan.Quote;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code hsu compile PROFILE}: shows the plan (text or JSON) or writes the binary plan. */
+@Command(
+    name = "compile",
+    mixinStandardHelpOptions = true,
+    description = "Show the plan a profile compiles to, or write it with -o.")
+final class CompileCommand implements Callable<Integer> {
+  @Parameters(index = "0", paramLabel = "PROFILE", description = "profile file or name")
+  String profile;
+
+  @Option(names = "--json", description = "print the plan as JSON")
+  boolean json;
+
+  @Option(
+      names = {"-o", "--output"},
+      paramLabel = "FILE",
+      description = "write the binary plan (for hsu-init --plan-fd) to FILE")
+  String output;
+
+  private final Context ctx;
+  private final PrintStream out;
+  private final Errors errors;
+
+  CompileCommand(Context ctx, PrintStream out, Errors errors) {
+    this.ctx = ctx;
+    this.out = out;
+    this.errors = errors;
+  }
+
+  @Override
+  public Integer call() throws Exception {
+    Compilation c = Compilation.of(ctx, errors.err(), profile, List.of());
+    if (output != null) {
+      write(output, PlanWriter.write(c.plan()));
+      return ExitCodes.OK;
+    }
+    out.print(json ? PlanJson.render(c.plan()) : PlanText.render(c.plan()));
+    out.flush();
+    return ExitCodes.OK;
+  }
+
+  /** Writes through a temporary file in the same directory, so readers never see half a plan. */
+  static void write(String name, byte[] data) throws HsuException {
+    Path target;
+    try {
+      target = Path.of(name).toAbsolutePath();
+    } catch (InvalidPathException e) {
+      throw new HsuException(HsuException.Kind.USAGE, Quote.q(name) + " is not a valid path");
+    }
+    Path tmp = null;
+    try {
+      Path dir = target.getParent();
+      tmp = Files.createTempFile(dir, ".hsu-plan-", ".tmp");
+      Files.write(tmp, data);
+      Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+      tmp = null;
+    } catch (IOException e) {
+      throw new HsuException(HsuException.Kind.FAILURE,
+          "cannot write " + Quote.q(name) + ": " + reason(e), e);
+    } finally {
+      if (tmp != null) {
+        try {
+          Files.deleteIfExists(tmp);
+        } catch (IOException ignored) {
+          // Best effort: the write already failed and that is what gets reported.
+        }
+      }
+    }
+  }
+
+  static String reason(IOException e) {
+    if (e instanceof NoSuchFileException) {
+      return "No such file or directory";
+    }
+    if (e instanceof AccessDeniedException) {
+      return "Permission denied";
+    }
+    String m = e.getMessage();
+    return m == null ? e.getClass().getSimpleName() : Quote.escape(m);
+  }
+}

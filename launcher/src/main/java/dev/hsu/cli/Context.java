@@ -1,0 +1,103 @@
+package dev.hsu.cli;
+
+import dev.hsu.profile.Loader;
+import dev.hsu.profile.Profile;
+import dev.hsu.sys.Sys;
+import dev.hsu.sys.SysException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What the CLI takes from the outside world: the environment, hsu's home, the caller's ids and the
+ * two host actions of a launch. Tests pass fakes; {@link #system()} is the real thing.
+ */
+record Context(
+    Map<String, String> env, Path hsuHome, Ids ids, Loading loading, HostActions actions) {
+
+  /** Loads a profile file; normally {@link Loader#load}. */
+  interface Loading {
+    Loader.Result load(Profile.Host host, List<Path> baseDirs, Path file);
+  }
+
+  /** The caller's real uid and gid. */
+  interface Ids {
+    int uid();
+
+    int gid();
+  }
+
+  /** What {@code hsu launch} does to the host. */
+  interface HostActions {
+    /** Creates {@code dir} below {@code trusted} without following symlinks below it. */
+    void ensureDir(String trusted, String dir) throws SysException;
+
+    /** Puts {@code plan} in an inherited memfd and execve()s hsu-init; returns only by throwing. */
+    void exec(String init, byte[] plan, List<String> env) throws SysException;
+  }
+
+  Context {
+    env = Map.copyOf(env);
+  }
+
+  static Context system() {
+    String home = System.getProperty("hsu.home");
+    return new Context(
+        System.getenv(),
+        home == null || home.isEmpty() ? null : Path.of(home).toAbsolutePath().normalize(),
+        new Ids() {
+          @Override
+          public int uid() {
+            return Sys.getuid();
+          }
+
+          @Override
+          public int gid() {
+            return Sys.getgid();
+          }
+        },
+        (host, baseDirs, file) -> new Loader(host, baseDirs).load(file),
+        new HostActions() {
+          @Override
+          public void ensureDir(String trusted, String dir) throws SysException {
+            Sys.ensureDirBeneath(trusted, dir);
+          }
+
+          @Override
+          public void exec(String init, byte[] plan, List<String> env) throws SysException {
+            int fd = Sys.memfdWithData("hsu-plan", plan);
+            Sys.execve(init, List.of(init, "--plan-fd", Integer.toString(fd)), env);
+          }
+        });
+  }
+
+  boolean debug() {
+    return "1".equals(env.get("HSU_DEBUG"));
+  }
+
+  Profile.Host host() throws HsuException {
+    try {
+      return dev.hsu.profile.HostFacts.fromEnvironment(env, ids.uid(), ids.gid(), null);
+    } catch (IllegalArgumentException e) {
+      throw new HsuException(HsuException.Kind.FAILURE, e.getMessage(), e);
+    }
+  }
+
+  /** Directories searched for bare `extends` names. */
+  List<Path> baseDirs() {
+    return hsuHome == null ? List.of() : List.of(hsuHome.resolve("profiles/base"));
+  }
+
+  /** hsu-init: $HSU_INIT, else the one built in hsu's home. */
+  String initPath() throws HsuException {
+    String explicit = env.get("HSU_INIT");
+    if (explicit != null && !explicit.isEmpty()) {
+      return explicit;
+    }
+    if (hsuHome == null) {
+      throw new HsuException(HsuException.Kind.FAILURE,
+          "cannot find hsu-init: set HSU_INIT, or run hsu through its launcher script");
+    }
+    return hsuHome.resolve("init-c/build/hsu-init").toString();
+  }
+}

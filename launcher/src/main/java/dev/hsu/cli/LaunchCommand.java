@@ -1,0 +1,67 @@
+package dev.hsu.cli;
+
+import dev.hsu.compile.Compiler;
+import dev.hsu.plan.AbsPath;
+import dev.hsu.plan.PlanWriter;
+import dev.hsu.profile.Profile;
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Parameters;
+
+/** {@code hsu launch PROFILE [-- ARGS...]}: compiles the profile and becomes hsu-init. */
+@Command(
+    name = "launch",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Run an app in its sandbox. ARGS are appended to the profile's command.",
+      "Exit status: the app's own (128+signal when killed); 125 when hsu failed,",
+      "126 when the command cannot be executed, 127 when it is not found."
+    })
+final class LaunchCommand implements Callable<Integer> {
+  @Parameters(index = "0", paramLabel = "PROFILE", description = "profile file or name")
+  String profile;
+
+  @Parameters(index = "1..*", paramLabel = "ARGS", description = "arguments for the app")
+  List<String> args = new ArrayList<>();
+
+  private final Context ctx;
+  private final PrintStream out;
+  private final Errors errors;
+
+  LaunchCommand(Context ctx, PrintStream out, Errors errors) {
+    this.ctx = ctx;
+    this.out = out;
+    this.errors = errors;
+  }
+
+  @Override
+  public Integer call() throws Exception {
+    List<String> extra = new ArrayList<>(args);
+    // Everything after PROFILE is the app's (stop-at-positional); a first "--" only separates.
+    if (!extra.isEmpty() && extra.get(0).equals("--")) {
+      extra.remove(0);
+    }
+    Compilation c = Compilation.of(ctx, errors.err(), profile, extra);
+    String init = ctx.initPath();
+    byte[] plan = PlanWriter.write(c.plan());
+    Profile.Host host = c.profile().host();
+    AbsPath apps = host.xdgDataHome().resolve("hsu/apps");
+    for (AbsPath dir : Compiler.hostDirsToCreate(c.plan())) {
+      if (dir.startsWith(apps) && !dir.equals(apps)) {
+        ctx.actions().ensureDir(apps.value(), dir.value());
+      }
+    }
+    List<String> env = new ArrayList<>();
+    for (Map.Entry<String, String> e : ctx.env().entrySet()) {
+      env.add(e.getKey() + "=" + e.getValue());
+    }
+    out.flush();
+    errors.err().flush();
+    ctx.actions().exec(init, plan, env);
+    throw new IllegalStateException("execve returned");
+  }
+}

@@ -1,0 +1,51 @@
+package dev.hsu.sys;
+
+import com.sun.jna.Library;
+import com.sun.jna.Native;
+import com.sun.jna.NativeLong;
+import com.sun.jna.Pointer;
+
+/**
+ * Raw libc bindings (Linux, LP64: size_t, ssize_t and off_t are C longs); only {@link Sys} calls
+ * them. Signatures follow the man pages; every call sets errno that JNA saves per thread.
+ */
+interface LibC extends Library {
+  LibC INSTANCE = Native.load("c", LibC.class);
+
+  int O_RDONLY = 0;
+  int O_DIRECTORY = 0200000;
+  int O_NOFOLLOW = 0400000;
+  int O_CLOEXEC = 02000000;
+  int AT_FDCWD = -100;
+  int SEEK_SET = 0;
+
+  /** memfd_create(2): an anonymous file; flags 0 keeps it open across execve. */
+  int memfd_create(String name, int flags);
+
+  /** write(2). */
+  NativeLong write(int fd, byte[] buf, NativeLong count);
+
+  /** lseek(2). */
+  NativeLong lseek(int fd, NativeLong offset, int whence);
+
+  /** close(2). */
+  int close(int fd);
+
+  /** openat(2) with a mode argument (ignored unless creating). */
+  int openat(int dirfd, byte[] path, int flags, int mode);
+
+  /** mkdirat(2). */
+  int mkdirat(int dirfd, byte[] path, int mode);
+
+  /** execve(2): argv and envp are NULL-terminated arrays of NUL-terminated strings. */
+  int execve(byte[] path, Pointer[] argv, Pointer[] envp);
+
+  /** getuid(2). */
+  int getuid();
+
+  /** getgid(2). */
+  int getgid();
+
+  /** strerror(3). */
+  String strerror(int errnum);
+}

@@ -1,0 +1,168 @@
+package dev.hsu.sys;
+
+import com.sun.jna.Memory;
+import com.sun.jna.Native;
+import com.sun.jna.NativeLong;
+import com.sun.jna.Pointer;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+
+/** The few system calls the launcher needs, errno turned into {@link SysException}. */
+public final class Sys {
+  static final int ENOENT = 2;
+  static final int EEXIST = 17;
+  static final int ENOTDIR = 20;
+  static final int ELOOP = 40;
+
+  private Sys() {}
+
+  public static int getuid() {
+    return LibC.INSTANCE.getuid();
+  }
+
+  public static int getgid() {
+    return LibC.INSTANCE.getgid();
+  }
+
+  /** strerror(3) for {@code errno}. */
+  public static String strerror(int errno) {
+    String s = LibC.INSTANCE.strerror(errno);
+    return s == null ? "error " + errno : s;
+  }
+
+  /**
+   * A memfd holding {@code data}, positioned at offset 0 and inherited across execve (no
+   * MFD_CLOEXEC).
+   */
+  public static int memfdWithData(String name, byte[] data) throws SysException {
+    int fd = LibC.INSTANCE.memfd_create(name, 0);
+    if (fd < 0) {
+      throw error("cannot create a memory file", null);
+    }
+    try {
+      int off = 0;
+      while (off < data.length) {
+        byte[] chunk = off == 0 ? data : java.util.Arrays.copyOfRange(data, off, data.length);
+        long n = LibC.INSTANCE.write(fd, chunk, new NativeLong(chunk.length)).longValue();
+        if (n < 0) {
+          int errno = Native.getLastError();
+          if (errno == 4) { // EINTR
+            continue;
+          }
+          throw new SysException("cannot write the plan to a memory file", null, errno, strerror(errno));
+        }
+        off += (int) n;
+      }
+      if (LibC.INSTANCE.lseek(fd, new NativeLong(0), LibC.SEEK_SET).longValue() < 0) {
+        throw error("cannot rewind the plan's memory file", null);
+      }
+      return fd;
+    } catch (SysException e) {
+      LibC.INSTANCE.close(fd);
+      throw e;
+    }
+  }
+
+  /**
+   * Replaces this process with {@code path}. Returns only by throwing. Strings are passed as
+   * UTF-8 bytes whatever the JVM's default charset.
+   */
+  public static void execve(String path, List<String> argv, List<String> env) throws SysException {
+    Memory[] keep = new Memory[argv.size() + env.size()];
+    Pointer[] cargv = cstrings(argv, keep, 0);
+    Pointer[] cenv = cstrings(env, keep, argv.size());
+    LibC.INSTANCE.execve(cstring(path), cargv, cenv);
+    SysException e = error("cannot execute", path);
+    java.lang.ref.Reference.reachabilityFence(keep);
+    throw e;
+  }
+
+  private static Pointer[] cstrings(List<String> list, Memory[] keep, int at) {
+    Pointer[] out = new Pointer[list.size() + 1];
+    for (int i = 0; i < list.size(); i++) {
+      byte[] b = cstring(list.get(i));
+      Memory m = new Memory(b.length);
+      m.write(0, b, 0, b.length);
+      keep[at + i] = m;
+      out[i] = m;
+    }
+    out[list.size()] = null;
+    return out;
+  }
+
+  /** {@code s} as UTF-8 with a terminating NUL; a NUL inside is refused. */
+  static byte[] cstring(String s) {
+    if (s.indexOf('\0') >= 0) {
+      throw new IllegalArgumentException("string contains a NUL byte");
+    }
+    byte[] b = s.getBytes(StandardCharsets.UTF_8);
+    byte[] c = new byte[b.length + 1];
+    System.arraycopy(b, 0, c, 0, b.length);
+    return c;
+  }
+
+  /**
+   * Makes sure {@code dir} exists as a real directory, creating missing components (0700) below
+   * {@code trusted}. {@code trusted} itself is created like {@code mkdir -p}; below it no symlink
+   * is ever followed: each component is opened with O_NOFOLLOW|O_DIRECTORY relative to its
+   * parent's descriptor, so a link planted by a sandboxed app cannot redirect the creation.
+   */
+  public static void ensureDirBeneath(String trusted, String dir) throws SysException {
+    if (!dir.startsWith(trusted.endsWith("/") ? trusted : trusted + "/")) {
+      throw new IllegalArgumentException(dir + " is not below " + trusted);
+    }
+    try {
+      java.nio.file.Files.createDirectories(java.nio.file.Path.of(trusted));
+    } catch (java.io.IOException | SecurityException e) {
+      throw new SysException("cannot create directory", trusted, 0, describe(e));
+    }
+    int fd = LibC.INSTANCE.openat(
+        LibC.AT_FDCWD, cstring(trusted), LibC.O_RDONLY | LibC.O_DIRECTORY | LibC.O_CLOEXEC, 0);
+    if (fd < 0) {
+      throw error("cannot open directory", trusted);
+    }
+    String rest = dir.substring(trusted.length() + (trusted.endsWith("/") ? 0 : 1));
+    StringBuilder done = new StringBuilder(trusted);
+    try {
+      for (String name : rest.split("/")) {
+        if (name.isEmpty() || name.equals(".") || name.equals("..")) {
+          throw new IllegalArgumentException("bad path component in " + dir);
+        }
+        done.append('/').append(name);
+        byte[] cname = cstring(name);
+        if (LibC.INSTANCE.mkdirat(fd, cname, 0700) < 0 && Native.getLastError() != EEXIST) {
+          throw error("cannot create directory", done.toString());
+        }
+        int next = LibC.INSTANCE.openat(
+            fd, cname, LibC.O_RDONLY | LibC.O_DIRECTORY | LibC.O_NOFOLLOW | LibC.O_CLOEXEC, 0);
+        if (next < 0) {
+          int errno = Native.getLastError();
+          if (errno == ELOOP || errno == ENOTDIR) {
+            throw new SysException("refusing to use", done.toString(), errno,
+                "it is a symlink or not a directory");
+          }
+          throw new SysException("cannot open directory", done.toString(), errno, strerror(errno));
+        }
+        LibC.INSTANCE.close(fd);
+        fd = next;
+      }
+    } finally {
+      LibC.INSTANCE.close(fd);
+    }
+  }
+
+  private static String describe(Exception e) {
+    if (e instanceof java.nio.file.FileAlreadyExistsException) {
+      return "a file that is not a directory is in the way";
+    }
+    if (e instanceof java.nio.file.AccessDeniedException) {
+      return "Permission denied";
+    }
+    return e.getMessage() == null ? e.toString() : e.getMessage();
+  }
+
+  private static SysException error(String action, String path) {
+    int errno = Native.getLastError();
+    return new SysException(action, path, errno, strerror(errno));
+  }
+}
