@@ -1,0 +1,205 @@
+package dev.hsu.it;
+
+import static dev.hsu.it.Sandbox.q;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** Exit statuses, signals, arguments, and what stays running on the host. */
+class ProcessModelTest extends SandboxTestBase {
+  private static final Duration WAIT = Duration.ofSeconds(20);
+
+  @ParameterizedTest
+  @ValueSource(ints = {0, 1, 7, 125, 126, 127, 255})
+  void exitStatusPassesThrough(int status) {
+    Result r = sb.profile().probe("exit", Integer.toString(status)).launch();
+    assertEquals(status, r.exit(), r::describe);
+  }
+
+  @ParameterizedTest
+  @CsvSource({"TERM, 143", "KILL, 137", "SEGV, 139", "ABRT, 134"})
+  void signalDeathIs128PlusSignal(String signal, int expected) {
+    Result r = sb.profile().probe("kill-self", signal).launch();
+    assertEquals(expected, r.exit(), r::describe);
+  }
+
+  @Test
+  void appKilledFromTheHostIs128PlusSignal() {
+    String marker = marker();
+    try (Running run = sb.profile().probe("sleep", "60", marker).start()) {
+      run.awaitLine(l -> l.startsWith("sleeping"), WAIT);
+      long app = onlyPid(marker, run);
+      signal("KILL", app);
+      Result r = run.await(WAIT);
+      assertEquals(137, r.exit(), r::describe);
+    }
+  }
+
+  @Test
+  void commandNotFoundIs127WithASentence() {
+    Result r = sb.profile().command("/run/hsu-it-no-such-program").launch();
+    assertEquals(127, r.exit(), r::describe);
+    assertTrue(r.stderr().contains("/run/hsu-it-no-such-program"), r::describe);
+    assertNoStackTrace(r);
+  }
+
+  @Test
+  void bareCommandNotOnPathIs127() {
+    Result r = sb.profile().command("hsu-it-no-such-program").launch();
+    assertEquals(127, r.exit(), r::describe);
+    assertTrue(r.stderr().contains("hsu-it-no-such-program"), r::describe);
+    assertNoStackTrace(r);
+  }
+
+  @Test
+  void commandNotExecutableIs126() throws IOException {
+    Path script = sb.hostDir("bin").resolve("not-exec");
+    Files.writeString(script, "#!/bin/sh\nexit 0\n");
+    Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rw-r--r--"));
+    Result r =
+        sb.profile()
+            .fs("{bind: " + q(script) + ", to: /run/not-exec}")
+            .command("/run/not-exec")
+            .launch();
+    assertEquals(126, r.exit(), r::describe);
+    assertTrue(r.stderr().contains("/run/not-exec"), r::describe);
+    assertNoStackTrace(r);
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"TERM", "INT", "HUP", "QUIT"})
+  void signalToTheLaunchReachesTheApp(String signal) {
+    try (Running run = sb.profile().probe("wait-signal", "30").start()) {
+      run.awaitLine(l -> l.startsWith("ready"), WAIT);
+      signal(signal, run.pid());
+      Result r = run.await(WAIT);
+      assertEquals(List.of("SIG" + signal), r.lines().subList(1, r.lines().size()), r::describe);
+      assertEquals(0, r.exit(), r::describe);
+    }
+  }
+
+  @Test
+  void killingTheInitKillsTheApp() throws InterruptedException {
+    String marker = marker();
+    try (Running run = sb.profile().probe("sleep", "60", marker).start()) {
+      run.awaitLine(l -> l.startsWith("sleeping"), WAIT);
+      long app = onlyPid(marker, run);
+      run.process().destroyForcibly();
+      assertTrue(run.process().waitFor(WAIT.toSeconds(), TimeUnit.SECONDS));
+      long deadline = System.nanoTime() + WAIT.toNanos();
+      while (HostProcs.alive(app) && System.nanoTime() < deadline) Thread.sleep(20);
+      assertFalse(
+          HostProcs.alive(app),
+          "the app (pid " + app + ") survived SIGKILL of its hsu-init (" + run.pid() + ")");
+    }
+  }
+
+  @Test
+  void noJvmStaysResident() {
+    String marker = marker();
+    try (Running run = sb.profile().probe("sleep", "60", marker).start()) {
+      run.awaitLine(l -> l.startsWith("sleeping"), WAIT);
+      long launch = run.pid();
+      String comm = HostProcs.comm(launch).orElse("?");
+      String exe = HostProcs.exe(launch).orElse("(unreadable)");
+      assertEquals("hsu-init", comm, "the hsu launch process is " + comm + " (exe " + exe + ")");
+      assertFalse(exe.endsWith("/java"), "the hsu launch process runs " + exe);
+      ProcessHandle.of(launch)
+          .orElseThrow()
+          .descendants()
+          .forEach(
+              d -> {
+                String c = HostProcs.comm(d.pid()).orElse("");
+                String e = HostProcs.exe(d.pid()).orElse("");
+                List<String> argv = HostProcs.argv(d.pid());
+                String argv0 = argv.isEmpty() ? "" : argv.get(0);
+                if (c.equals("java") || e.endsWith("/java") || argv0.endsWith("java")) {
+                  fail("a JVM stays resident under hsu launch: pid " + d.pid() + " " + argv);
+                }
+              });
+    }
+  }
+
+  @Test
+  void argumentsAfterDoubleDashArriveVerbatim() {
+    List<String> args =
+        List.of(
+            "plain",
+            "with space",
+            "",
+            "-x",
+            "--help",
+            "--",
+            "'single' \"double\"",
+            "line1\nline2",
+            "tab\there",
+            "$HOME",
+            "${HOME}",
+            "$$",
+            "*",
+            ";rm -rf / #",
+            "ünïcødé");
+    Result r = sb.profile().probe("argv", "fixed arg").launch(args.toArray(String[]::new));
+    List<String> expected = new java.util.ArrayList<>();
+    expected.add("fixed arg");
+    expected.addAll(args);
+    assertEquals(expected, r.probeArgs(), r::describe);
+  }
+
+  @Test
+  void instanceRecordsAreRemovedAfterExit() {
+    sb.profile().probe("exit", "0").launch().ok();
+    sb.profile().probe("exit", "3").launch();
+    assertEquals(List.of(), sb.leftoverInstances());
+  }
+
+  static void assertNoStackTrace(Result r) {
+    assertFalse(r.stderr().contains("\tat "), () -> "a stack trace\n" + r.describe());
+    assertFalse(r.stderr().contains("Exception"), () -> "an exception\n" + r.describe());
+  }
+
+  static String marker() {
+    return "hsu-it-" + UUID.randomUUID();
+  }
+
+  /** The host pid of the one process carrying {@code marker} in its argv. */
+  static long onlyPid(String marker, Running run) {
+    List<Long> pids = HostProcs.withArgument(marker);
+    if (pids.size() != 1) fail("expected one process tagged " + marker + ", found " + pids);
+    return pids.get(0);
+  }
+
+  /** Sends a signal by name from the host, through kill(1) of sh. */
+  static void signal(String name, long pid) {
+    try {
+      Process k =
+          new ProcessBuilder(
+                  "/bin/sh", "-c", "kill -s \"$1\" \"$2\"", "sh", name, Long.toString(pid))
+              .redirectErrorStream(true)
+              .start();
+      String out = new String(k.getInputStream().readAllBytes());
+      if (!k.waitFor(10, TimeUnit.SECONDS) || k.exitValue() != 0) {
+        fail("kill -s " + name + " " + pid + " failed: " + out);
+      }
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      fail("interrupted");
+    }
+  }
+}

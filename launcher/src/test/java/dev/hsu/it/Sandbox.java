@@ -1,0 +1,295 @@
+package dev.hsu.it;
+
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A private host world for one test: a temp directory holding a fake HOME (with a canary file,
+ * XDG_DATA_HOME and XDG_CONFIG_HOME under it), an XDG_RUNTIME_DIR, and room for host files to bind;
+ * plus a builder for profiles that run the probe, and {@code ./hsu launch} in a controlled
+ * environment.
+ */
+final class Sandbox implements AutoCloseable {
+  static final String PROBE = "/run/probe";
+  static final String CANARY_NAME = "hsu-it-canary.txt";
+  static final Duration TIMEOUT = Duration.ofSeconds(30);
+
+  final HostSupport.Tree tree;
+  final Path root;
+  final Path home;
+  final Path dataHome;
+  final Path configHome;
+  final Path runtimeDir;
+  final Path canary;
+
+  /** Host environment variables added for the launches of this world (on top of the base). */
+  final Map<String, String> extraEnv = new LinkedHashMap<>();
+
+  private int profiles;
+
+  Sandbox(HostSupport.Tree tree) {
+    this.tree = tree;
+    try {
+      root = Files.createTempDirectory("hsu-it-").toRealPath();
+      home = Files.createDirectory(root.resolve("home"));
+      dataHome = Files.createDirectories(home.resolve(".local/share"));
+      configHome = Files.createDirectories(home.resolve(".config"));
+      runtimeDir = Files.createDirectory(root.resolve("run"));
+      Files.setPosixFilePermissions(home, PosixFilePermissions.fromString("rwx------"));
+      Files.setPosixFilePermissions(runtimeDir, PosixFilePermissions.fromString("rwx------"));
+      canary = Files.writeString(home.resolve(CANARY_NAME), "host secret\n");
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** The login name the sandbox should show: the JVM's own user. */
+  static String userName() {
+    return System.getProperty("user.name");
+  }
+
+  /** A host directory under this world, created. */
+  Path hostDir(String name) {
+    try {
+      return Files.createDirectories(root.resolve("host").resolve(name));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** The host environment every launch gets (before {@link #extraEnv}). */
+  Map<String, String> baseEnv() {
+    Map<String, String> env = new LinkedHashMap<>();
+    String path = System.getenv("PATH");
+    env.put("PATH", path != null ? path : "/usr/local/bin:/usr/bin:/bin");
+    for (String keep : List.of("JAVA_HOME", "HSU_JAVA", "LANG")) {
+      String v = System.getenv(keep);
+      if (v != null) env.put(keep, v);
+    }
+    env.put("HOME", home.toString());
+    env.put("USER", userName());
+    env.put("LOGNAME", userName());
+    env.put("XDG_DATA_HOME", dataHome.toString());
+    env.put("XDG_CONFIG_HOME", configHome.toString());
+    env.put("XDG_RUNTIME_DIR", runtimeDir.toString());
+    return env;
+  }
+
+  /** A new profile running the probe; give it probe arguments with {@link Profile#probe}. */
+  Profile profile() {
+    return new Profile();
+  }
+
+  /** Runs {@code ./hsu ARGS} to completion. */
+  Result hsu(String... args) {
+    try (Running r = start(List.of(args))) {
+      return r.await(TIMEOUT);
+    }
+  }
+
+  Running start(List<String> args) {
+    List<String> cmd = new ArrayList<>();
+    cmd.add(tree.hsu().toString());
+    cmd.addAll(args);
+    ProcessBuilder pb = new ProcessBuilder(cmd).directory(root.toFile());
+    pb.environment().clear();
+    pb.environment().putAll(baseEnv());
+    pb.environment().putAll(extraEnv);
+    pb.redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+    try {
+      return new Running(cmd, pb.start());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** Files left under XDG_RUNTIME_DIR/hsu (instance records must be gone after exit). */
+  List<String> leftoverInstances() {
+    Path dir = runtimeDir.resolve("hsu");
+    if (!Files.isDirectory(dir)) return List.of();
+    try (var s = Files.list(dir)) {
+      return s.map(p -> p.getFileName().toString()).sorted().toList();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  @Override
+  public void close() {
+    deleteTree(root);
+  }
+
+  /** Deletes best-effort, making directories writable first (overlay work dirs are 0000). */
+  static void deleteTree(Path top) {
+    if (!Files.exists(top)) return;
+    try {
+      Files.walkFileTree(
+          top,
+          new SimpleFileVisitor<>() {
+            @Override
+            public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) {
+              dir.toFile().setWritable(true, true);
+              dir.toFile().setExecutable(true, true);
+              dir.toFile().setReadable(true, true);
+              return FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs)
+                throws IOException {
+              Files.deleteIfExists(file);
+              return FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public FileVisitResult visitFileFailed(Path file, IOException e) {
+              return FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public FileVisitResult postVisitDirectory(Path dir, IOException e) throws IOException {
+              Files.deleteIfExists(dir);
+              return FileVisitResult.CONTINUE;
+            }
+          });
+    } catch (IOException e) {
+      // Best effort: a leftover temp directory must not fail the test that made it.
+    }
+  }
+
+  /** YAML double-quoted scalar (JSON escaping is valid YAML 1.2). */
+  static String q(Object value) {
+    String s = value.toString();
+    StringBuilder b = new StringBuilder("\"");
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      switch (c) {
+        case '"' -> b.append("\\\"");
+        case '\\' -> b.append("\\\\");
+        case '\n' -> b.append("\\n");
+        case '\t' -> b.append("\\t");
+        default -> {
+          if (c < 0x20 || c == 0x7f) b.append(String.format("\\x%02x", (int) c));
+          else b.append(c);
+        }
+      }
+    }
+    return b.append('"').toString();
+  }
+
+  /** A profile under construction: the probe bound at /run/probe, plus what a test adds. */
+  final class Profile {
+    private String id = "dev.hsu.it.App";
+    private List<String> command = List.of(PROBE);
+    private final List<String> topLevel = new ArrayList<>();
+    private final List<String> filesystem = new ArrayList<>();
+    private boolean bindProbe = true;
+
+    /** The command is the probe with these arguments. */
+    Profile probe(String... args) {
+      List<String> c = new ArrayList<>();
+      c.add(PROBE);
+      c.addAll(List.of(args));
+      command = c;
+      return this;
+    }
+
+    /** The command is exactly this argv. */
+    Profile command(String... argv) {
+      command = List.of(argv);
+      return this;
+    }
+
+    Profile id(String newId) {
+      id = newId;
+      return this;
+    }
+
+    /** Adds top-level YAML lines (everything but id, command and filesystem). */
+    Profile yaml(String lines) {
+      topLevel.add(lines.stripTrailing());
+      return this;
+    }
+
+    /** Adds one filesystem entry, given as a YAML flow mapping such as {@code {tmpfs: /x}}. */
+    Profile fs(String flowMapping) {
+      filesystem.add(flowMapping);
+      return this;
+    }
+
+    Profile withoutProbe() {
+      bindProbe = false;
+      return this;
+    }
+
+    String text() {
+      StringBuilder y = new StringBuilder();
+      y.append("id: ").append(id).append('\n');
+      y.append("command: [");
+      for (int i = 0; i < command.size(); i++)
+        y.append(i == 0 ? "" : ", ").append(q(command.get(i)));
+      y.append("]\n");
+      for (String t : topLevel) y.append(t).append('\n');
+      List<String> fsAll = new ArrayList<>();
+      if (bindProbe) fsAll.add("{bind: " + q(tree.probe()) + ", to: " + PROBE + "}");
+      fsAll.addAll(filesystem);
+      if (!fsAll.isEmpty()) {
+        y.append("filesystem:\n");
+        for (String f : fsAll) y.append("  - ").append(f).append('\n');
+      }
+      return y.toString();
+    }
+
+    /** Writes the profile to a new file in this world and returns its path. */
+    Path write() {
+      try {
+        Path dir = Files.createDirectories(root.resolve("profiles"));
+        return Files.writeString(dir.resolve("p" + (++profiles) + ".yaml"), text());
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+
+    /** {@code hsu launch PROFILE [-- ARGS]}, to completion. */
+    Result launch(String... appArgs) {
+      try (Running r = start(appArgs)) {
+        Result res = r.await(TIMEOUT);
+        return withProfile(res);
+      }
+    }
+
+    /** {@code hsu launch PROFILE [-- ARGS]}, left running. */
+    Running start(String... appArgs) {
+      List<String> args = new ArrayList<>(List.of("launch", write().toString()));
+      if (appArgs.length > 0) {
+        args.add("--");
+        args.addAll(List.of(appArgs));
+      }
+      return Sandbox.this.start(args);
+    }
+
+    private Result withProfile(Result r) {
+      List<String> cmd = new ArrayList<>(r.command());
+      cmd.add("(profile:\n" + text() + ")");
+      return new Result(cmd, r.exit(), r.stdoutBytes(), r.stderr());
+    }
+  }
+
+  static void check(boolean condition, String message) {
+    if (!condition) fail(message);
+  }
+}
