@@ -1,0 +1,119 @@
+package dev.hsu.profile;
+
+import dev.hsu.profile.Profile.FsEntry.Overlay.Writes;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * One profile file (or the merge of several) as written: typed and checked, not yet expanded. A
+ * null field was not given.
+ */
+final class Draft {
+  /** A string from the file and where it was written. */
+  record Str(String value, Pos pos) {}
+
+  record Device(Str path, boolean optional) {}
+
+  record Daemon(Str program, List<Str> args, Str readyPath, Duration timeout) {}
+
+  /** A filesystem entry as written; {@code path} is the value of its kind key. */
+  sealed interface Fs {
+    Str path();
+  }
+
+  record Bind(Str path, Str to, boolean writable, boolean device, boolean optional, boolean ensure)
+      implements Fs {}
+
+  record Tmpfs(Str path, long size, int mode, boolean readOnly) implements Fs {}
+
+  /** lower null means the default [path]; upper and work null unless given. */
+  record Overlay(Str path, List<Str> lower, Writes writes, Str upper, Str work) implements Fs {}
+
+  record Symlink(Str path, Str pointsTo, boolean dereference) implements Fs {}
+
+  record File(Str path, Str content, int mode) implements Fs {}
+
+  record Mkdir(Str path, int mode) implements Fs {}
+
+  record Remount(Str path, boolean readOnly, boolean noexec, boolean nodev) implements Fs {}
+
+  /** Where the document's top-level mapping starts (for "missing key" diagnostics). */
+  Pos start;
+
+  /** Top-level keys present in the file, even when their value was invalid. */
+  final Set<String> given = new HashSet<>();
+
+  final List<Str> extendsList = new ArrayList<>();
+  Str id;
+  Str name;
+  List<Str> command;
+  Str cwd;
+  Map<String, Str> envSet;
+  List<Str> envPass;
+  Str hostname;
+  boolean idsGiven;
+  Integer uid;
+  Integer gid;
+  Str home;
+  Boolean rootMirror;
+  List<Str> rootExclude;
+  Profile.Etc.Kind etcKind;
+  List<Str> etcOnly;
+  Profile.Network network;
+  List<Device> devices;
+  List<Fs> filesystem;
+  List<Daemon> daemons;
+  Duration waitDelay;
+
+  /** Applies {@code later} on top of this draft, as documented under "Merging". */
+  void mergeFrom(Draft later) {
+    given.addAll(later.given);
+    id = pick(id, later.id);
+    name = pick(name, later.name);
+    command = pick(command, later.command);
+    cwd = pick(cwd, later.cwd);
+    if (later.envSet != null) {
+      if (envSet == null) {
+        envSet = new LinkedHashMap<>();
+      }
+      envSet.putAll(later.envSet);
+    }
+    envPass = concat(envPass, later.envPass);
+    hostname = pick(hostname, later.hostname);
+    if (later.idsGiven) {
+      idsGiven = true;
+      uid = later.uid;
+      gid = later.gid;
+    }
+    home = pick(home, later.home);
+    rootMirror = pick(rootMirror, later.rootMirror);
+    rootExclude = concat(rootExclude, later.rootExclude);
+    if (later.etcKind != null) {
+      etcKind = later.etcKind;
+      etcOnly = later.etcOnly;
+    }
+    network = pick(network, later.network);
+    devices = concat(devices, later.devices);
+    filesystem = concat(filesystem, later.filesystem);
+    daemons = concat(daemons, later.daemons);
+    waitDelay = pick(waitDelay, later.waitDelay);
+  }
+
+  private static <T> T pick(T earlier, T later) {
+    return later != null ? later : earlier;
+  }
+
+  private static <T> List<T> concat(List<T> earlier, List<T> later) {
+    if (later == null) {
+      return earlier;
+    }
+    List<T> all = new ArrayList<>(earlier == null ? List.of() : earlier);
+    all.addAll(later);
+    return all;
+  }
+}

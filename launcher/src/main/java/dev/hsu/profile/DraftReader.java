@@ -1,0 +1,986 @@
+package dev.hsu.profile;
+
+import dev.hsu.profile.Draft.Str;
+import dev.hsu.profile.Profile.FsEntry.Overlay.Writes;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+import org.snakeyaml.engine.v2.common.ScalarStyle;
+import org.snakeyaml.engine.v2.nodes.MappingNode;
+import org.snakeyaml.engine.v2.nodes.Node;
+import org.snakeyaml.engine.v2.nodes.NodeTuple;
+import org.snakeyaml.engine.v2.nodes.ScalarNode;
+import org.snakeyaml.engine.v2.nodes.SequenceNode;
+import org.snakeyaml.engine.v2.nodes.Tag;
+
+/** Walks one file's YAML node tree into a {@link Draft}, reporting every problem it finds. */
+final class DraftReader {
+  static final List<String> TOP_KEYS =
+      List.of(
+          "id",
+          "name",
+          "extends",
+          "command",
+          "cwd",
+          "env",
+          "hostname",
+          "ids",
+          "home",
+          "root",
+          "etc",
+          "network",
+          "devices",
+          "filesystem",
+          "daemons",
+          "wait-delay");
+
+  static final Map<String, List<String>> FS_KEYS = new LinkedHashMap<>();
+
+  static {
+    FS_KEYS.put("bind", List.of("to", "writable", "device", "optional", "ensure"));
+    FS_KEYS.put("tmpfs", List.of("size", "mode", "read-only"));
+    FS_KEYS.put("overlay", List.of("lower", "writes", "upper", "work"));
+    FS_KEYS.put("symlink", List.of("points-to", "dereference"));
+    FS_KEYS.put("file", List.of("content", "mode"));
+    FS_KEYS.put("mkdir", List.of("mode"));
+    FS_KEYS.put("remount", List.of("read-only", "noexec", "nodev"));
+  }
+
+  static final Pattern ID =
+      Pattern.compile("[A-Za-z][A-Za-z0-9_-]*(\\.[A-Za-z0-9_-]+)+");
+  static final Pattern HOSTNAME =
+      Pattern.compile(
+          "[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*");
+  static final Pattern ENV_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
+  static final Pattern DURATION = Pattern.compile("(0|[1-9][0-9]{0,8})(ms|s)");
+  static final Pattern MODE = Pattern.compile("0?[0-7]{1,4}");
+  static final Pattern SIZE = Pattern.compile("[1-9][0-9]{0,8}[kMG]?");
+  static final long MAX_DURATION_MS = 300_000;
+  static final int MAX_ID = 255;
+  static final int MAX_HOSTNAME = 64;
+  static final int MAX_SIZE_INT = 999_999_999;
+
+  private static final Set<Tag> TAGS =
+      Set.of(Tag.STR, Tag.INT, Tag.FLOAT, Tag.BOOL, Tag.NULL, Tag.SEQ, Tag.MAP);
+
+  private final Source src;
+  private final Problems problems;
+
+  DraftReader(Source src, Problems problems) {
+    this.src = src;
+    this.problems = problems;
+  }
+
+  /** Reads the document {@code root}; a null result means it was not a mapping. */
+  Draft read(Node root) {
+    checkTree(root);
+    MappingNode top = mapping(root, "a mapping at the top level of the profile", null);
+    if (top == null) {
+      return null;
+    }
+    Draft d = new Draft();
+    d.start = src.at(top);
+    Map<String, NodeTuple> keys = keys(top, null, TOP_KEYS);
+    for (Map.Entry<String, NodeTuple> e : keys.entrySet()) {
+      d.given.add(e.getKey());
+      Node v = e.getValue().getValueNode();
+      readTop(d, e.getKey(), v);
+    }
+    return d;
+  }
+
+  private void readTop(Draft d, String key, Node v) {
+    switch (key) {
+      case "id":
+        d.id = checked(string(v, "'id'"), this::idProblem);
+        break;
+      case "name":
+        d.name =
+            checked(
+                string(v, "'name'"),
+                s ->
+                    s.isEmpty()
+                        ? "'name' must not be empty"
+                        : Text.escape(s).equals(s)
+                            ? null
+                            : "'name' must not contain control characters");
+        break;
+      case "extends":
+        {
+          List<Str> list = strings(v, "'extends'", false);
+          if (list != null) {
+            for (Str s : list) {
+              if (s.value().isEmpty()) {
+                error(s.pos(), "an 'extends' entry must not be empty");
+              } else {
+                d.extendsList.add(s);
+              }
+            }
+          }
+          break;
+        }
+      case "command":
+        d.command = command(v);
+        break;
+      case "cwd":
+        d.cwd = varString(v, "'cwd'");
+        break;
+      case "env":
+        readEnv(d, v);
+        break;
+      case "hostname":
+        d.hostname = checked(string(v, "'hostname'"), this::hostnameProblem);
+        break;
+      case "ids":
+        {
+          MappingNode m = mapping(v, "a mapping with 'uid' and 'gid'", "'ids'");
+          if (m != null) {
+            d.idsGiven = true;
+            Map<String, NodeTuple> k = keys(m, "'ids'", List.of("uid", "gid"));
+            if (k.containsKey("uid")) {
+              d.uid = integer(k.get("uid").getValueNode(), "'uid'", 0, 65534);
+            }
+            if (k.containsKey("gid")) {
+              d.gid = integer(k.get("gid").getValueNode(), "'gid'", 0, 65534);
+            }
+          }
+          break;
+        }
+      case "home":
+        d.home = home(v);
+        break;
+      case "root":
+        {
+          MappingNode m = mapping(v, "a mapping with 'mirror' and 'exclude'", "'root'");
+          if (m != null) {
+            Map<String, NodeTuple> k = keys(m, "'root'", List.of("mirror", "exclude"));
+            if (k.containsKey("mirror")) {
+              d.rootMirror = bool(k.get("mirror").getValueNode(), "'mirror'");
+            }
+            if (k.containsKey("exclude")) {
+              d.rootExclude = names(k.get("exclude").getValueNode(), "'exclude'", "/");
+            }
+          }
+          break;
+        }
+      case "etc":
+        readEtc(d, v);
+        break;
+      case "network":
+        {
+          String s = choice(v, "'network'", List.of("none", "host"));
+          if (s != null) {
+            d.network = s.equals("host") ? Profile.Network.HOST : Profile.Network.NONE;
+          }
+          break;
+        }
+      case "devices":
+        d.devices = devices(v);
+        break;
+      case "filesystem":
+        d.filesystem = filesystem(v);
+        break;
+      case "daemons":
+        d.daemons = daemons(v);
+        break;
+      case "wait-delay":
+        d.waitDelay = duration(v, "'wait-delay'");
+        break;
+      default:
+        throw new IllegalStateException(key);
+    }
+  }
+
+  // ---- whole-tree checks ----
+
+  /** Tags, duplicate keys and non-string keys, anywhere in the tree (also under unknown keys). */
+  private void checkTree(Node root) {
+    Set<Node> seen = Collections.newSetFromMap(new IdentityHashMap<>());
+    Deque<Node> todo = new ArrayDeque<>();
+    todo.push(root);
+    while (!todo.isEmpty()) {
+      Node n = todo.pop();
+      if (!seen.add(n)) {
+        continue;
+      }
+      if (!TAGS.contains(n.getTag())) {
+        error(src.at(n), "unsupported tag " + Text.quote(n.getTag().getValue()));
+      }
+      if (n instanceof SequenceNode) {
+        for (Node c : ((SequenceNode) n).getValue()) {
+          todo.push(c);
+        }
+      } else if (n instanceof MappingNode) {
+        Map<String, Node> first = new HashMap<>();
+        for (NodeTuple t : ((MappingNode) n).getValue()) {
+          Node k = t.getKeyNode();
+          if (!(k instanceof ScalarNode)) {
+            error(src.at(k), "a mapping key must be a string, got " + kind(k));
+          } else {
+            String name = ((ScalarNode) k).getValue();
+            Node before = first.putIfAbsent(name, k);
+            if (before != null) {
+              error(
+                  src.at(k),
+                  "duplicate key "
+                      + Text.quote(name)
+                      + " (first given at line "
+                      + src.at(before).line()
+                      + ")");
+            }
+          }
+          todo.push(t.getValueNode());
+        }
+      }
+    }
+  }
+
+  // ---- sections ----
+
+  private List<Str> command(Node v) {
+    if (v instanceof ScalarNode && v.getTag().equals(Tag.STR)) {
+      String s = ((ScalarNode) v).getValue().strip();
+      String hint = s.isEmpty() ? "[app]" : "[" + String.join(", ", s.split("\\s+")) + "]";
+      error(
+          src.at(v),
+          "expected a list of strings for 'command', got a string (write it as a list: command: "
+              + hint
+              + ")");
+      return null;
+    }
+    List<Str> list = strings(v, "'command'", true);
+    if (list == null) {
+      return null;
+    }
+    if (list.isEmpty()) {
+      error(src.at(v), "'command' is empty; it needs at least the program to run");
+      return null;
+    }
+    if (list.get(0).value().isEmpty()) {
+      error(list.get(0).pos(), "the program in 'command' must not be empty");
+      return null;
+    }
+    return list;
+  }
+
+  private void readEnv(Draft d, Node v) {
+    MappingNode m = mapping(v, "a mapping with 'set' and 'pass'", "'env'");
+    if (m == null) {
+      return;
+    }
+    Map<String, NodeTuple> k = keys(m, "'env'", List.of("set", "pass"));
+    if (k.containsKey("set")) {
+      MappingNode set = mapping(k.get("set").getValueNode(), "a mapping of names to strings", "'set'");
+      if (set != null) {
+        d.envSet = new LinkedHashMap<>();
+        for (NodeTuple t : set.getValue()) {
+          if (!(t.getKeyNode() instanceof ScalarNode)) {
+            continue;
+          }
+          String name = ((ScalarNode) t.getKeyNode()).getValue();
+          if (!ENV_NAME.matcher(name).matches()) {
+            error(src.at(t.getKeyNode()), "invalid environment variable name " + Text.quote(name));
+            continue;
+          }
+          Str value = varString(t.getValueNode(), Text.quote(name));
+          if (value != null && !d.envSet.containsKey(name)) {
+            d.envSet.put(name, value);
+          }
+        }
+      }
+    }
+    if (k.containsKey("pass")) {
+      List<Str> names = strings(k.get("pass").getValueNode(), "'pass'", false);
+      if (names != null) {
+        d.envPass = new ArrayList<>();
+        for (Str s : names) {
+          if (!ENV_NAME.matcher(s.value()).matches()) {
+            error(s.pos(), "invalid environment variable name " + Text.quote(s.value()));
+          } else {
+            d.envPass.add(s);
+          }
+        }
+      }
+    }
+  }
+
+  private Str home(Node v) {
+    Str s = string(v, "'home'");
+    if (s == null || s.value().equals("persistent") || s.value().equals("ephemeral")) {
+      return s;
+    }
+    if (s.value().startsWith("/") || s.value().startsWith("${")) {
+      return varString(v, "'home'");
+    }
+    String hint = Text.suggest(s.value(), List.of("persistent", "ephemeral"));
+    error(
+        s.pos(),
+        "expected 'persistent', 'ephemeral' or an absolute host path for 'home', got "
+            + Text.quote(s.value())
+            + (hint == null ? "" : " (did you mean '" + hint + "'?)"));
+    return null;
+  }
+
+  private void readEtc(Draft d, Node v) {
+    if (v instanceof SequenceNode) {
+      List<Str> names = names(v, "'etc'", "/etc");
+      if (names != null) {
+        d.etcKind = Profile.Etc.Kind.ONLY;
+        d.etcOnly = names;
+      }
+      return;
+    }
+    if (!(v instanceof ScalarNode) || !v.getTag().equals(Tag.STR)) {
+      error(src.at(v), "expected 'mirror', 'none' or a list of names for 'etc', got " + kind(v));
+      return;
+    }
+    String s = choice(v, "'etc'", List.of("mirror", "none"));
+    if (s != null) {
+      d.etcKind = s.equals("none") ? Profile.Etc.Kind.NONE : Profile.Etc.Kind.MIRROR;
+      d.etcOnly = List.of();
+    }
+  }
+
+  private List<Draft.Device> devices(Node v) {
+    SequenceNode seq = sequence(v, "a list of device paths", "'devices'");
+    if (seq == null) {
+      return null;
+    }
+    List<Draft.Device> out = new ArrayList<>();
+    for (Node item : seq.getValue()) {
+      if (item instanceof MappingNode) {
+        Map<String, NodeTuple> k = keys((MappingNode) item, "a device", List.of("path", "optional"));
+        Boolean optional =
+            k.containsKey("optional") ? bool(k.get("optional").getValueNode(), "'optional'") : false;
+        if (!k.containsKey("path")) {
+          error(src.at(item), "a device entry needs 'path'");
+        } else {
+          Str path = varString(k.get("path").getValueNode(), "'path'");
+          if (path != null && optional != null) {
+            out.add(new Draft.Device(path, optional));
+          }
+        }
+      } else if (isString(item)) {
+        Str path = varString(item, "a device");
+        if (path != null) {
+          out.add(new Draft.Device(path, false));
+        }
+      } else {
+        error(
+            src.at(item),
+            "expected a path or a mapping with 'path' and 'optional' for a device, got "
+                + kind(item));
+      }
+    }
+    return out;
+  }
+
+  private List<Draft.Daemon> daemons(Node v) {
+    SequenceNode seq = sequence(v, "a list of mappings", "'daemons'");
+    if (seq == null) {
+      return null;
+    }
+    List<Draft.Daemon> out = new ArrayList<>();
+    for (Node item : seq.getValue()) {
+      MappingNode m = mapping(item, "a mapping with 'program' and 'ready-path'", "a daemon");
+      if (m == null) {
+        continue;
+      }
+      Map<String, NodeTuple> k =
+          keys(m, "a daemon", List.of("program", "args", "ready-path", "timeout"));
+      boolean ok = true;
+      Str program = null;
+      Str ready = null;
+      if (!k.containsKey("program")) {
+        error(src.at(m), "a daemon needs 'program'");
+        ok = false;
+      } else {
+        program = varString(k.get("program").getValueNode(), "'program'");
+        ok &= program != null;
+      }
+      if (!k.containsKey("ready-path")) {
+        error(src.at(m), "a daemon needs 'ready-path'");
+        ok = false;
+      } else {
+        ready = varString(k.get("ready-path").getValueNode(), "'ready-path'");
+        ok &= ready != null;
+      }
+      List<Str> args = List.of();
+      if (k.containsKey("args")) {
+        args = strings(k.get("args").getValueNode(), "'args'", true);
+        ok &= args != null;
+      }
+      Duration timeout = Duration.ofSeconds(5);
+      if (k.containsKey("timeout")) {
+        timeout = duration(k.get("timeout").getValueNode(), "'timeout'");
+        ok &= timeout != null;
+      }
+      if (ok) {
+        out.add(new Draft.Daemon(program, args, ready, timeout));
+      }
+    }
+    return out;
+  }
+
+  // ---- filesystem ----
+
+  private List<Draft.Fs> filesystem(Node v) {
+    SequenceNode seq = sequence(v, "a list of entries", "'filesystem'");
+    if (seq == null) {
+      return null;
+    }
+    List<Draft.Fs> out = new ArrayList<>();
+    for (Node item : seq.getValue()) {
+      MappingNode m =
+          mapping(item, "a mapping such as '{bind: /path}'", "a filesystem entry");
+      if (m != null) {
+        Draft.Fs fs = fsEntry(m);
+        if (fs != null) {
+          out.add(fs);
+        }
+      }
+    }
+    return out;
+  }
+
+  private Draft.Fs fsEntry(MappingNode m) {
+    String kind = null;
+    for (NodeTuple t : m.getValue()) {
+      if (!(t.getKeyNode() instanceof ScalarNode)) {
+        continue;
+      }
+      String key = ((ScalarNode) t.getKeyNode()).getValue();
+      if (FS_KEYS.containsKey(key)) {
+        if (kind != null) {
+          error(
+              src.at(t.getKeyNode()),
+              "a filesystem entry has exactly one kind; this one has both '"
+                  + kind
+                  + "' and '"
+                  + key
+                  + "'");
+          return null;
+        }
+        kind = key;
+      }
+    }
+    if (kind == null) {
+      for (NodeTuple t : m.getValue()) {
+        if (t.getKeyNode() instanceof ScalarNode) {
+          String key = ((ScalarNode) t.getKeyNode()).getValue();
+          String hint = Text.suggest(key, FS_KEYS.keySet());
+          if (hint != null) {
+            error(
+                src.at(t.getKeyNode()),
+                "unknown key " + Text.quote(key) + " (did you mean '" + hint + "'?)");
+            return null;
+          }
+        }
+      }
+      error(
+          src.at(m),
+          "a filesystem entry needs one kind key: " + Text.list(FS_KEYS.keySet()));
+      return null;
+    }
+    List<String> allowed = new ArrayList<>();
+    allowed.add(kind);
+    allowed.addAll(FS_KEYS.get(kind));
+    Map<String, NodeTuple> k = keys(m, "a " + kind + " entry", allowed);
+    int before = problems.size();
+    Str path = varString(k.get(kind).getValueNode(), "'" + kind + "'");
+    switch (kind) {
+      case "bind":
+        {
+          Str to = k.containsKey("to") ? varString(k.get("to").getValueNode(), "'to'") : null;
+          boolean writable = flag(k, "writable");
+          boolean device = flag(k, "device");
+          boolean optional = flag(k, "optional");
+          boolean ensure = flag(k, "ensure");
+          if (optional && ensure) {
+            error(
+                src.at(k.get("ensure").getKeyNode()),
+                "'optional' and 'ensure' cannot both be true: 'ensure' creates a missing source,"
+                    + " 'optional' skips it");
+          }
+          return problems.size() > before
+              ? null
+              : new Draft.Bind(path, to, writable, device, optional, ensure);
+        }
+      case "tmpfs":
+        {
+          long size = k.containsKey("size") ? size(k.get("size").getValueNode()) : 0;
+          int mode = mode(k, 0755);
+          boolean readOnly = flag(k, "read-only");
+          return problems.size() > before ? null : new Draft.Tmpfs(path, size, mode, readOnly);
+        }
+      case "overlay":
+        return overlay(k, path, before);
+      case "symlink":
+        {
+          Str to = null;
+          if (!k.containsKey("points-to")) {
+            error(src.at(m), "a symlink entry needs 'points-to'");
+          } else {
+            to = varString(k.get("points-to").getValueNode(), "'points-to'");
+            if (to != null && to.value().isEmpty()) {
+              error(to.pos(), "'points-to' must not be empty");
+            }
+          }
+          boolean deref = flag(k, "dereference");
+          return problems.size() > before ? null : new Draft.Symlink(path, to, deref);
+        }
+      case "file":
+        {
+          Str content = null;
+          if (!k.containsKey("content")) {
+            error(src.at(m), "a file entry needs 'content'");
+          } else {
+            content = stringOf(k.get("content").getValueNode(), "'content'", true, true);
+          }
+          int mode = mode(k, 0644);
+          return problems.size() > before ? null : new Draft.File(path, content, mode);
+        }
+      case "mkdir":
+        {
+          int mode = mode(k, 0755);
+          return problems.size() > before ? null : new Draft.Mkdir(path, mode);
+        }
+      case "remount":
+        {
+          boolean ro = flag(k, "read-only");
+          boolean noexec = flag(k, "noexec");
+          boolean nodev = flag(k, "nodev");
+          return problems.size() > before ? null : new Draft.Remount(path, ro, noexec, nodev);
+        }
+      default:
+        throw new IllegalStateException(kind);
+    }
+  }
+
+  private Draft.Fs overlay(Map<String, NodeTuple> k, Str path, int before) {
+    List<Str> lower = null;
+    if (k.containsKey("lower")) {
+      lower = strings(k.get("lower").getValueNode(), "'lower'", true);
+      if (lower != null && lower.isEmpty()) {
+        error(src.at(k.get("lower").getValueNode()), "'lower' must not be empty");
+      }
+    }
+    Writes writes = Writes.EPHEMERAL;
+    if (k.containsKey("writes")) {
+      String w =
+          choice(k.get("writes").getValueNode(), "'writes'", List.of("ephemeral", "persistent", "none"));
+      writes = w == null ? null : Writes.valueOf(w.toUpperCase(java.util.Locale.ROOT));
+    }
+    Str upper = null;
+    Str work = null;
+    for (String key : List.of("upper", "work")) {
+      if (!k.containsKey(key)) {
+        continue;
+      }
+      NodeTuple t = k.get(key);
+      if (writes != null && writes != Writes.PERSISTENT) {
+        error(src.at(t.getKeyNode()), "'" + key + "' is only allowed with 'writes: persistent'");
+        continue;
+      }
+      Str s = varString(t.getValueNode(), "'" + key + "'");
+      if (key.equals("upper")) {
+        upper = s;
+      } else {
+        work = s;
+      }
+    }
+    if (writes == Writes.PERSISTENT && k.containsKey("upper") != k.containsKey("work")) {
+      NodeTuple t = k.containsKey("upper") ? k.get("upper") : k.get("work");
+      error(src.at(t.getKeyNode()), "'upper' and 'work' go together: give both or neither");
+    }
+    if (writes == Writes.NONE && (lower == null || lower.size() < 2)) {
+      error(
+          src.at(k.get("writes").getValueNode()),
+          "'writes: none' needs at least two paths in 'lower'");
+    }
+    if (problems.size() > before || writes == null) {
+      return null;
+    }
+    return new Draft.Overlay(path, lower, writes, upper, work);
+  }
+
+  // ---- typed values ----
+
+  private boolean flag(Map<String, NodeTuple> k, String key) {
+    if (!k.containsKey(key)) {
+      return false;
+    }
+    Boolean b = bool(k.get(key).getValueNode(), "'" + key + "'");
+    return b != null && b;
+  }
+
+  private int mode(Map<String, NodeTuple> k, int fallback) {
+    if (!k.containsKey("mode")) {
+      return fallback;
+    }
+    Node v = k.get("mode").getValueNode();
+    if (v instanceof ScalarNode && v.getTag().equals(Tag.INT)) {
+      error(
+          src.at(v),
+          "expected a mode as a quoted string of octal digits for 'mode', got an integer (quote"
+              + " it: \""
+              + ((ScalarNode) v).getValue()
+              + "\")");
+      return fallback;
+    }
+    Str s = string(v, "'mode'");
+    if (s == null) {
+      return fallback;
+    }
+    if (!MODE.matcher(s.value()).matches()) {
+      error(s.pos(), "invalid mode " + Text.quote(s.value()) + ": expected octal digits up to \"07777\", like \"0755\"");
+      return fallback;
+    }
+    return Integer.parseInt(s.value(), 8);
+  }
+
+  private long size(Node v) {
+    if (v instanceof ScalarNode && v.getTag().equals(Tag.INT)) {
+      Integer n = integer(v, "'size'", 1, MAX_SIZE_INT);
+      return n == null ? 0 : n;
+    }
+    Str s = string(v, "'size'");
+    if (s == null) {
+      return 0;
+    }
+    if (!SIZE.matcher(s.value()).matches()) {
+      error(
+          s.pos(),
+          "invalid size "
+              + Text.quote(s.value())
+              + ": expected a positive number of at most 9 digits, optionally followed by k, M"
+              + " or G, like \"64M\"");
+      return 0;
+    }
+    String digits = s.value();
+    long unit = 1;
+    char last = digits.charAt(digits.length() - 1);
+    if (last == 'k' || last == 'M' || last == 'G') {
+      unit = last == 'k' ? 1L << 10 : last == 'M' ? 1L << 20 : 1L << 30;
+      digits = digits.substring(0, digits.length() - 1);
+    }
+    return Long.parseLong(digits) * unit;
+  }
+
+  private Duration duration(Node v, String what) {
+    if (!isString(v)) {
+      error(
+          src.at(v),
+          "expected a duration like \"5s\" or \"500ms\" for " + what + ", got " + kind(v));
+      return null;
+    }
+    Str s = string(v, what);
+    var m = DURATION.matcher(s.value());
+    if (!m.matches()) {
+      error(
+          s.pos(),
+          "invalid duration "
+              + Text.quote(s.value())
+              + " for "
+              + what
+              + ": expected a whole number followed by 'ms' or 's', like \"5s\" or \"500ms\"");
+      return null;
+    }
+    long n = Long.parseLong(m.group(1));
+    long ms = m.group(2).equals("s") ? n * 1000 : n;
+    if (ms > MAX_DURATION_MS) {
+      error(s.pos(), "duration " + Text.quote(s.value()) + " for " + what + " is over the maximum of 300s");
+      return null;
+    }
+    return Duration.ofMillis(ms);
+  }
+
+  private String choice(Node v, String what, List<String> allowed) {
+    Str s = string(v, what);
+    if (s == null) {
+      return null;
+    }
+    if (allowed.contains(s.value())) {
+      return s.value();
+    }
+    String hint = Text.suggest(s.value(), allowed);
+    error(
+        s.pos(),
+        "unknown value "
+            + Text.quote(s.value())
+            + " for "
+            + what
+            + (hint == null ? "" : " (did you mean '" + hint + "'?)")
+            + "; expected one of: "
+            + Text.list(allowed));
+    return null;
+  }
+
+  private Integer integer(Node v, String what, int min, int max) {
+    if (!(v instanceof ScalarNode) || !v.getTag().equals(Tag.INT)) {
+      error(src.at(v), "expected an integer for " + what + ", got " + kind(v));
+      return null;
+    }
+    String text = ((ScalarNode) v).getValue().replace("_", "");
+    long value;
+    try {
+      boolean negative = text.startsWith("-");
+      String t = text.startsWith("-") || text.startsWith("+") ? text.substring(1) : text;
+      java.math.BigInteger big;
+      if (t.startsWith("0x")) {
+        big = new java.math.BigInteger(t.substring(2), 16);
+      } else if (t.startsWith("0o")) {
+        big = new java.math.BigInteger(t.substring(2), 8);
+      } else {
+        big = new java.math.BigInteger(t);
+      }
+      if (negative) {
+        big = big.negate();
+      }
+      value =
+          big.bitLength() > 40 ? (big.signum() < 0 ? Long.MIN_VALUE : Long.MAX_VALUE) : big.longValue();
+    } catch (NumberFormatException e) {
+      error(src.at(v), "invalid integer " + Text.quote(text) + " for " + what);
+      return null;
+    }
+    if (value < min || value > max) {
+      error(
+          src.at(v),
+          what + " must be between " + min + " and " + max + ", got " + Text.quote(text));
+      return null;
+    }
+    return (int) value;
+  }
+
+  private Boolean bool(Node v, String what) {
+    if (!(v instanceof ScalarNode) || !v.getTag().equals(Tag.BOOL)) {
+      error(src.at(v), "expected true or false for " + what + ", got " + kind(v));
+      return null;
+    }
+    return Boolean.parseBoolean(((ScalarNode) v).getValue().toLowerCase(java.util.Locale.ROOT));
+  }
+
+  private List<Str> names(Node v, String what, String dir) {
+    List<Str> list = strings(v, what, false);
+    if (list == null) {
+      return null;
+    }
+    List<Str> out = new ArrayList<>();
+    for (Str s : list) {
+      String n = s.value();
+      if (n.isEmpty() || n.contains("/") || n.equals(".") || n.equals("..")) {
+        error(s.pos(), "invalid entry name " + Text.quote(n) + " in " + what + ": expected a single name in " + dir);
+      } else {
+        out.add(s);
+      }
+    }
+    return out;
+  }
+
+  /** A list of strings; with {@code vars}, each is checked for ${VAR} references. */
+  private List<Str> strings(Node v, String what, boolean vars) {
+    SequenceNode seq = sequence(v, "a list of strings", what);
+    if (seq == null) {
+      return null;
+    }
+    List<Str> out = new ArrayList<>();
+    boolean ok = true;
+    for (Node item : seq.getValue()) {
+      if (!isString(item)) {
+        error(src.at(item), "expected a list of strings for " + what + ", got " + kind(item) + " in it" + quoteHint(item));
+        ok = false;
+        continue;
+      }
+      Str s = stringOf(item, what, vars, false);
+      if (s == null) {
+        ok = false;
+      } else {
+        out.add(s);
+      }
+    }
+    return ok ? out : null;
+  }
+
+  private Str string(Node v, String what) {
+    return stringOf(v, what, false, false);
+  }
+
+  private Str varString(Node v, String what) {
+    return stringOf(v, what, true, false);
+  }
+
+  private Str stringOf(Node v, String what, boolean vars, boolean allowNul) {
+    if (!isString(v)) {
+      error(src.at(v), "expected a string for " + what + ", got " + kind(v) + quoteHint(v));
+      return null;
+    }
+    ScalarNode s = (ScalarNode) v;
+    Pos pos = src.at(v);
+    String value = s.getValue();
+    if (!allowNul && value.indexOf('\0') >= 0) {
+      error(pos, what + " must not contain a NUL character");
+      return null;
+    }
+    if (vars) {
+      Vars.Problem p = Vars.check(value);
+      if (p != null) {
+        boolean exact = s.getScalarStyle() == ScalarStyle.PLAIN && value.indexOf('\n') < 0;
+        error(exact ? pos.shifted(value.codePointCount(0, p.index())) : pos, p.message());
+        return null;
+      }
+    }
+    return new Str(value, pos);
+  }
+
+  private String quoteHint(Node v) {
+    if (v instanceof ScalarNode && !v.getTag().equals(Tag.NULL)) {
+      return " (quote it: \"" + ((ScalarNode) v).getValue() + "\")";
+    }
+    return "";
+  }
+
+  private Str checked(Str s, java.util.function.Function<String, String> problem) {
+    if (s == null) {
+      return null;
+    }
+    String p = problem.apply(s.value());
+    if (p != null) {
+      error(s.pos(), p);
+      return null;
+    }
+    return s;
+  }
+
+  private String idProblem(String id) {
+    if (id.length() > MAX_ID) {
+      return "the id is longer than " + MAX_ID + " characters";
+    }
+    if (!ID.matcher(id).matches()) {
+      return "invalid id "
+          + Text.quote(id)
+          + ": expected reverse-DNS like 'org.example.App' (letters, digits, '_' and '-', at least"
+          + " two parts separated by '.', starting with a letter)";
+    }
+    return null;
+  }
+
+  private String hostnameProblem(String h) {
+    if (h.length() > MAX_HOSTNAME) {
+      return "the hostname is longer than " + MAX_HOSTNAME + " characters";
+    }
+    if (!HOSTNAME.matcher(h).matches()) {
+      return "invalid hostname "
+          + Text.quote(h)
+          + ": expected labels of letters, digits and '-' separated by '.', each at most 63"
+          + " characters and not starting or ending with '-'";
+    }
+    return null;
+  }
+
+  // ---- structure ----
+
+  private MappingNode mapping(Node v, String expected, String what) {
+    if (v instanceof MappingNode) {
+      return (MappingNode) v;
+    }
+    error(src.at(v), "expected " + expected + (what == null ? "" : " for " + what) + ", got " + kind(v));
+    return null;
+  }
+
+  private SequenceNode sequence(Node v, String expected, String what) {
+    if (v instanceof SequenceNode) {
+      return (SequenceNode) v;
+    }
+    error(src.at(v), "expected " + expected + " for " + what + ", got " + kind(v));
+    return null;
+  }
+
+  /**
+   * The keys of {@code m} in order; unknown keys are reported (with a suggestion) and left out.
+   * Duplicates and non-string keys were reported by {@link #checkTree}; the first one wins.
+   */
+  private Map<String, NodeTuple> keys(MappingNode m, String where, List<String> allowed) {
+    Map<String, NodeTuple> out = new LinkedHashMap<>();
+    for (NodeTuple t : m.getValue()) {
+      if (!(t.getKeyNode() instanceof ScalarNode)) {
+        continue;
+      }
+      String key = ((ScalarNode) t.getKeyNode()).getValue();
+      if (allowed.contains(key)) {
+        out.putIfAbsent(key, t);
+        continue;
+      }
+      String in = where == null ? "" : " in " + where;
+      String msg;
+      if (key.equals("<<")) {
+        msg = "merge keys ('<<') are not supported; use 'extends' or repeat the keys";
+      } else if (where != null && where.endsWith(" entry") && otherKind(key) != null) {
+        msg = "key " + Text.quote(key) + " is not valid" + in + "; valid keys: " + Text.list(allowed.subList(1, allowed.size()));
+      } else {
+        String hint = Text.suggest(key, allowed);
+        msg =
+            "unknown key "
+                + Text.quote(key)
+                + in
+                + (hint != null
+                    ? " (did you mean '" + hint + "'?)"
+                    : "; expected one of: " + Text.list(allowed));
+      }
+      error(src.at(t.getKeyNode()), msg);
+    }
+    return out;
+  }
+
+  private static String otherKind(String key) {
+    for (Map.Entry<String, List<String>> e : FS_KEYS.entrySet()) {
+      if (e.getValue().contains(key)) {
+        return e.getKey();
+      }
+    }
+    return null;
+  }
+
+  private static boolean isString(Node v) {
+    return v instanceof ScalarNode && v.getTag().equals(Tag.STR);
+  }
+
+  /** "a string", "a list", ... for "got ..." messages. */
+  static String kind(Node v) {
+    if (v instanceof MappingNode) {
+      return "a mapping";
+    }
+    if (v instanceof SequenceNode) {
+      return "a list";
+    }
+    Tag t = v.getTag();
+    if (t.equals(Tag.STR)) {
+      return "a string";
+    }
+    if (t.equals(Tag.INT)) {
+      return "an integer";
+    }
+    if (t.equals(Tag.FLOAT)) {
+      return "a number";
+    }
+    if (t.equals(Tag.BOOL)) {
+      return "a boolean";
+    }
+    if (t.equals(Tag.NULL)) {
+      return "an empty value";
+    }
+    return "a value tagged " + Text.quote(t.getValue());
+  }
+
+  private void error(Pos pos, String message) {
+    problems.error(pos, message);
+  }
+}

@@ -1,0 +1,46 @@
+package dev.hsu.profile;
+
+import dev.hsu.plan.AbsPath;
+import java.util.Map;
+
+/** Builds the {@link Profile.Host} facts that variables expand to from the caller's environment. */
+public final class HostFacts {
+  private HostFacts() {}
+
+  /**
+   * Reads HOME (required, absolute), XDG_RUNTIME_DIR (default /run/user/UID) and XDG_DATA_HOME
+   * (default $HOME/.local/share) from {@code env}; relative or empty XDG values are ignored, as the
+   * XDG spec says. {@code userName} falls back to $USER, then to the uid.
+   *
+   * @throws IllegalArgumentException with a user-facing sentence when HOME is unusable
+   */
+  public static Profile.Host fromEnvironment(
+      Map<String, String> env, int uid, int gid, String userName) {
+    String home = env.get("HOME");
+    if (home == null || home.isEmpty()) {
+      throw new IllegalArgumentException("HOME is not set");
+    }
+    if (!home.startsWith("/") || home.indexOf('\0') >= 0) {
+      throw new IllegalArgumentException(
+          "HOME is not an absolute path: \"" + Text.escape(home) + "\"");
+    }
+    AbsPath homePath = AbsPath.normalize(home);
+    String user = userName;
+    if (user == null || user.isEmpty()) {
+      user = env.get("USER");
+    }
+    if (user == null || user.isEmpty()) {
+      user = Integer.toString(uid);
+    }
+    AbsPath runtime = absoluteOr(env.get("XDG_RUNTIME_DIR"), AbsPath.of("/run/user/" + uid));
+    AbsPath data = absoluteOr(env.get("XDG_DATA_HOME"), homePath.resolve(".local/share"));
+    return new Profile.Host(user, uid, gid, homePath, runtime, data);
+  }
+
+  private static AbsPath absoluteOr(String value, AbsPath fallback) {
+    if (value == null || !value.startsWith("/") || value.indexOf('\0') >= 0) {
+      return fallback;
+    }
+    return AbsPath.normalize(value);
+  }
+}
