@@ -94,6 +94,7 @@ class ProcessModelTest extends SandboxTestBase {
 
   @Test
   void killingTheInitKillsTheApp() throws InterruptedException {
+    String mounts = HostProcs.mountinfo();
     String marker = marker();
     try (Running run = sb.profile().probe("sleep", "60", marker).start()) {
       run.awaitLine(l -> l.startsWith("sleeping"), WAIT);
@@ -105,6 +106,7 @@ class ProcessModelTest extends SandboxTestBase {
       assertFalse(
           HostProcs.alive(app),
           "the app (pid " + app + ") survived SIGKILL of its hsu-init (" + run.pid() + ")");
+      assertEquals(mounts, HostProcs.mountinfo(), "the host mount table changed");
     }
   }
 
@@ -158,6 +160,12 @@ class ProcessModelTest extends SandboxTestBase {
     expected.add("fixed arg");
     expected.addAll(args);
     assertEquals(expected, r.probeArgs(), r::describe);
+  }
+
+  @Test
+  void appArgumentsMayThemselvesStartWithDoubleDash() {
+    Result r = sb.profile().probe("argv").launch("--", "--", "-h");
+    assertEquals(List.of("--", "--", "-h"), r.probeArgs(), r::describe);
   }
 
   @Test
