@@ -269,8 +269,11 @@ public sealed interface Op {
 
     @Override
     public String toString() {
-      return "place file " + q(target.value()) + " (mode " + octal(mode) + ", " + data.length
-          + (data.length == 1 ? " byte)" : " bytes)");
+      String head = "place file " + q(target.value()) + " (mode " + octal(mode);
+      String text = data.length <= 64 ? PlanJson.utf8(data) : null;
+      return text != null
+          ? head + ") containing " + q(text)
+          : head + ", " + data.length + (data.length == 1 ? " byte)" : " bytes)");
     }
   }
 

@@ -127,7 +127,8 @@ public final class PlanJson {
     }
   }
 
-  private static String utf8(byte[] data) {
+  /** {@code data} as text when it is valid UTF-8, else null. */
+  static String utf8(byte[] data) {
     try {
       return StandardCharsets.UTF_8
           .newDecoder()
