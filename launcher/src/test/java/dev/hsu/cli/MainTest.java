@@ -1,0 +1,292 @@
+package dev.hsu.cli;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.hsu.plan.PlanWriter;
+import dev.hsu.profile.Loader;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** In-process CLI tests: exit codes, what goes to stdout and stderr, what launch would exec. */
+final class MainTest {
+  @TempDir Path tmp;
+  Path home;
+  Path hsuHome;
+  Map<String, String> env;
+  final List<String> execs = new ArrayList<>();
+  final List<String> dirs = new ArrayList<>();
+  byte[] execPlan;
+  String out;
+  String err;
+
+  /** Thrown by the fake exec instead of replacing the process. */
+  static final class Exec extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+  }
+
+  @BeforeEach
+  void setUp() throws IOException {
+    home = Files.createDirectories(tmp.resolve("home/user"));
+    hsuHome = Files.createDirectories(tmp.resolve("hsu"));
+    Files.createDirectories(hsuHome.resolve("profiles/base"));
+    Files.createDirectories(hsuHome.resolve("profiles/apps"));
+    env = new HashMap<>();
+    env.put("HOME", home.toString());
+    env.put("USER", "user");
+    env.put("TERM", "xterm");
+    env.put("SECRET_TOKEN", "hunter2");
+    env.put("XDG_RUNTIME_DIR", "/run/user/1000");
+  }
+
+  Context ctx() {
+    return new Context(
+        env,
+        hsuHome,
+        new Context.Ids() {
+          @Override
+          public int uid() {
+            return 1000;
+          }
+
+          @Override
+          public int gid() {
+            return 1000;
+          }
+        },
+        (host, baseDirs, file) -> new Loader(host, baseDirs).load(file),
+        new Context.HostActions() {
+          @Override
+          public void ensureDir(String trusted, String dir) {
+            dirs.add(trusted + " " + dir);
+          }
+
+          @Override
+          public void exec(String init, byte[] plan, List<String> environment) {
+            execs.add(init);
+            execs.addAll(environment.stream().sorted().toList());
+            execPlan = plan;
+            throw new Exec();
+          }
+        });
+  }
+
+  int run(String... args) {
+    ByteArrayOutputStream o = new ByteArrayOutputStream();
+    ByteArrayOutputStream e = new ByteArrayOutputStream();
+    int code =
+        Main.run(
+            args,
+            new PrintStream(o, true, StandardCharsets.UTF_8),
+            new PrintStream(e, true, StandardCharsets.UTF_8),
+            ctx());
+    out = o.toString(StandardCharsets.UTF_8);
+    err = e.toString(StandardCharsets.UTF_8);
+    assertFalse(err.contains("\tat "), "stack trace in stderr:\n" + err);
+    return code;
+  }
+
+  Path profile(String name, String text) throws IOException {
+    return Files.writeString(tmp.resolve(name), text);
+  }
+
+  static final String HELLO = "id: org.example.Hello\ncommand: [hello]\n";
+  static final String BAD = "id: org.example.Bad\ncommand: [x]\nhostnme: box\n";
+
+  @Test
+  void noCommandIsUsage() {
+    assertEquals(2, run());
+    assertTrue(err.contains("a command is required"), err);
+  }
+
+  @Test
+  void unknownCommandOrOptionIsUsage() {
+    assertEquals(2, run("frobnicate"));
+    assertTrue(err.contains("frobnicate"), err);
+    assertEquals(2, run("compile", "--bogus", "x.yaml"));
+    assertTrue(err.contains("--bogus") && err.contains("hsu compile --help"), err);
+    assertEquals(2, run("check"));
+  }
+
+  @Test
+  void helpAndVersion() {
+    assertEquals(0, run("--help"));
+    assertTrue(out.contains("launch") && out.contains("125"), out);
+    for (String c : List.of("check", "compile", "launch", "version")) {
+      assertEquals(0, run(c, "--help"), c);
+      assertTrue(out.contains("Usage: hsu " + c), out);
+    }
+    assertEquals(0, run("version"));
+    assertEquals("hsu " + VersionCommand.VERSION + " (plan format 1)\n", out);
+    assertEquals(0, run("--version"));
+    assertTrue(out.startsWith("hsu "), out);
+  }
+
+  @Test
+  void checkOkAndInvalid() throws IOException {
+    Path ok = profile("ok.yaml", HELLO);
+    Path bad = profile("bad.yaml", BAD);
+    assertEquals(0, run("check", ok.toString()));
+    assertEquals(ok + ": ok\n", out);
+    assertEquals("", err);
+
+    assertEquals(2, run("check", ok.toString(), bad.toString()));
+    assertTrue(err.contains("bad.yaml:3:1: error:"), err);
+    assertTrue(err.contains("hostnme"), err);
+    assertTrue(out.contains("ok.yaml: ok"), out);
+  }
+
+  @Test
+  void checkMissingFileIsFailure() {
+    assertEquals(1, run("check", tmp.resolve("nope.yaml").toString()));
+    assertTrue(err.startsWith("hsu: no profile \"" + tmp.resolve("nope.yaml")), err);
+    assertEquals(2, run("check", tmp.resolve("nope.yaml").toString(), profile2()));
+  }
+
+  private String profile2() {
+    try {
+      return profile("bad2.yaml", BAD).toString();
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
+  @Test
+  void compilePrintsTheDefaults() throws IOException {
+    Path ok = profile("ok.yaml", HELLO);
+    assertEquals(0, run("compile", ok.toString()));
+    assertTrue(out.contains("argv \"hello\"\n"), out);
+    assertTrue(out.contains("env TERM=\"xterm\"\n"), out);
+    assertFalse(out.contains("SECRET_TOKEN"), out);
+    assertTrue(out.contains("mount proc on \"/proc\"\n"), out);
+    assertEquals(0, run("compile", "--json", ok.toString()));
+    assertTrue(out.startsWith("{\n  \"version\": 1,"), out);
+    assertEquals(2, run("compile", profile("bad.yaml", BAD).toString()));
+    assertTrue(err.contains("bad.yaml:3:1: error:"), err);
+    assertEquals(1, run("compile", tmp.resolve("missing.yaml").toString()));
+  }
+
+  @Test
+  void compileWritesTheBinaryPlan() throws IOException {
+    Path ok = profile("ok.yaml", HELLO);
+    Path plan = tmp.resolve("ok.plan");
+    assertEquals(0, run("compile", ok.toString(), "-o", plan.toString()));
+    assertEquals("", out);
+    byte[] bytes = Files.readAllBytes(plan);
+    assertArrayEquals("HSUPLAN\0".getBytes(StandardCharsets.US_ASCII), java.util.Arrays.copyOf(bytes, 8));
+    assertEquals(1, run("compile", ok.toString(), "-o", tmp.resolve("no/such/dir/x.plan").toString()));
+    assertTrue(err.startsWith("hsu: cannot write \""), err);
+  }
+
+  @Test
+  void profileLookupByName() throws IOException {
+    Files.writeString(hsuHome.resolve("profiles/apps/hello.yaml"), HELLO);
+    assertEquals(0, run("check", "hello"));
+    assertTrue(out.endsWith("profiles/apps/hello.yaml: ok\n"), out);
+    Path user = Files.createDirectories(home.resolve(".config/hsu/profiles"));
+    Files.writeString(user.resolve("hello.yaml"), HELLO.replace("Hello", "Mine"));
+    assertEquals(0, run("check", "hello.yaml"));
+    assertTrue(out.startsWith(user.resolve("hello.yaml").toString()), out);
+    assertEquals(1, run("check", "nothing"));
+    assertTrue(err.contains("no profile \"nothing\": no such file, nor in \"" + user + "\" or \""), err);
+  }
+
+  @Test
+  void launchExecsInitWithTheHostEnvironment() throws IOException {
+    Path ok = profile("ok.yaml", HELLO);
+    env.put("HSU_INIT", "/opt/hsu/hsu-init");
+    assertEquals(125, run("launch", ok.toString()));
+    assertEquals("/opt/hsu/hsu-init", execs.get(0));
+    assertTrue(execs.contains("SECRET_TOKEN=hunter2"), execs.toString()); // hsu-init filters
+    assertArrayEquals(
+        java.util.Arrays.copyOf(execPlan, 8), "HSUPLAN\0".getBytes(StandardCharsets.US_ASCII));
+    assertEquals(
+        List.of(home + "/.local/share/hsu/apps " + home + "/.local/share/hsu/apps/org.example.Hello/home"),
+        dirs);
+  }
+
+  @Test
+  void launchArgumentsAreData() throws IOException {
+    Path ok = profile("ok.yaml", HELLO);
+    assertEquals(List.of("hello"), launchArgv(ok));
+    assertEquals(List.of("hello", "a", "-x", "--help", "@file"), launchArgv(ok, "--", "a", "-x", "--help", "@file"));
+    assertEquals(List.of("hello", "--", "--", "-h"), launchArgv(ok, "--", "--", "--", "-h"));
+    assertEquals(List.of("hello", "a", "--b"), launchArgv(ok, "a", "--b"));
+  }
+
+  private List<String> launchArgv(Path profile, String... args) {
+    List<String> all = new ArrayList<>(List.of("launch", profile.toString()));
+    all.addAll(List.of(args));
+    execs.clear();
+    assertEquals(125, run(all.toArray(String[]::new)), err);
+    assertNull(null);
+    return PlanArgv.argv(execPlan);
+  }
+
+  @Test
+  void launchFailuresAre125() throws IOException {
+    assertEquals(125, run("launch"));
+    assertTrue(err.contains("PROFILE"), err);
+    assertEquals(125, run("launch", tmp.resolve("none.yaml").toString()));
+    assertTrue(err.startsWith("hsu: no profile"), err);
+    assertEquals(125, run("launch", profile("bad.yaml", BAD).toString()));
+    assertTrue(err.contains("bad.yaml:3:1: error:"), err);
+    assertTrue(execs.isEmpty());
+    env.remove("HOME");
+    assertEquals(125, run("launch", profile("ok.yaml", HELLO).toString()));
+    assertTrue(err.startsWith("hsu: HOME is not set"), err);
+  }
+
+  @Test
+  void internalErrorsAreOneSentence() throws IOException {
+    Path ok = profile("ok.yaml", HELLO);
+    assertEquals(125, run("launch", ok.toString()));
+    assertTrue(err.startsWith("hsu: internal error: "), err);
+    assertTrue(err.contains("HSU_DEBUG=1"), err);
+    env.put("HSU_DEBUG", "1");
+    ByteArrayOutputStream e = new ByteArrayOutputStream();
+    Main.run(new String[] {"launch", ok.toString()}, new PrintStream(new ByteArrayOutputStream()),
+        new PrintStream(e, true, StandardCharsets.UTF_8), ctx());
+    assertTrue(e.toString(StandardCharsets.UTF_8).contains("\tat "), "debug shows the trace");
+  }
+
+  /** Reads argv back out of a binary plan's PARAMS record. */
+  static final class PlanArgv {
+    static List<String> argv(byte[] plan) {
+      java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(plan).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+      b.position(16 + 8 + 12);
+      str(b);
+      str(b);
+      int n = b.getInt();
+      List<String> argv = new ArrayList<>();
+      for (int i = 0; i < n; i++) {
+        argv.add(str(b));
+      }
+      return argv;
+    }
+
+    static String str(java.nio.ByteBuffer b) {
+      byte[] s = new byte[b.getInt()];
+      b.get(s);
+      return new String(s, StandardCharsets.UTF_8);
+    }
+  }
+
+  static {
+    assertEquals(1, PlanWriter.VERSION);
+  }
+}
