@@ -1,0 +1,134 @@
+package dev.hsu.compile;
+
+import static dev.hsu.compile.TestProfiles.p;
+import static dev.hsu.compile.TestProfiles.profile;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.hsu.plan.AbsPath;
+import dev.hsu.plan.Op;
+import dev.hsu.plan.Plan;
+import dev.hsu.profile.Profile;
+import dev.hsu.profile.Profile.FsEntry;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+final class CompilerTest {
+  @Test
+  void environmentIsAnAllowlist() throws Exception {
+    Plan plan =
+        Compiler.compile(
+            profile("org.example.A", "a").pass("LD_PRELOAD", "TERM", "UNSET").set("X", "1").build(),
+            TestProfiles.ENV);
+    Map<String, String> env = plan.params().env();
+    assertEquals("/tmp/evil.so", env.get("LD_PRELOAD")); // only because the profile asked
+    assertFalse(env.containsKey("SECRET_TOKEN"));
+    assertFalse(env.containsKey("WAYLAND_DISPLAY"));
+    assertFalse(env.containsKey("UNSET"));
+    assertEquals("1", env.get("X"));
+    assertEquals(Compiler.PATH, env.get("PATH")); // not the host's PATH
+    assertEquals(List.copyOf(env.keySet()), env.keySet().stream().sorted().toList());
+
+    Map<String, String> plain =
+        Compiler.compile(profile("org.example.A", "a").build(), TestProfiles.ENV).params().env();
+    assertEquals(
+        List.of("HOME", "LANG", "LOGNAME", "PATH", "SHELL", "TERM", "USER", "XDG_RUNTIME_DIR"),
+        List.copyOf(plain.keySet()));
+  }
+
+  @Test
+  void setOverridesAlwaysSetVariables() throws Exception {
+    Map<String, String> env =
+        Compiler.compile(
+                profile("org.example.A", "a").set("SHELL", "/bin/bash").set("HOME", "/h").build(),
+                Map.of())
+            .params()
+            .env();
+    assertEquals("/bin/bash", env.get("SHELL"));
+    assertEquals("/h", env.get("HOME"));
+  }
+
+  @Test
+  void extraArgumentsAreAppended() throws Exception {
+    Plan plan =
+        Compiler.compile(
+            profile("org.example.A", "a", "b").build(), Map.of(), List.of("--x", "; rm -rf /"));
+    assertEquals(List.of("a", "b", "--x", "; rm -rf /"), plan.params().argv());
+  }
+
+  @Test
+  void baseOpsComeFirstInOrder() throws Exception {
+    Plan plan =
+        Compiler.compile(
+            profile("org.example.A", "a")
+                .device("/dev/dri", true)
+                .fs(new FsEntry.Mkdir(p("/x"), 0700))
+                .daemon("/bin/d", List.of(), "/run/d", java.time.Duration.ofSeconds(1))
+                .build(),
+            Map.of());
+    List<String> kinds = plan.ops().stream().map(o -> o.getClass().getSimpleName()).toList();
+    assertEquals(
+        List.of(
+            "AutoRoot", "AutoEtc", "Place", "Place", "Place", "Place", "Proc", "Dev", "Tmpfs",
+            "Tmpfs", "Tmpfs", "Bind", "Bind", "Mkdir", "Daemon"),
+        kinds);
+    Op.Bind device = (Op.Bind) plan.ops().get(12);
+    assertTrue(device.device() && device.optional() && !device.writable());
+    Op.Daemon daemon = (Op.Daemon) plan.ops().get(14);
+    assertEquals(plan.params().envList(), daemon.env());
+  }
+
+  @Test
+  void passwdUsesInsideIds() throws Exception {
+    Plan plan = Compiler.compile(profile("org.example.A", "a").ids(0, 100).build(), Map.of());
+    Op.Place passwd = (Op.Place) plan.ops().get(2);
+    assertEquals(AbsPath.of("/etc/passwd"), passwd.target());
+    assertEquals(
+        "user:x:0:100:user:/home/user:/bin/sh\n", new String(passwd.data(), StandardCharsets.UTF_8));
+  }
+
+  @Test
+  void noMirrorNoEtc() throws Exception {
+    Plan plan =
+        Compiler.compile(
+            profile("org.example.A", "a").root(false).etc(Profile.Etc.Kind.NONE).build(), Map.of());
+    assertInstanceOf(Op.Place.class, plan.ops().get(0));
+  }
+
+  @Test
+  void hostDirsToCreate() throws Exception {
+    TestProfiles.Builder b = profile("org.example.A", "a");
+    AbsPath upper = b.appData().resolve("overlay/x/upper");
+    AbsPath work = b.appData().resolve("overlay/x/work");
+    Plan plan =
+        Compiler.compile(
+            b.fs(new FsEntry.Overlay(p("/x"), List.of(p("/x")), FsEntry.Overlay.Writes.PERSISTENT, upper, work))
+                .fs(new FsEntry.Overlay(p("/y"), List.of(p("/y")), FsEntry.Overlay.Writes.EPHEMERAL, null, null))
+                .build(),
+            Map.of());
+    assertEquals(List.of(b.appData().resolve("home"), upper, work), Compiler.hostDirsToCreate(plan));
+  }
+
+  @Test
+  void invalidCombinationsAreCompileErrors() {
+    Profile p =
+        profile("org.example.A", "a")
+            .fs(new FsEntry.Overlay(p("/x"), List.of(p("/x")), FsEntry.Overlay.Writes.NONE, null, null))
+            .build();
+    CompileException e = assertThrows(CompileException.class, () -> Compiler.compile(p, Map.of()));
+    assertEquals(
+        "org.example.A.yaml: cannot compile: read-only overlay on \"/x\" needs at least two lower"
+            + " directories",
+        e.getMessage());
+    Profile q =
+        profile("org.example.A", "a")
+            .fs(new FsEntry.Bind(p("/x"), p("/x"), false, false, true, true))
+            .build();
+    assertThrows(CompileException.class, () -> Compiler.compile(q, Map.of()));
+  }
+}
