@@ -202,7 +202,10 @@ final class YamlInput {
   private static String message(YamlEngineException e) {
     if (e instanceof MarkedYamlEngineException) {
       MarkedYamlEngineException m = (MarkedYamlEngineException) e;
-      String problem = m.getProblem() == null ? "" : m.getProblem().strip();
+      String problem =
+          m.getProblem() == null
+              ? ""
+              : m.getProblem().strip().replace("'\\t(TAB)'", "a tab").replace("\\t(TAB)", "tabs");
       String context = m.getContext() == null ? "" : m.getContext().strip();
       if (problem.isEmpty()) {
         problem = context;
