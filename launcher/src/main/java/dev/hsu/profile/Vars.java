@@ -4,7 +4,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** The ${VAR} language: checking a string's references and expanding them. */
+/**
+ * The ${VAR} language: {@code ${NAME}} expands, {@code $$} is a literal {@code $}, any other
+ * {@code $} is itself.
+ */
 final class Vars {
   static final List<String> NAMES =
       List.of(
@@ -20,7 +23,7 @@ final class Vars {
     int i = 0;
     while ((i = s.indexOf('$', i)) >= 0) {
       if (i + 1 >= s.length()) {
-        return new Problem("a lone '$' at the end (write '$$' for a literal '$')", i);
+        break;
       }
       char next = s.charAt(i + 1);
       if (next == '$') {
@@ -28,8 +31,8 @@ final class Vars {
         continue;
       }
       if (next != '{') {
-        return new Problem(
-            "'$' must start '${NAME}' or be doubled as '$$' for a literal '$'", i);
+        i++;
+        continue;
       }
       int close = s.indexOf('}', i + 2);
       if (close < 0) {
@@ -78,10 +81,11 @@ final class Vars {
     int i = 0;
     while (i < s.length()) {
       char c = s.charAt(i);
-      if (c != '$') {
+      char next = i + 1 < s.length() ? s.charAt(i + 1) : 0;
+      if (c != '$' || (next != '$' && next != '{')) {
         b.append(c);
         i++;
-      } else if (s.charAt(i + 1) == '$') {
+      } else if (next == '$') {
         b.append('$');
         i += 2;
       } else {

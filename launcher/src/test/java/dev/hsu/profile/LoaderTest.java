@@ -180,6 +180,24 @@ final class LoaderTest {
   }
 
   @Test
+  void otherDollarsStayAsTheyAre() throws IOException {
+    Loader.Result r = load("id: a.b\ncommand: [sh, -c, 'echo $1 $HOME $(id) $']\n");
+    assertEquals(List.of("sh", "-c", "echo $1 $HOME $(id) $"), r.profile().command());
+  }
+
+  @Test
+  void shippedAppProfilesLoad() throws IOException {
+    Path apps = Path.of("../profiles/apps");
+    Loader loader = new Loader(TestHost.HOST, List.of(Path.of("../profiles/base")));
+    try (var files = Files.list(apps)) {
+      for (Path f : files.filter(p -> p.toString().endsWith(".yaml")).toList()) {
+        Loader.Result r = loader.load(f);
+        assertTrue(r.ok(), () -> r.diagnostics().stream().map(Loader::render).toList().toString());
+      }
+    }
+  }
+
+  @Test
   void variablesAreNotExpandedWhereTheyDoNotBelong() throws IOException {
     Loader.Result r = load("id: a.b\ncommand: [x]\nname: costs ${HOME}\n");
     assertEquals("costs ${HOME}", r.profile().name());
