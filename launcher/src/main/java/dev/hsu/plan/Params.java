@@ -27,8 +27,9 @@ public record Params(
     Limits.id("uid", uid);
     Limits.id("gid", gid);
     Limits.str("hostname", hostname);
-    if (hostname.isEmpty() || hostname.length() > 64) {
-      throw new IllegalArgumentException("hostname must be 1 to 64 characters long");
+    int hostnameBytes = hostname.getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+    if (hostnameBytes == 0 || hostnameBytes > 64) {
+      throw new IllegalArgumentException("hostname must be 1 to 64 bytes long");
     }
     Limits.path("working directory", cwd);
     argv = Limits.strs("argument", argv);
