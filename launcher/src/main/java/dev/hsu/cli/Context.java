@@ -77,7 +77,9 @@ record Context(
 
   Profile.Host host() throws HsuException {
     try {
-      return dev.hsu.profile.HostFacts.fromEnvironment(env, ids.uid(), ids.gid(), null);
+      // Without $USER (cron, runuser -u), the JVM's user.name comes from the passwd entry.
+      String name = env.containsKey("USER") ? null : System.getProperty("user.name");
+      return dev.hsu.profile.HostFacts.fromEnvironment(env, ids.uid(), ids.gid(), name);
     } catch (IllegalArgumentException e) {
       throw new HsuException(HsuException.Kind.FAILURE, e.getMessage(), e);
     }
