@@ -1,0 +1,180 @@
+/* hsu-init: arguments, process hygiene, the op loop, exit codes. */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "ns.h"
+#include "ops.h"
+#include "outer.h"
+#include "pid1.h"
+#include "plan.h"
+#include "signals.h"
+#include "spawn.h"
+#include "sys.h"
+#include "util.h"
+
+static const char usage[] =
+    "usage: hsu-init --plan-fd FD | --plan FILE | --check-plan FILE";
+
+static int parse_fd(const char *s) {
+  if (*s == '\0' || strlen(s) > 9)
+    return -1;
+  for (const char *p = s; *p != '\0'; p++)
+    if (*p < '0' || *p > '9')
+      return -1;
+  return atoi(s);
+}
+
+/* Nothing of the JVM that exec'd us may reach the sandbox: only 0, 1, 2 and
+ * the plan stay open. 0, 1 and 2 are opened on /dev/null if missing so no
+ * later fd lands there by accident. */
+static void close_inherited_fds(int keep) {
+  if (keep > 3)
+    sys_close_range(3, (unsigned)keep - 1, 0);
+  if (sys_close_range(keep >= 3 ? (unsigned)keep + 1 : 3, ~0u, 0) < 0) {
+    for (int fd = keep >= 3 ? keep + 1 : 3; fd < 65536; fd++)
+      close(fd);
+  }
+  for (int fd = 0; fd < 3; fd++) {
+    if (fcntl(fd, F_GETFD) < 0) {
+      int nfd = open("/dev/null", O_RDWR);
+      if (nfd >= 0 && nfd != fd) {
+        dup2(nfd, fd);
+        close(nfd);
+      }
+    }
+  }
+}
+
+static void read_plan(int fd, const char *name, struct plan *plan) {
+  unsigned char *buf;
+  size_t len;
+  int r = read_fd(fd, PLAN_MAX_SIZE, &buf, &len);
+  if (r == -EFBIG)
+    die(EXIT_SETUP, "invalid plan: %s is larger than 16 MiB", name);
+  if (r < 0)
+    die_err(EXIT_SETUP, -r, "cannot read the plan from %s", name);
+  char err[1024];
+  if (plan_parse(buf, len, plan, err, sizeof(err)) < 0)
+    die(EXIT_SETUP, "invalid plan: %s", err);
+  free(buf);
+}
+
+static _Noreturn void fail_op(struct build *b, const struct op *op, int r) {
+  char what[20000];
+  if (b->what[0] != '\0')
+    snprintf(what, sizeof(what), "%s", b->what);
+  else
+    op_describe(op, what, sizeof(what));
+  die_err(EXIT_SETUP, -r, "cannot %s", what);
+}
+
+/* The child: PID 1 of the new namespaces. */
+static _Noreturn void sandbox_main(struct plan *p, uid_t outer_uid, gid_t outer_gid,
+                                   int death_fd) {
+  const char *what;
+  mode_t saved_umask = umask(0);
+  int r = ns_init_child(p, outer_uid, outer_gid, death_fd, &what);
+  if (r < 0)
+    die_err(EXIT_SETUP, -r, "cannot %s", what);
+  close(death_fd);
+  if ((r = signals_install_noop_handlers()) < 0)
+    die_err(EXIT_SETUP, -r, "cannot install signal handlers");
+  int sfd = signals_block_to_fd();
+  if (sfd < 0)
+    die_err(EXIT_SETUP, -sfd, "cannot create a signalfd");
+  int last_cap = read_last_cap();
+  if (last_cap < 0)
+    die_err(EXIT_SETUP, -last_cap, "cannot read \"/proc/sys/kernel/cap_last_cap\"");
+
+  struct build *b = malloc(sizeof(*b));
+  if (b == NULL)
+    die_err(EXIT_SETUP, ENOMEM, "cannot build the root");
+  build_init(b, p);
+  for (uint32_t i = 0; i < p->n_ops; i++)
+    if ((r = op_early(b, &p->ops[i])) < 0)
+      fail_op(b, &p->ops[i], r);
+  if ((r = ns_enter_intermediate_root(&what)) < 0)
+    die_err(EXIT_SETUP, -r, "cannot %s", what);
+  if ((r = build_sysroot(b)) < 0)
+    die_err(EXIT_SETUP, -r, "cannot mount tmpfs on \"/sysroot\"");
+  for (uint32_t i = 0; i < p->n_ops; i++)
+    if ((r = op_apply(b, &p->ops[i])) < 0)
+      fail_op(b, &p->ops[i], r);
+  if ((r = build_finish(b)) < 0)
+    die_err(EXIT_SETUP, -r, "cannot %s", b->what);
+  free(b);
+  if ((r = ns_enter_sysroot(p->cwd, &what)) < 0) {
+    if (what == NULL)
+      die_err(EXIT_SETUP, -r, "cannot change directory to %s", q(p->cwd));
+    die_err(EXIT_SETUP, -r, "cannot %s", what);
+  }
+  pid1_run(p, sfd, last_cap, saved_umask);
+}
+
+static _Noreturn void run(struct plan *p) {
+  uid_t uid = geteuid();
+  gid_t gid = getegid();
+  /* The child polls this pipe after setting its parent-death signal: a hang
+   * up means we are already gone. Our end stays open until we exit. */
+  int death[2];
+  if (pipe2(death, O_CLOEXEC) < 0)
+    die_err(EXIT_SETUP, errno, "cannot create a pipe");
+  sigset_t set;
+  signals_forwarded_set(&set);
+  sigprocmask(SIG_BLOCK, &set, NULL);
+  pid_t pid = ns_clone((p->flags & PARAMS_HOST_NET) != 0);
+  if (pid < 0)
+    die_err(EXIT_SETUP, -pid, "cannot create the sandbox namespaces");
+  if (pid == 0) {
+    close(death[1]);
+    sandbox_main(p, uid, gid, death[0]);
+  }
+  close(death[0]);
+  outer_supervise(pid);
+}
+
+int main(int argc, char **argv) {
+  signals_reset();
+  if (argc != 3)
+    die(EXIT_SETUP, "%s", usage);
+  const char *opt = argv[1], *arg = argv[2];
+  struct plan plan;
+  if (strcmp(opt, "--plan-fd") == 0) {
+    int fd = parse_fd(arg);
+    if (fd < 0)
+      die(EXIT_SETUP, "--plan-fd needs a file descriptor number, not %s", q(arg));
+    close_inherited_fds(fd);
+    if (fcntl(fd, F_GETFD) < 0)
+      die_err(EXIT_SETUP, errno, "cannot use plan fd %d", fd);
+    char name[32];
+    snprintf(name, sizeof(name), "fd %d", fd);
+    read_plan(fd, name, &plan);
+    if (fd > 2)
+      close(fd);
+    else
+      close_inherited_fds(-1); /* a plan on stdin: nothing else to close */
+    run(&plan);
+  }
+  if (strcmp(opt, "--plan") == 0 || strcmp(opt, "--check-plan") == 0) {
+    close_inherited_fds(-1);
+    int fd = open(arg, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+      die_err(EXIT_SETUP, errno, "cannot open %s", q(arg));
+    read_plan(fd, q(arg), &plan);
+    close(fd);
+    if (strcmp(opt, "--check-plan") == 0) {
+      if (write_all(STDOUT_FILENO, "ok\n", 3) < 0)
+        return EXIT_SETUP;
+      return 0;
+    }
+    run(&plan);
+  }
+  die(EXIT_SETUP, "%s", usage);
+}

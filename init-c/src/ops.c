@@ -1,0 +1,854 @@
+/* Early and apply steps of every op. Mounts use the new mount API: a
+ * detached mount is made (open_tree or fsopen/fsmount), its attributes set
+ * recursively, then it is moved onto a target that was opened below the
+ * sysroot with RESOLVE_IN_ROOT, so no symlink can point a mount outside. */
+#include "ops.h"
+
+#include <dirent.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "sys.h"
+#include "util.h"
+
+#define JOIN_MAX (PLAN_MAX_PATH + 512)
+
+enum want { W_EXIST, W_DIR, W_FILE };
+
+static const char *const auto_root_skipped[] = {
+    "proc", "dev", "tmp", "run", "etc", "home", "root", "mnt", "media", "lost+found", NULL,
+};
+
+static void set_what(struct build *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void set_what(struct build *b, const char *fmt, ...) {
+  struct sbuf sb;
+  sb_init(&sb, b->what, sizeof(b->what));
+  va_list ap;
+  va_start(ap, fmt);
+  sb_vprintf(&sb, fmt, ap);
+  va_end(ap);
+}
+
+void build_init(struct build *b, struct plan *plan) {
+  memset(b, 0, sizeof(*b));
+  b->plan = plan;
+  b->root_fd = -1;
+}
+
+void op_describe(const struct op *op, char *buf, size_t size) {
+  struct sbuf sb;
+  sb_init(&sb, buf, size);
+  switch (op->tag) {
+  case TAG_AUTO_ROOT:
+    sb_printf(&sb, "mirror %s on \"/\"", q(op->u.auto_root.host));
+    break;
+  case TAG_AUTO_ETC:
+    sb_printf(&sb, "mirror %s on \"/etc\"", q(op->u.auto_etc.host));
+    break;
+  case TAG_BIND:
+    sb_printf(&sb, "bind %s on %s", q(op->u.bind.source), q(op->u.bind.target));
+    break;
+  case TAG_TMPFS:
+    sb_printf(&sb, "mount tmpfs on %s", q(op->u.tmpfs.target));
+    break;
+  case TAG_OVERLAY:
+    sb_printf(&sb, "mount overlay on %s", q(op->u.overlay.target));
+    break;
+  case TAG_MKDIR:
+    sb_printf(&sb, "create directory %s", q(op->u.mkdir.target));
+    break;
+  case TAG_PLACE:
+    sb_printf(&sb, "place a file on %s", q(op->u.place.target));
+    break;
+  case TAG_SYMLINK:
+    sb_printf(&sb, "create symlink %s -> %s", q(op->u.symlink.target),
+              q(op->link != NULL ? op->link : op->u.symlink.link_name));
+    break;
+  case TAG_PROC:
+    sb_printf(&sb, "mount proc on %s", q(op->u.proc.target));
+    break;
+  case TAG_DEV:
+    sb_printf(&sb, "set up devices on %s", q(op->u.dev.target));
+    break;
+  case TAG_REMOUNT:
+    sb_printf(&sb, "remount %s", q(op->u.remount.target));
+    break;
+  case TAG_DAEMON:
+    sb_printf(&sb, "start daemon %s", q(op->u.daemon.argv.v[0]));
+    break;
+  case TAG_PARAMS:
+  case TAG_END:
+    sb_printf(&sb, "%s", plan_tag_name(op->tag));
+    break;
+  }
+}
+
+/* dir + "/" + name (dir "/" gives "/name"), into buf of JOIN_MAX bytes. */
+static int join(char *buf, const char *dir, const char *name) {
+  int n = snprintf(buf, JOIN_MAX, "%s%s%s", strcmp(dir, "/") == 0 ? "" : dir,
+                   name[0] == '/' ? "" : "/", name);
+  if (n < 0 || (size_t)n >= JOIN_MAX)
+    return -ENAMETOOLONG;
+  return 0;
+}
+
+/* "/host" + an absolute host path. */
+static int host_path(char *buf, const char *path) {
+  return join(buf, "/host", path);
+}
+
+/* ---- early phase ---- */
+
+static int mkdir_p_host(struct build *b, const char *path) {
+  char buf[PLAN_MAX_PATH];
+  size_t len = strlen(path);
+  if (len >= sizeof(buf))
+    return -ENAMETOOLONG;
+  memcpy(buf, path, len + 1);
+  for (size_t i = 1; i <= len; i++) {
+    if (buf[i] != '/' && buf[i] != '\0')
+      continue;
+    char saved = buf[i];
+    buf[i] = '\0';
+    if (mkdir(buf, 0700) < 0 && errno != EEXIST) {
+      int err = errno;
+      set_what(b, "create directory %s", q(buf));
+      return -err;
+    }
+    buf[i] = saved;
+  }
+  return 0;
+}
+
+static int resolve_host(const char *path, char **out) {
+  char *r = realpath(path, NULL);
+  if (r == NULL)
+    return -errno;
+  *out = r;
+  return 0;
+}
+
+static bool in_list(const char *const *list, const char *name) {
+  for (; list != NULL && *list != NULL; list++)
+    if (strcmp(*list, name) == 0)
+      return true;
+  return false;
+}
+
+static int cmp_entry(const void *a, const void *b) {
+  return strcmp(((const struct dir_entry *)a)->name, ((const struct dir_entry *)b)->name);
+}
+
+static int add_entry(int dfd, const char *name, struct op *op, size_t *cap) {
+  struct stat st;
+  if (fstatat(dfd, name, &st, AT_SYMLINK_NOFOLLOW) < 0)
+    return errno == ENOENT ? 0 : -errno;
+  unsigned char type;
+  if (S_ISDIR(st.st_mode))
+    type = DT_DIR;
+  else if (S_ISREG(st.st_mode))
+    type = DT_REG;
+  else if (S_ISLNK(st.st_mode))
+    type = DT_LNK;
+  else
+    return 0; /* sockets, fifos and devices are not mirrored */
+  char *link = NULL;
+  if (type == DT_LNK) {
+    char buf[PATH_MAX];
+    ssize_t n = readlinkat(dfd, name, buf, sizeof(buf) - 1);
+    if (n < 0)
+      return -errno;
+    buf[n] = '\0';
+    if ((link = strdup(buf)) == NULL)
+      return -ENOMEM;
+  }
+  if (op->n_entries == *cap) {
+    *cap = *cap ? *cap * 2 : 32;
+    struct dir_entry *e = realloc(op->entries, *cap * sizeof(*e));
+    if (e == NULL)
+      return -ENOMEM;
+    op->entries = e;
+  }
+  char *dup = strdup(name);
+  if (dup == NULL)
+    return -ENOMEM;
+  op->entries[op->n_entries++] = (struct dir_entry){.name = dup, .link = link, .type = type};
+  return 0;
+}
+
+/* Lists a host directory for AUTO_ROOT / AUTO_ETC. The lists live as long
+ * as the process. */
+static int list_host_dir(struct op *op, char *const *only, char *const *skip,
+                         const char *const *fixed_skip) {
+  autoclose int dfd = open(op->resolved, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (dfd < 0)
+    return errno == ENOTDIR ? -HSU_ENOTDIR_HOST : -errno;
+  size_t cap = 0;
+  int r;
+  if (only != NULL && only[0] != NULL) {
+    for (; *only != NULL; only++) {
+      if (in_list((const char *const *)skip, *only) || in_list(fixed_skip, *only))
+        continue;
+      if ((r = add_entry(dfd, *only, op, &cap)) < 0)
+        return r;
+    }
+  } else {
+    DIR *d = fdopendir(dfd);
+    if (d == NULL)
+      return -errno;
+    dfd = -1; /* owned by d now */
+    struct dirent *de;
+    errno = 0;
+    while ((de = readdir(d)) != NULL) {
+      if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0 ||
+          in_list((const char *const *)skip, de->d_name) || in_list(fixed_skip, de->d_name))
+        continue;
+      if ((r = add_entry(dirfd(d), de->d_name, op, &cap)) < 0) {
+        closedir(d);
+        return r;
+      }
+      errno = 0;
+    }
+    r = errno;
+    closedir(d);
+    if (r != 0)
+      return -r;
+  }
+  if (op->n_entries > 0)
+    qsort(op->entries, op->n_entries, sizeof(*op->entries), cmp_entry);
+  return 0;
+}
+
+int op_early(struct build *b, struct op *op) {
+  b->what[0] = '\0';
+  int r;
+  switch (op->tag) {
+  case TAG_AUTO_ROOT:
+    if ((r = resolve_host(op->u.auto_root.host, &op->resolved)) < 0)
+      return r;
+    return list_host_dir(op, NULL, op->u.auto_root.exclude.v, auto_root_skipped);
+  case TAG_AUTO_ETC: {
+    static const char *const etc_skipped[] = {"mtab", ".host", NULL};
+    if ((r = resolve_host(op->u.auto_etc.host, &op->resolved)) < 0)
+      return r;
+    return list_host_dir(op, op->u.auto_etc.only.v, op->u.auto_etc.skip.v, etc_skipped);
+  }
+  case TAG_BIND: {
+    const char *src = op->u.bind.source;
+    r = resolve_host(src, &op->resolved);
+    if (r == -ENOENT && (op->u.bind.flags & BIND_OPTIONAL) != 0) {
+      op->skip = true;
+      return 0;
+    }
+    if (r == -ENOENT && (op->u.bind.flags & BIND_ENSURE) != 0) {
+      if ((r = mkdir_p_host(b, src)) < 0)
+        return r;
+      r = resolve_host(src, &op->resolved);
+    }
+    return r;
+  }
+  case TAG_OVERLAY: {
+    __typeof__(op->u.overlay) *o = &op->u.overlay;
+    op->resolved_lowers = calloc((size_t)o->lowers.n + 1, sizeof(char *));
+    if (op->resolved_lowers == NULL)
+      return -ENOMEM;
+    for (uint32_t i = 0; i < o->lowers.n; i++) {
+      if ((r = resolve_host(o->lowers.v[i], &op->resolved_lowers[i])) < 0) {
+        set_what(b, "find lower %s of the overlay on %s", q(o->lowers.v[i]), q(o->target));
+        return r;
+      }
+    }
+    if (o->upper != NULL && (r = resolve_host(o->upper, &op->resolved_upper)) < 0) {
+      set_what(b, "find upper %s of the overlay on %s", q(o->upper), q(o->target));
+      return r;
+    }
+    if (o->work != NULL && (r = resolve_host(o->work, &op->resolved_work)) < 0) {
+      set_what(b, "find work %s of the overlay on %s", q(o->work), q(o->target));
+      return r;
+    }
+    return 0;
+  }
+  case TAG_SYMLINK:
+    if ((op->u.symlink.flags & SYMLINK_DEREFERENCE) != 0) {
+      char buf[PATH_MAX];
+      ssize_t n = readlink(op->u.symlink.link_name, buf, sizeof(buf) - 1);
+      if (n < 0) {
+        int err = errno;
+        set_what(b, "read symlink %s", q(op->u.symlink.link_name));
+        return -err;
+      }
+      buf[n] = '\0';
+      if ((op->link = strdup(buf)) == NULL)
+        return -ENOMEM;
+    } else {
+      op->link = op->u.symlink.link_name;
+    }
+    return 0;
+  case TAG_TMPFS:
+  case TAG_MKDIR:
+  case TAG_PLACE:
+  case TAG_PROC:
+  case TAG_DEV:
+  case TAG_REMOUNT:
+  case TAG_DAEMON:
+  case TAG_PARAMS:
+  case TAG_END:
+    return 0;
+  }
+  return 0;
+}
+
+/* ---- apply phase ---- */
+
+static bool is_own(struct build *b, int fd) {
+  struct stat st;
+  if (fstat(fd, &st) < 0)
+    return false;
+  for (size_t i = 0; i < b->n_own_devs; i++)
+    if (b->own_devs[i] == st.st_dev)
+      return true;
+  return false;
+}
+
+static int add_own(struct build *b, int mnt_fd) {
+  struct stat st;
+  if (fstat(mnt_fd, &st) < 0)
+    return -errno;
+  if (b->n_own_devs == MAX_OWN_DEVS)
+    return -EMFILE;
+  b->own_devs[b->n_own_devs++] = st.st_dev;
+  return 0;
+}
+
+static int open_below_root(struct build *b, const char *rel) {
+  return sys_openat2(b->root_fd, rel, O_PATH | O_CLOEXEC,
+                     HSU_RESOLVE_IN_ROOT | HSU_RESOLVE_NO_MAGICLINKS);
+}
+
+/* Opens path (inside the sandbox) as O_PATH below the sysroot, symlinks
+ * resolved inside it. Missing components are created (parents 0755, the
+ * last one per want with mode) when their directory is on a tmpfs we made. */
+static int open_in_root(struct build *b, const char *path, enum want want, mode_t mode, int *out) {
+  char buf[JOIN_MAX];
+  size_t len = strlen(path);
+  if (len >= sizeof(buf))
+    return -ENAMETOOLONG;
+  memcpy(buf, path, len + 1);
+  autoclose int dir = fcntl(b->root_fd, F_DUPFD_CLOEXEC, 3);
+  if (dir < 0)
+    return -errno;
+  size_t pos = 1;
+  while (pos < len) {
+    size_t end = pos;
+    while (end < len && buf[end] != '/')
+      end++;
+    bool last = end == len;
+    buf[end] = '\0';
+    const char *name = buf + pos;
+    int fd = open_below_root(b, buf + 1);
+    if (fd < 0 && errno == ENOENT && want != W_EXIST) {
+      if (!is_own(b, dir)) {
+        set_what(b, "create %s", q(buf));
+        return -HSU_ENOTOURS;
+      }
+      int r;
+      if (!last || want == W_DIR) {
+        r = mkdirat(dir, name, last ? mode : 0755);
+      } else {
+        r = openat(dir, name, O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC | O_NOFOLLOW, mode);
+        if (r >= 0)
+          r = close(r);
+      }
+      if (r < 0) {
+        int err = errno;
+        set_what(b, "create %s", q(buf));
+        return -err;
+      }
+      fd = open_below_root(b, buf + 1);
+    }
+    if (fd < 0) {
+      int err = errno;
+      if (err != ENOENT || !last)
+        set_what(b, "open %s", q(buf));
+      return -err;
+    }
+    close(dir);
+    dir = fd;
+    buf[end] = '/';
+    pos = end + 1;
+  }
+  *out = steal_fd(&dir);
+  return 0;
+}
+
+/* Moves the detached mount mnt onto target (inside the sandbox). */
+static int attach(struct build *b, int mnt, const char *target, enum want want) {
+  if (strcmp(target, "/") == 0)
+    return -HSU_EROOT;
+  autoclose int tfd = -1;
+  int r = open_in_root(b, target, want, want == W_DIR ? 0755 : 0444, &tfd);
+  if (r < 0)
+    return r;
+  if (sys_move_mount(mnt, "", tfd, "", HSU_MOVE_MOUNT_F_EMPTY_PATH | HSU_MOVE_MOUNT_T_EMPTY_PATH) < 0)
+    return -errno;
+  return 0;
+}
+
+/* Recursively binds src (a path in the intermediate root, normally under
+ * /host, already free of symlinks) on target. */
+static int bind_path(struct build *b, const char *src, const char *target, uint32_t flags) {
+  autoclose int sfd = sys_openat2(AT_FDCWD, src, O_PATH | O_CLOEXEC, HSU_RESOLVE_NO_SYMLINKS);
+  if (sfd < 0)
+    return -errno;
+  struct stat st;
+  if (fstat(sfd, &st) < 0)
+    return -errno;
+  autoclose int tree = sys_open_tree(sfd, "", HSU_OPEN_TREE_CLONE | HSU_OPEN_TREE_CLOEXEC |
+                                                  HSU_AT_RECURSIVE | AT_EMPTY_PATH);
+  if (tree < 0)
+    return -errno;
+  uint64_t set = HSU_MOUNT_ATTR_NOSUID;
+  if ((flags & BIND_WRITABLE) == 0)
+    set |= HSU_MOUNT_ATTR_RDONLY;
+  if ((flags & BIND_DEVICE) == 0)
+    set |= HSU_MOUNT_ATTR_NODEV;
+  if (sys_mount_setattr(tree, "", AT_EMPTY_PATH | HSU_AT_RECURSIVE, set, 0) < 0)
+    return -errno;
+  return attach(b, tree, target, S_ISDIR(st.st_mode) ? W_DIR : W_FILE);
+}
+
+/* Appends the kernel's own explanation of an fsconfig failure to b->what. */
+static void fs_log(struct build *b, int fs) {
+  char buf[512];
+  ssize_t n = read(fs, buf, sizeof(buf) - 1);
+  if (n <= 2)
+    return;
+  buf[n] = '\0';
+  if (buf[n - 1] == '\n')
+    buf[n - 1] = '\0';
+  size_t len = strlen(b->what);
+  struct sbuf sb = {b->what, sizeof(b->what), len};
+  sb_printf(&sb, " (kernel: ");
+  sb_quote(&sb, buf + 2, strlen(buf + 2), 400);
+  sb_printf(&sb, ")");
+}
+
+struct fs_opt {
+  const char *key, *value; /* value NULL: a flag */
+};
+
+/* A new detached mount of a filesystem; *out is its mount fd. */
+static int new_fs(struct build *b, const char *type, const struct fs_opt *opts, size_t n,
+                  unsigned attrs, int *out) {
+  autoclose int fs = sys_fsopen(type, HSU_FSOPEN_CLOEXEC);
+  if (fs < 0)
+    return -errno;
+  for (size_t i = 0; i < n; i++) {
+    unsigned cmd = opts[i].value != NULL ? HSU_FSCONFIG_SET_STRING : HSU_FSCONFIG_SET_FLAG;
+    if (sys_fsconfig(fs, cmd, opts[i].key, opts[i].value, 0) < 0) {
+      int err = errno;
+      fs_log(b, fs);
+      return -err;
+    }
+  }
+  if (sys_fsconfig(fs, HSU_FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0) {
+    int err = errno;
+    fs_log(b, fs);
+    return -err;
+  }
+  int mnt = sys_fsmount(fs, HSU_FSMOUNT_CLOEXEC, attrs);
+  if (mnt < 0)
+    return -errno;
+  *out = mnt;
+  return 0;
+}
+
+static int ro_later(struct build *b, int mnt) {
+  if (b->n_ro_later == MAX_OWN_DEVS)
+    return -EMFILE;
+  int fd = fcntl(mnt, F_DUPFD_CLOEXEC, 3);
+  if (fd < 0)
+    return -errno;
+  b->ro_later[b->n_ro_later++] = fd;
+  return 0;
+}
+
+/* A tmpfs of ours: hsu-init may create entries in it. */
+static int new_tmpfs(struct build *b, mode_t mode, uint64_t size, unsigned attrs, int *out) {
+  char mode_s[16], size_s[32];
+  snprintf(mode_s, sizeof(mode_s), "%o", (unsigned)mode);
+  snprintf(size_s, sizeof(size_s), "%llu", (unsigned long long)size);
+  struct fs_opt opts[] = {{"mode", mode_s}, {"size", size_s}};
+  autoclose int mnt = -1;
+  int r = new_fs(b, "tmpfs", opts, size > 0 ? 2 : 1, attrs, &mnt);
+  if (r < 0 || (r = add_own(b, mnt)) < 0)
+    return r;
+  *out = steal_fd(&mnt);
+  return 0;
+}
+
+int build_sysroot(struct build *b) {
+  autoclose int mnt = -1;
+  int r = new_tmpfs(b, 0755, 0, HSU_MOUNT_ATTR_NOSUID | HSU_MOUNT_ATTR_NODEV, &mnt);
+  if (r < 0)
+    return r;
+  if (mkdir("/sysroot", 0755) < 0)
+    return -errno;
+  if (sys_move_mount(mnt, "", AT_FDCWD, "/sysroot", HSU_MOVE_MOUNT_F_EMPTY_PATH) < 0)
+    return -errno;
+  b->root_fd = open("/sysroot", O_PATH | O_DIRECTORY | O_CLOEXEC);
+  return b->root_fd < 0 ? -errno : 0;
+}
+
+static int make_symlink(struct build *b, const char *content, const char *target) {
+  if (strcmp(target, "/") == 0)
+    return -EEXIST;
+  char parent[JOIN_MAX];
+  snprintf(parent, sizeof(parent), "%s", target);
+  char *slash = strrchr(parent, '/');
+  const char *name = target + (slash - parent) + 1;
+  if (slash == parent)
+    slash[1] = '\0';
+  else
+    *slash = '\0';
+  autoclose int dir = -1;
+  int r = open_in_root(b, parent, W_DIR, 0755, &dir);
+  if (r < 0)
+    return r;
+  if (!is_own(b, dir)) {
+    set_what(b, "create symlink %s", q(target));
+    return -HSU_ENOTOURS;
+  }
+  if (symlinkat(content, dir, name) < 0) {
+    int err = errno;
+    set_what(b, "create symlink %s -> %s", q(target), q(content));
+    return -err;
+  }
+  return 0;
+}
+
+static int apply_auto_root(struct build *b, struct op *op) {
+  for (size_t i = 0; i < op->n_entries; i++) {
+    const struct dir_entry *e = &op->entries[i];
+    char target[JOIN_MAX], host_dir[JOIN_MAX], src[JOIN_MAX];
+    int r = join(target, "/", e->name);
+    if (r == 0 && e->type == DT_LNK) {
+      r = make_symlink(b, e->link, target);
+    } else if (r == 0 && (r = host_path(host_dir, op->resolved)) == 0 &&
+               (r = join(src, host_dir, e->name)) == 0) {
+      r = bind_path(b, src, target, op->u.auto_root.flags);
+      if (r < 0 && b->what[0] == '\0') {
+        char shown[JOIN_MAX];
+        join(shown, op->resolved, e->name);
+        set_what(b, "bind %s on %s", q(shown), q(target));
+      }
+    }
+    if (r < 0)
+      return r;
+  }
+  return 0;
+}
+
+static int apply_auto_etc(struct build *b, struct op *op) {
+  char src[JOIN_MAX];
+  int r = host_path(src, op->resolved);
+  if (r < 0 || (r = bind_path(b, src, "/etc/.host", 0)) < 0) {
+    if (b->what[0] == '\0')
+      set_what(b, "bind %s on \"/etc/.host\"", q(op->resolved));
+    return r;
+  }
+  for (size_t i = 0; i < op->n_entries; i++) {
+    char target[JOIN_MAX], content[JOIN_MAX];
+    if ((r = join(target, "/etc", op->entries[i].name)) < 0 ||
+        (r = join(content, ".host", op->entries[i].name)) < 0 ||
+        (r = make_symlink(b, content, target)) < 0)
+      return r;
+  }
+  return make_symlink(b, "/proc/self/mounts", "/etc/mtab");
+}
+
+static int apply_bind(struct build *b, struct op *op) {
+  if (op->skip)
+    return 0;
+  char src[JOIN_MAX];
+  int r = host_path(src, op->resolved);
+  return r < 0 ? r : bind_path(b, src, op->u.bind.target, op->u.bind.flags);
+}
+
+static int apply_tmpfs(struct build *b, struct op *op) {
+  __typeof__(op->u.tmpfs) *o = &op->u.tmpfs;
+  autoclose int mnt = -1;
+  int r = new_tmpfs(b, o->mode, o->size, HSU_MOUNT_ATTR_NOSUID | HSU_MOUNT_ATTR_NODEV, &mnt);
+  if (r < 0 || (r = attach(b, mnt, o->target, W_DIR)) < 0)
+    return r;
+  return (o->flags & TMPFS_READ_ONLY) != 0 ? ro_later(b, mnt) : 0;
+}
+
+static int apply_overlay(struct build *b, struct op *op) {
+  __typeof__(op->u.overlay) *o = &op->u.overlay;
+  char upper[JOIN_MAX], work[JOIN_MAX], path[JOIN_MAX];
+  int r;
+  if (o->flags == OVERLAY_EPHEMERAL) {
+    char dir[64];
+    snprintf(dir, sizeof(dir), "/overlay-%u", b->seq++);
+    autoclose int tmp = -1;
+    if ((r = new_tmpfs(b, 0755, 0, HSU_MOUNT_ATTR_NOSUID | HSU_MOUNT_ATTR_NODEV, &tmp)) < 0)
+      return r;
+    if (mkdir(dir, 0700) < 0 ||
+        sys_move_mount(tmp, "", AT_FDCWD, dir, HSU_MOVE_MOUNT_F_EMPTY_PATH) < 0)
+      return -errno;
+    snprintf(upper, sizeof(upper), "%s/upper", dir);
+    snprintf(work, sizeof(work), "%s/work", dir);
+    if (mkdir(upper, 0755) < 0 || mkdir(work, 0755) < 0)
+      return -errno;
+  } else if (o->flags == OVERLAY_PERSISTENT) {
+    if ((r = host_path(upper, op->resolved_upper)) < 0 ||
+        (r = host_path(work, op->resolved_work)) < 0)
+      return r;
+  }
+  autoclose int fs = sys_fsopen("overlay", HSU_FSOPEN_CLOEXEC);
+  if (fs < 0)
+    return -errno;
+  for (uint32_t i = 0; i < o->lowers.n; i++) {
+    if ((r = host_path(path, op->resolved_lowers[i])) < 0)
+      return r;
+    if (sys_fsconfig(fs, HSU_FSCONFIG_SET_STRING, "lowerdir+", path, 0) < 0) {
+      r = -errno;
+      set_what(b, "add lower %s to the overlay on %s", q(o->lowers.v[i]), q(o->target));
+      fs_log(b, fs);
+      return r;
+    }
+  }
+  if (o->flags != OVERLAY_READ_ONLY &&
+      (sys_fsconfig(fs, HSU_FSCONFIG_SET_STRING, "upperdir", upper, 0) < 0 ||
+       sys_fsconfig(fs, HSU_FSCONFIG_SET_STRING, "workdir", work, 0) < 0)) {
+    r = -errno;
+    set_what(b, "set the upper and work directories of the overlay on %s", q(o->target));
+    fs_log(b, fs);
+    return r;
+  }
+  /* Without userxattr, an overlay in a user namespace fails with EIO when a
+   * lower directory is deleted (trusted.* xattrs are out of reach). */
+  if (sys_fsconfig(fs, HSU_FSCONFIG_SET_FLAG, "userxattr", NULL, 0) < 0 ||
+      sys_fsconfig(fs, HSU_FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0) {
+    r = -errno;
+    set_what(b, "mount overlay on %s", q(o->target));
+    fs_log(b, fs);
+    return r;
+  }
+  unsigned attrs = HSU_MOUNT_ATTR_NOSUID | HSU_MOUNT_ATTR_NODEV;
+  if (o->flags == OVERLAY_READ_ONLY)
+    attrs |= HSU_MOUNT_ATTR_RDONLY;
+  autoclose int mnt = sys_fsmount(fs, HSU_FSMOUNT_CLOEXEC, attrs);
+  if (mnt < 0)
+    return -errno;
+  return attach(b, mnt, o->target, W_DIR);
+}
+
+static int apply_mkdir(struct build *b, struct op *op) {
+  autoclose int fd = -1;
+  int r = open_in_root(b, op->u.mkdir.target, W_DIR, op->u.mkdir.mode, &fd);
+  if (r < 0)
+    return r;
+  struct stat st;
+  if (fstat(fd, &st) < 0)
+    return -errno;
+  return S_ISDIR(st.st_mode) ? 0 : -ENOTDIR;
+}
+
+static int apply_place(struct build *b, struct op *op) {
+  __typeof__(op->u.place) *o = &op->u.place;
+  char path[64];
+  snprintf(path, sizeof(path), "/place-%u", b->seq++);
+  {
+    autoclose int fd = open(path, O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, 0600);
+    if (fd < 0)
+      return -errno;
+    int r = write_all(fd, o->data, o->len);
+    if (r < 0)
+      return r;
+    if (fchmod(fd, o->mode) < 0)
+      return -errno;
+  }
+  return bind_path(b, path, o->target, 0);
+}
+
+static int apply_proc(struct build *b, struct op *op) {
+  autoclose int mnt = -1;
+  int r = new_fs(b, "proc", NULL, 0,
+                 HSU_MOUNT_ATTR_NOSUID | HSU_MOUNT_ATTR_NODEV | HSU_MOUNT_ATTR_NOEXEC, &mnt);
+  return r < 0 ? r : attach(b, mnt, op->u.proc.target, W_DIR);
+}
+
+static int apply_dev(struct build *b, struct op *op) {
+  static const char *const nodes[] = {"null", "zero", "full", "random", "urandom", "tty"};
+  static const char *const links[][2] = {
+      {"fd", "/proc/self/fd"},         {"stdin", "/proc/self/fd/0"},
+      {"stdout", "/proc/self/fd/1"},   {"stderr", "/proc/self/fd/2"},
+      {"ptmx", "pts/ptmx"},            {"core", "/proc/kcore"},
+  };
+  const char *dev = op->u.dev.target;
+  char path[JOIN_MAX], src[JOIN_MAX];
+  int r;
+  {
+    autoclose int mnt = -1;
+    unsigned attrs = HSU_MOUNT_ATTR_NOSUID | HSU_MOUNT_ATTR_NOEXEC;
+    if ((r = new_tmpfs(b, 0755, 0, attrs, &mnt)) < 0 || (r = attach(b, mnt, dev, W_DIR)) < 0)
+      return r;
+    if ((op->u.dev.flags & DEV_WRITABLE) == 0 && (r = ro_later(b, mnt)) < 0)
+      return r;
+  }
+  for (size_t i = 0; i < sizeof(nodes) / sizeof(nodes[0]); i++) {
+    /* mknod is not allowed in a user namespace: bind the host's nodes. */
+    if ((r = join(path, dev, nodes[i])) < 0 || (r = join(src, "/host/dev", nodes[i])) < 0)
+      return r;
+    if ((r = bind_path(b, src, path, BIND_WRITABLE | BIND_DEVICE)) < 0) {
+      if (b->what[0] == '\0')
+        set_what(b, "bind \"/dev/%s\" on %s", nodes[i], q(path));
+      return r;
+    }
+  }
+  for (size_t i = 0; i < sizeof(links) / sizeof(links[0]); i++) {
+    if ((r = join(path, dev, links[i][0])) < 0 || (r = make_symlink(b, links[i][1], path)) < 0)
+      return r;
+  }
+  {
+    static const struct fs_opt pts_opts[] = {
+        {"newinstance", NULL}, {"ptmxmode", "0666"}, {"mode", "620"}};
+    autoclose int mnt = -1;
+    if ((r = join(path, dev, "pts")) < 0)
+      return r;
+    if ((r = new_fs(b, "devpts", pts_opts, 3, HSU_MOUNT_ATTR_NOSUID | HSU_MOUNT_ATTR_NOEXEC,
+                    &mnt)) < 0 ||
+        (r = attach(b, mnt, path, W_DIR)) < 0) {
+      if (b->what[0] == '\0')
+        set_what(b, "mount devpts on %s", q(path));
+      return r;
+    }
+  }
+  {
+    autoclose int mnt = -1;
+    if ((r = join(path, dev, "shm")) < 0)
+      return r;
+    if ((r = new_tmpfs(b, 01777, 0, HSU_MOUNT_ATTR_NOSUID | HSU_MOUNT_ATTR_NODEV, &mnt)) < 0 ||
+        (r = attach(b, mnt, path, W_DIR)) < 0) {
+      if (b->what[0] == '\0')
+        set_what(b, "mount tmpfs on %s", q(path));
+      return r;
+    }
+  }
+  if ((op->u.dev.flags & DEV_MQUEUE) != 0) {
+    autoclose int mnt = -1;
+    if ((r = join(path, dev, "mqueue")) < 0)
+      return r;
+    if ((r = new_fs(b, "mqueue", NULL, 0,
+                    HSU_MOUNT_ATTR_NOSUID | HSU_MOUNT_ATTR_NODEV | HSU_MOUNT_ATTR_NOEXEC,
+                    &mnt)) < 0 ||
+        (r = attach(b, mnt, path, W_DIR)) < 0) {
+      if (b->what[0] == '\0')
+        set_what(b, "mount mqueue on %s", q(path));
+      return r;
+    }
+  }
+  return 0;
+}
+
+static bool is_mount_root(int fd) {
+  struct statx stx;
+  if (statx(fd, "", AT_EMPTY_PATH, 0, &stx) < 0)
+    return false;
+  return (stx.stx_attributes_mask & STATX_ATTR_MOUNT_ROOT) != 0 &&
+         (stx.stx_attributes & STATX_ATTR_MOUNT_ROOT) != 0;
+}
+
+static int apply_remount(struct build *b, struct op *op) {
+  const char *target = op->u.remount.target;
+  uint32_t flags = op->u.remount.flags;
+  autoclose int fd = -1;
+  int r = open_in_root(b, target, W_EXIST, 0, &fd);
+  if (r < 0)
+    return r;
+  if (!is_mount_root(fd)) {
+    /* Remounting a plain directory would change the mount it lies on:
+     * make it a mount of its own first. */
+    autoclose int tree = sys_open_tree(fd, "", HSU_OPEN_TREE_CLONE | HSU_OPEN_TREE_CLOEXEC |
+                                                   HSU_AT_RECURSIVE | AT_EMPTY_PATH);
+    if (tree < 0)
+      return -errno;
+    if (sys_move_mount(tree, "", fd, "", HSU_MOVE_MOUNT_F_EMPTY_PATH | HSU_MOVE_MOUNT_T_EMPTY_PATH) < 0)
+      return -errno;
+    close(fd);
+    fd = -1;
+    if ((r = open_in_root(b, target, W_EXIST, 0, &fd)) < 0)
+      return r;
+  }
+  uint64_t set = HSU_MOUNT_ATTR_NOSUID;
+  if ((flags & REMOUNT_READ_ONLY) != 0)
+    set |= HSU_MOUNT_ATTR_RDONLY;
+  if ((flags & REMOUNT_NOEXEC) != 0)
+    set |= HSU_MOUNT_ATTR_NOEXEC;
+  if ((flags & REMOUNT_NODEV) != 0)
+    set |= HSU_MOUNT_ATTR_NODEV;
+  if (sys_mount_setattr(fd, "", AT_EMPTY_PATH | HSU_AT_RECURSIVE, set, 0) < 0)
+    return -errno;
+  return 0;
+}
+
+int op_apply(struct build *b, struct op *op) {
+  b->what[0] = '\0';
+  switch (op->tag) {
+  case TAG_AUTO_ROOT:
+    return apply_auto_root(b, op);
+  case TAG_AUTO_ETC:
+    return apply_auto_etc(b, op);
+  case TAG_BIND:
+    return apply_bind(b, op);
+  case TAG_TMPFS:
+    return apply_tmpfs(b, op);
+  case TAG_OVERLAY:
+    return apply_overlay(b, op);
+  case TAG_MKDIR:
+    return apply_mkdir(b, op);
+  case TAG_PLACE:
+    return apply_place(b, op);
+  case TAG_SYMLINK:
+    return make_symlink(b, op->link, op->u.symlink.target);
+  case TAG_PROC:
+    return apply_proc(b, op);
+  case TAG_DEV:
+    return apply_dev(b, op);
+  case TAG_REMOUNT:
+    return apply_remount(b, op);
+  case TAG_DAEMON: /* started by pid1 once the root is finished */
+  case TAG_PARAMS:
+  case TAG_END:
+    return 0;
+  }
+  return 0;
+}
+
+int build_finish(struct build *b) {
+  b->what[0] = '\0';
+  for (size_t i = 0; i < b->n_ro_later; i++) {
+    if (sys_mount_setattr(b->ro_later[i], "", AT_EMPTY_PATH, HSU_MOUNT_ATTR_RDONLY, 0) < 0) {
+      int err = errno;
+      set_what(b, "make a tmpfs read-only");
+      return -err;
+    }
+    close(b->ro_later[i]);
+  }
+  b->n_ro_later = 0;
+  if (sys_mount_setattr(b->root_fd, "", AT_EMPTY_PATH, HSU_MOUNT_ATTR_RDONLY, 0) < 0) {
+    int err = errno;
+    set_what(b, "make the sandbox root read-only");
+    return -err;
+  }
+  close(b->root_fd);
+  b->root_fd = -1;
+  return 0;
+}

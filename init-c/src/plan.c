@@ -1,0 +1,536 @@
+/* Parser for docs/plan-format.md. Pure: no syscalls, so it can be fuzzed.
+ * Every read is preceded by a length check against what is left. */
+#include "plan.h"
+
+#include <stdalign.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util.h"
+
+struct block {
+  struct block *next;
+  alignas(max_align_t) unsigned char data[];
+};
+
+static void *arena_alloc(struct plan *p, size_t n) {
+  struct block *b = calloc(1, sizeof(*b) + n);
+  if (b == NULL)
+    return NULL;
+  b->next = p->arena;
+  p->arena = b;
+  return b->data;
+}
+
+void plan_free(struct plan *p) {
+  struct block *b = p->arena;
+  while (b != NULL) {
+    struct block *next = b->next;
+    free(b);
+    b = next;
+  }
+  p->arena = NULL;
+}
+
+const char *plan_tag_name(uint32_t tag) {
+  switch (tag) {
+  case TAG_PARAMS: return "PARAMS";
+  case TAG_AUTO_ROOT: return "AUTO_ROOT";
+  case TAG_AUTO_ETC: return "AUTO_ETC";
+  case TAG_BIND: return "BIND";
+  case TAG_TMPFS: return "TMPFS";
+  case TAG_OVERLAY: return "OVERLAY";
+  case TAG_MKDIR: return "MKDIR";
+  case TAG_PLACE: return "PLACE";
+  case TAG_SYMLINK: return "SYMLINK";
+  case TAG_PROC: return "PROC";
+  case TAG_DEV: return "DEV";
+  case TAG_REMOUNT: return "REMOUNT";
+  case TAG_DAEMON: return "DAEMON";
+  case TAG_END: return "END";
+  default: return NULL;
+  }
+}
+
+const char *plan_path_problem(const char *s, size_t n) {
+  if (n == 0)
+    return "is empty";
+  if (n >= PLAN_MAX_PATH)
+    return "is 4096 bytes or longer";
+  if (memchr(s, '\0', n) != NULL)
+    return "contains a NUL byte";
+  if (s[0] != '/')
+    return "is not absolute";
+  if (n == 1)
+    return NULL;
+  if (s[n - 1] == '/')
+    return "ends with '/'";
+  size_t start = 1;
+  for (size_t i = 1; i <= n; i++) {
+    if (i < n && s[i] != '/')
+      continue;
+    size_t len = i - start;
+    if (len == 0)
+      return "contains '//'";
+    if ((len == 1 && s[start] == '.') || (len == 2 && s[start] == '.' && s[start + 1] == '.'))
+      return "contains a '.' or '..' component";
+    start = i + 1;
+  }
+  return NULL;
+}
+
+struct reader {
+  const unsigned char *p;
+  size_t left;
+};
+
+struct parser {
+  struct plan *plan;
+  struct sbuf err;
+  uint32_t record; /* 0 outside records */
+  uint32_t tag;
+};
+
+static bool fail(struct parser *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static bool fail(struct parser *c, const char *fmt, ...) {
+  if (c->record > 0) {
+    const char *name = plan_tag_name(c->tag);
+    if (name != NULL)
+      sb_printf(&c->err, "record %u (%s): ", c->record, name);
+    else
+      sb_printf(&c->err, "record %u: ", c->record);
+  }
+  va_list ap;
+  va_start(ap, fmt);
+  sb_vprintf(&c->err, fmt, ap);
+  va_end(ap);
+  return false;
+}
+
+static bool need(struct parser *c, struct reader *r, size_t n, const char *field) {
+  if (r->left < n)
+    return fail(c, "%s is truncated: needs %zu bytes, %zu left", field, n, r->left);
+  return true;
+}
+
+static uint32_t le32(const unsigned char *p) {
+  return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+}
+
+static bool get_u32(struct parser *c, struct reader *r, const char *field, uint32_t *out) {
+  if (!need(c, r, 4, field))
+    return false;
+  *out = le32(r->p);
+  r->p += 4;
+  r->left -= 4;
+  return true;
+}
+
+static bool get_u64(struct parser *c, struct reader *r, const char *field, uint64_t *out) {
+  if (!need(c, r, 8, field))
+    return false;
+  *out = (uint64_t)le32(r->p) | (uint64_t)le32(r->p + 4) << 32;
+  r->p += 8;
+  r->left -= 8;
+  return true;
+}
+
+/* Length-prefixed raw bytes, not copied. */
+static bool get_raw(struct parser *c, struct reader *r, const char *field, uint32_t max,
+                    const unsigned char **data, uint32_t *n) {
+  if (!get_u32(c, r, field, n))
+    return false;
+  if (*n > max)
+    return fail(c, "%s is %u bytes long, at most %u are allowed", field, *n, max);
+  if (*n > r->left)
+    return fail(c, "%s is truncated: needs %u bytes, %zu left", field, *n, r->left);
+  *data = r->p;
+  r->p += *n;
+  r->left -= *n;
+  return true;
+}
+
+static char *dup_str(struct parser *c, const unsigned char *data, uint32_t n) {
+  char *s = arena_alloc(c->plan, (size_t)n + 1);
+  if (s == NULL) {
+    fail(c, "out of memory");
+    return NULL;
+  }
+  memcpy(s, data, n);
+  s[n] = '\0';
+  return s;
+}
+
+static bool get_str(struct parser *c, struct reader *r, const char *field, char **out) {
+  const unsigned char *data = NULL;
+  uint32_t n = 0;
+  if (!get_raw(c, r, field, PLAN_MAX_STR, &data, &n))
+    return false;
+  if (memchr(data, '\0', n) != NULL)
+    return fail(c, "%s contains a NUL byte", field);
+  return (*out = dup_str(c, data, n)) != NULL;
+}
+
+static bool check_path(struct parser *c, const char *field, const char *s) {
+  const char *problem = plan_path_problem(s, strlen(s));
+  if (problem == NULL)
+    return true;
+  struct sbuf *e = &c->err;
+  fail(c, "%s path ", field);
+  sb_quote(e, s, strlen(s), 200);
+  sb_printf(e, " %s", problem);
+  return false;
+}
+
+static bool get_path(struct parser *c, struct reader *r, const char *field, char **out) {
+  return get_str(c, r, field, out) && check_path(c, field, *out);
+}
+
+/* A path or the empty string (returned as NULL). */
+static bool get_opt_path(struct parser *c, struct reader *r, const char *field, char **out) {
+  if (!get_str(c, r, field, out))
+    return false;
+  if (**out == '\0') {
+    *out = NULL;
+    return true;
+  }
+  return check_path(c, field, *out);
+}
+
+static bool check_name(struct parser *c, const char *field, const char *s) {
+  size_t n = strlen(s);
+  const char *problem = NULL;
+  if (n == 0)
+    problem = "is empty";
+  else if (n > PLAN_MAX_NAME)
+    problem = "is longer than 255 bytes";
+  else if (strchr(s, '/') != NULL)
+    problem = "contains '/'";
+  else if (strcmp(s, ".") == 0 || strcmp(s, "..") == 0)
+    problem = "is '.' or '..'";
+  if (problem == NULL)
+    return true;
+  fail(c, "%s name ", field);
+  sb_quote(&c->err, s, n, 200);
+  sb_printf(&c->err, " %s", problem);
+  return false;
+}
+
+enum elem { ELEM_STR, ELEM_PATH, ELEM_NAME };
+
+static bool get_list(struct parser *c, struct reader *r, const char *field, enum elem kind,
+                     struct strs *out) {
+  uint32_t count;
+  if (!get_u32(c, r, field, &count))
+    return false;
+  if (count > PLAN_MAX_LIST)
+    return fail(c, "%s has %u entries, at most %u are allowed", field, count, PLAN_MAX_LIST);
+  /* Each entry needs at least its 4-byte length: refuse before allocating. */
+  if ((size_t)count * 4 > r->left)
+    return fail(c, "%s is truncated: %u entries need at least %zu bytes, %zu left", field, count,
+                (size_t)count * 4, r->left);
+  out->n = count;
+  out->v = arena_alloc(c->plan, ((size_t)count + 1) * sizeof(char *));
+  if (out->v == NULL)
+    return fail(c, "out of memory");
+  char elem_field[96];
+  for (uint32_t i = 0; i < count; i++) {
+    snprintf(elem_field, sizeof(elem_field), "%s[%u]", field, i);
+    if (!get_str(c, r, elem_field, &out->v[i]))
+      return false;
+    if (kind == ELEM_PATH && !check_path(c, elem_field, out->v[i]))
+      return false;
+    if (kind == ELEM_NAME && !check_name(c, elem_field, out->v[i]))
+      return false;
+  }
+  out->v[count] = NULL;
+  return true;
+}
+
+static bool check_flags(struct parser *c, const char *field, uint32_t flags, uint32_t known) {
+  if ((flags & ~known) != 0)
+    return fail(c, "%s 0x%x has unknown bits 0x%x", field, flags, flags & ~known);
+  return true;
+}
+
+static bool check_mode(struct parser *c, uint32_t mode) {
+  if (mode > 07777)
+    return fail(c, "mode 0%o is larger than 07777", mode);
+  return true;
+}
+
+static bool check_env(struct parser *c, const char *field, const struct strs *env) {
+  for (uint32_t i = 0; i < env->n; i++) {
+    const char *eq = strchr(env->v[i], '=');
+    if (eq == NULL || eq == env->v[i]) {
+      fail(c, "%s[%u] ", field, i);
+      sb_quote(&c->err, env->v[i], strlen(env->v[i]), 200);
+      sb_printf(&c->err, " is not of the form NAME=value");
+      return false;
+    }
+  }
+  return true;
+}
+
+static bool parse_params(struct parser *c, struct reader *r, struct plan *p) {
+  if (!get_u32(c, r, "uid", &p->uid) || !get_u32(c, r, "gid", &p->gid) ||
+      !get_u32(c, r, "flags", &p->flags))
+    return false;
+  if (p->uid > PLAN_MAX_ID)
+    return fail(c, "uid %u is larger than %u", p->uid, PLAN_MAX_ID);
+  if (p->gid > PLAN_MAX_ID)
+    return fail(c, "gid %u is larger than %u", p->gid, PLAN_MAX_ID);
+  if (!check_flags(c, "flags", p->flags, PARAMS_HOST_NET | PARAMS_KEEP_SESSION))
+    return false;
+  if (!get_str(c, r, "hostname", &p->hostname))
+    return false;
+  if (strlen(p->hostname) > PLAN_MAX_HOSTNAME)
+    return fail(c, "hostname is longer than %u bytes", PLAN_MAX_HOSTNAME);
+  if (!get_path(c, r, "cwd", &p->cwd) || !get_list(c, r, "argv", ELEM_STR, &p->argv) ||
+      !get_list(c, r, "env", ELEM_STR, &p->env) ||
+      !get_u64(c, r, "wait_delay_ms", &p->wait_delay_ms))
+    return false;
+  if (p->argv.n == 0)
+    return fail(c, "argv is empty");
+  if (p->argv.v[0][0] == '\0')
+    return fail(c, "argv[0] is empty");
+  return check_env(c, "env", &p->env);
+}
+
+static bool parse_op(struct parser *c, struct reader *r, struct op *op) {
+  switch ((enum plan_tag)op->tag) {
+  case TAG_AUTO_ROOT: {
+    __typeof__(op->u.auto_root) *o = &op->u.auto_root;
+    return get_path(c, r, "host", &o->host) && get_u32(c, r, "bind_flags", &o->flags) &&
+           check_flags(c, "bind_flags", o->flags, BIND_WRITABLE | BIND_DEVICE) &&
+           get_list(c, r, "exclude", ELEM_NAME, &o->exclude);
+  }
+  case TAG_AUTO_ETC: {
+    __typeof__(op->u.auto_etc) *o = &op->u.auto_etc;
+    return get_path(c, r, "host", &o->host) && get_list(c, r, "only", ELEM_NAME, &o->only) &&
+           get_list(c, r, "skip", ELEM_NAME, &o->skip);
+  }
+  case TAG_BIND: {
+    __typeof__(op->u.bind) *o = &op->u.bind;
+    if (!get_path(c, r, "source", &o->source) || !get_path(c, r, "target", &o->target) ||
+        !get_u32(c, r, "flags", &o->flags) ||
+        !check_flags(c, "flags", o->flags,
+                     BIND_WRITABLE | BIND_DEVICE | BIND_OPTIONAL | BIND_ENSURE))
+      return false;
+    if ((o->flags & (BIND_OPTIONAL | BIND_ENSURE)) == (BIND_OPTIONAL | BIND_ENSURE))
+      return fail(c, "flags OPTIONAL and ENSURE cannot be combined");
+    return true;
+  }
+  case TAG_TMPFS: {
+    __typeof__(op->u.tmpfs) *o = &op->u.tmpfs;
+    return get_path(c, r, "target", &o->target) && get_u64(c, r, "size_bytes", &o->size) &&
+           get_u32(c, r, "mode", &o->mode) && check_mode(c, o->mode) &&
+           get_u32(c, r, "flags", &o->flags) &&
+           check_flags(c, "flags", o->flags, TMPFS_READ_ONLY);
+  }
+  case TAG_OVERLAY: {
+    __typeof__(op->u.overlay) *o = &op->u.overlay;
+    if (!get_path(c, r, "target", &o->target) || !get_u32(c, r, "flags", &o->flags) ||
+        !check_flags(c, "flags", o->flags,
+                     OVERLAY_EPHEMERAL | OVERLAY_PERSISTENT | OVERLAY_READ_ONLY) ||
+        !get_opt_path(c, r, "upper", &o->upper) || !get_opt_path(c, r, "work", &o->work) ||
+        !get_list(c, r, "lowers", ELEM_PATH, &o->lowers))
+      return false;
+    if (o->flags != OVERLAY_EPHEMERAL && o->flags != OVERLAY_PERSISTENT &&
+        o->flags != OVERLAY_READ_ONLY)
+      return fail(c, "flags 0x%x must be exactly one of EPHEMERAL, PERSISTENT, READ_ONLY",
+                  o->flags);
+    if (o->lowers.n == 0)
+      return fail(c, "lowers is empty");
+    if (o->flags == OVERLAY_PERSISTENT) {
+      if (o->upper == NULL || o->work == NULL)
+        return fail(c, "a PERSISTENT overlay needs both upper and work");
+    } else if (o->upper != NULL || o->work != NULL) {
+      return fail(c, "upper and work must be empty unless the overlay is PERSISTENT");
+    }
+    if (o->flags == OVERLAY_READ_ONLY && o->lowers.n < 2)
+      return fail(c, "a READ_ONLY overlay needs at least two lowers");
+    return true;
+  }
+  case TAG_MKDIR: {
+    __typeof__(op->u.mkdir) *o = &op->u.mkdir;
+    return get_path(c, r, "target", &o->target) && get_u32(c, r, "mode", &o->mode) &&
+           check_mode(c, o->mode);
+  }
+  case TAG_PLACE: {
+    __typeof__(op->u.place) *o = &op->u.place;
+    const unsigned char *data = NULL;
+    if (!get_path(c, r, "target", &o->target) || !get_u32(c, r, "mode", &o->mode) ||
+        !check_mode(c, o->mode) || !get_raw(c, r, "data", PLAN_MAX_BYTES, &data, &o->len))
+      return false;
+    return (o->data = (const unsigned char *)dup_str(c, data, o->len)) != NULL;
+  }
+  case TAG_SYMLINK: {
+    __typeof__(op->u.symlink) *o = &op->u.symlink;
+    if (!get_path(c, r, "target", &o->target) || !get_str(c, r, "link_name", &o->link_name) ||
+        !get_u32(c, r, "flags", &o->flags) ||
+        !check_flags(c, "flags", o->flags, SYMLINK_DEREFERENCE))
+      return false;
+    size_t n = strlen(o->link_name);
+    if (n == 0)
+      return fail(c, "link_name is empty");
+    if (n >= PLAN_MAX_PATH)
+      return fail(c, "link_name is 4096 bytes or longer");
+    if ((o->flags & SYMLINK_DEREFERENCE) != 0)
+      return check_path(c, "link_name", o->link_name);
+    return true;
+  }
+  case TAG_PROC:
+    return get_path(c, r, "target", &op->u.proc.target);
+  case TAG_DEV: {
+    __typeof__(op->u.dev) *o = &op->u.dev;
+    return get_path(c, r, "target", &o->target) && get_u32(c, r, "flags", &o->flags) &&
+           check_flags(c, "flags", o->flags, DEV_MQUEUE | DEV_WRITABLE);
+  }
+  case TAG_REMOUNT: {
+    __typeof__(op->u.remount) *o = &op->u.remount;
+    return get_path(c, r, "target", &o->target) && get_u32(c, r, "flags", &o->flags) &&
+           check_flags(c, "flags", o->flags,
+                       REMOUNT_READ_ONLY | REMOUNT_NOEXEC | REMOUNT_NODEV);
+  }
+  case TAG_DAEMON: {
+    __typeof__(op->u.daemon) *o = &op->u.daemon;
+    if (!get_path(c, r, "ready", &o->ready) || !get_u64(c, r, "timeout_ms", &o->timeout_ms) ||
+        !get_list(c, r, "argv", ELEM_STR, &o->argv) || !get_list(c, r, "env", ELEM_STR, &o->env))
+      return false;
+    if (o->argv.n == 0)
+      return fail(c, "argv is empty");
+    return check_path(c, "argv[0]", o->argv.v[0]) && check_env(c, "env", &o->env);
+  }
+  case TAG_PARAMS:
+  case TAG_END:
+    break;
+  }
+  return fail(c, "not an op");
+}
+
+int plan_parse(const unsigned char *buf, size_t len, struct plan *out, char *err,
+               size_t err_size) {
+  struct parser c = {.plan = out};
+  memset(out, 0, sizeof(*out));
+  sb_init(&c.err, err, err_size);
+
+  if (len > PLAN_MAX_SIZE) {
+    fail(&c, "plan is %zu bytes, larger than 16 MiB", len);
+    goto bad;
+  }
+  if (len < PLAN_HEADER_SIZE) {
+    fail(&c, "plan is truncated: %zu bytes, the header alone needs 16", len);
+    goto bad;
+  }
+  if (memcmp(buf, "HSUPLAN\0", 8) != 0) {
+    fail(&c, "bad magic: this is not a hsu plan");
+    goto bad;
+  }
+  uint32_t version = le32(buf + 8), body = le32(buf + 12);
+  if (version != PLAN_VERSION) {
+    fail(&c, "unsupported plan version %u (this hsu-init reads version %u)", version,
+         PLAN_VERSION);
+    goto bad;
+  }
+  if (body != len - PLAN_HEADER_SIZE) {
+    fail(&c, "body_length %u does not match the %zu bytes after the header", body,
+         len - PLAN_HEADER_SIZE);
+    goto bad;
+  }
+
+  struct reader r = {buf + PLAN_HEADER_SIZE, len - PLAN_HEADER_SIZE};
+  /* Every record takes at least 8 bytes: this bounds the op array. */
+  size_t max_ops = r.left / 8 < PLAN_MAX_OPS ? r.left / 8 : PLAN_MAX_OPS;
+  out->ops = arena_alloc(out, (max_ops + 1) * sizeof(struct op));
+  if (out->ops == NULL) {
+    fail(&c, "out of memory");
+    goto bad;
+  }
+
+  bool have_params = false, have_end = false;
+  for (uint32_t record = 1; !have_end; record++) {
+    c.record = 0;
+    if (r.left == 0) {
+      fail(&c, "plan ends after record %u without an END record", record - 1);
+      goto bad;
+    }
+    c.record = record;
+    c.tag = 0x10000; /* no name until read */
+    if (r.left < 8) {
+      fail(&c, "record header is truncated: needs 8 bytes, %zu left", r.left);
+      goto bad;
+    }
+    uint32_t tag = (uint32_t)r.p[0] | (uint32_t)r.p[1] << 8;
+    uint32_t zero = (uint32_t)r.p[2] | (uint32_t)r.p[3] << 8;
+    uint32_t length = le32(r.p + 4);
+    r.p += 8;
+    r.left -= 8;
+    if (plan_tag_name(tag) == NULL) {
+      fail(&c, "unknown tag %u", tag);
+      goto bad;
+    }
+    c.tag = tag;
+    if (zero != 0) {
+      fail(&c, "reserved field is %u, must be 0", zero);
+      goto bad;
+    }
+    if (length > r.left) {
+      fail(&c, "length %u exceeds the %zu bytes left in the plan", length, r.left);
+      goto bad;
+    }
+    struct reader payload = {r.p, length};
+    r.p += length;
+    r.left -= length;
+
+    if (!have_params && tag != TAG_PARAMS) {
+      fail(&c, "the first record must be PARAMS");
+      goto bad;
+    }
+    if (tag == TAG_PARAMS) {
+      if (have_params) {
+        fail(&c, "there is more than one PARAMS record");
+        goto bad;
+      }
+      have_params = true;
+      if (!parse_params(&c, &payload, out))
+        goto bad;
+    } else if (tag == TAG_END) {
+      if (length != 0) {
+        fail(&c, "length is %u, must be 0", length);
+        goto bad;
+      }
+      have_end = true;
+      if (r.left != 0) {
+        fail(&c, "%zu bytes follow the END record", r.left);
+        goto bad;
+      }
+    } else {
+      if (out->n_ops >= PLAN_MAX_OPS) {
+        fail(&c, "more than %u op records", PLAN_MAX_OPS);
+        goto bad;
+      }
+      struct op *op = &out->ops[out->n_ops++];
+      op->tag = (enum plan_tag)tag;
+      op->record = record;
+      if (!parse_op(&c, &payload, op))
+        goto bad;
+    }
+    if (payload.left != 0) {
+      fail(&c, "%zu unexpected bytes at the end of the record", payload.left);
+      goto bad;
+    }
+  }
+  return 0;
+
+bad:
+  plan_free(out);
+  memset(out, 0, sizeof(*out));
+  return -1;
+}
+
+void *plan_alloc(struct plan *p, size_t n) {
+  return arena_alloc(p, n);
+}

@@ -1,0 +1,117 @@
+/* The plan (docs/plan-format.md): parsed from untrusted bytes, no syscalls. */
+#pragma once
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define PLAN_MAX_SIZE (16u * 1024 * 1024)
+#define PLAN_HEADER_SIZE 16u
+#define PLAN_VERSION 1u
+#define PLAN_MAX_OPS 4096u
+#define PLAN_MAX_STR 65536u
+#define PLAN_MAX_PATH 4096u /* exclusive */
+#define PLAN_MAX_NAME 255u
+#define PLAN_MAX_LIST 4096u
+#define PLAN_MAX_BYTES (8u * 1024 * 1024)
+#define PLAN_MAX_HOSTNAME 64u
+#define PLAN_MAX_ID 65534u
+
+enum plan_tag {
+  TAG_PARAMS = 1,
+  TAG_AUTO_ROOT = 16,
+  TAG_AUTO_ETC = 17,
+  TAG_BIND = 18,
+  TAG_TMPFS = 19,
+  TAG_OVERLAY = 20,
+  TAG_MKDIR = 21,
+  TAG_PLACE = 22,
+  TAG_SYMLINK = 23,
+  TAG_PROC = 24,
+  TAG_DEV = 25,
+  TAG_REMOUNT = 26,
+  TAG_DAEMON = 27,
+  TAG_END = 0xFFFF,
+};
+
+#define PARAMS_HOST_NET 1u
+#define PARAMS_KEEP_SESSION 2u
+
+#define BIND_WRITABLE 1u
+#define BIND_DEVICE 2u
+#define BIND_OPTIONAL 4u
+#define BIND_ENSURE 8u
+
+#define TMPFS_READ_ONLY 1u
+
+#define OVERLAY_EPHEMERAL 1u
+#define OVERLAY_PERSISTENT 2u
+#define OVERLAY_READ_ONLY 4u
+
+#define SYMLINK_DEREFERENCE 1u
+
+#define DEV_MQUEUE 1u
+#define DEV_WRITABLE 2u
+
+#define REMOUNT_READ_ONLY 1u
+#define REMOUNT_NOEXEC 2u
+#define REMOUNT_NODEV 4u
+
+struct strs {
+  char **v; /* NULL-terminated */
+  uint32_t n;
+};
+
+/* What the early phase found on the host; filled by ops.c, not the parser. */
+struct dir_entry {
+  char *name;
+  char *link; /* symlink content, or NULL */
+  unsigned char type; /* DT_DIR, DT_REG, DT_LNK */
+};
+
+struct op {
+  enum plan_tag tag;
+  uint32_t record; /* 1-based record number, for messages */
+  union {
+    struct { char *host; uint32_t flags; struct strs exclude; } auto_root;
+    struct { char *host; struct strs only, skip; } auto_etc;
+    struct { char *source, *target; uint32_t flags; } bind;
+    struct { char *target; uint64_t size; uint32_t mode, flags; } tmpfs;
+    struct { char *target; uint32_t flags; char *upper, *work; struct strs lowers; } overlay;
+    struct { char *target; uint32_t mode; } mkdir;
+    struct { char *target; uint32_t mode; const unsigned char *data; uint32_t len; } place;
+    struct { char *target, *link_name; uint32_t flags; } symlink;
+    struct { char *target; } proc;
+    struct { char *target; uint32_t flags; } dev;
+    struct { char *target; uint32_t flags; } remount;
+    struct { char *ready; uint64_t timeout_ms; struct strs argv, env; } daemon;
+  } u;
+  /* Early-phase results. */
+  bool skip;
+  char *resolved;          /* host source resolved (BIND, AUTO_ROOT, AUTO_ETC) */
+  char *resolved_upper, *resolved_work;
+  char **resolved_lowers;
+  char *link;              /* SYMLINK content to create */
+  struct dir_entry *entries; /* AUTO_ROOT, AUTO_ETC */
+  size_t n_entries;
+};
+
+struct plan {
+  uint32_t uid, gid, flags;
+  char *hostname, *cwd;
+  struct strs argv, env;
+  uint64_t wait_delay_ms;
+  struct op *ops;
+  uint32_t n_ops;
+  void *arena; /* every allocation of the parser, freed by plan_free */
+};
+
+/* Parses len bytes; on failure returns -1 and writes one sentence to err. */
+int plan_parse(const unsigned char *buf, size_t len, struct plan *out, char *err, size_t err_size);
+void plan_free(struct plan *p);
+const char *plan_tag_name(uint32_t tag);
+
+/* Zeroed memory that lives as long as the plan; NULL when out of memory. */
+void *plan_alloc(struct plan *p, size_t n);
+/* NULL when s is a valid plan path, else what is wrong with it. */
+const char *plan_path_problem(const char *s, size_t n);

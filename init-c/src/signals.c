@@ -1,0 +1,60 @@
+#include "signals.h"
+
+#include <errno.h>
+#include <string.h>
+#include <sys/signalfd.h>
+
+static const int forwarded[] = {SIGTERM, SIGINT, SIGHUP, SIGQUIT};
+
+void signals_reset(void) {
+  struct sigaction sa;
+  memset(&sa, 0, sizeof(sa));
+  sa.sa_handler = SIG_DFL;
+  sigemptyset(&sa.sa_mask);
+  for (int sig = 1; sig < NSIG; sig++) {
+    if (sig == SIGKILL || sig == SIGSTOP)
+      continue;
+    (void)sigaction(sig, &sa, NULL); /* fails harmlessly for glibc's own signals */
+  }
+  sigset_t none;
+  sigemptyset(&none);
+  sigprocmask(SIG_SETMASK, &none, NULL);
+}
+
+void signals_forwarded_set(sigset_t *set) {
+  sigemptyset(set);
+  for (size_t i = 0; i < sizeof(forwarded) / sizeof(forwarded[0]); i++)
+    sigaddset(set, forwarded[i]);
+  sigaddset(set, SIGCHLD);
+}
+
+bool signals_is_forwarded(int sig) {
+  for (size_t i = 0; i < sizeof(forwarded) / sizeof(forwarded[0]); i++)
+    if (forwarded[i] == sig)
+      return true;
+  return false;
+}
+
+int signals_block_to_fd(void) {
+  sigset_t set;
+  signals_forwarded_set(&set);
+  if (sigprocmask(SIG_BLOCK, &set, NULL) < 0)
+    return -errno;
+  int fd = signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK);
+  return fd < 0 ? -errno : fd;
+}
+
+static void noop(int sig) {
+  (void)sig;
+}
+
+int signals_install_noop_handlers(void) {
+  struct sigaction sa;
+  memset(&sa, 0, sizeof(sa));
+  sa.sa_handler = noop;
+  sigemptyset(&sa.sa_mask);
+  for (size_t i = 0; i < sizeof(forwarded) / sizeof(forwarded[0]); i++)
+    if (sigaction(forwarded[i], &sa, NULL) < 0)
+      return -errno;
+  return 0;
+}

@@ -1,0 +1,246 @@
+#include "util.h"
+
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+const char *hsu_strerror(int err) {
+  switch (err) {
+  case HSU_ENOTOURS:
+    return "refusing to create it outside a tmpfs made by hsu-init";
+  case HSU_EROOT:
+    return "the sandbox root cannot be a mount target";
+  case HSU_ENOTDIR_HOST:
+    return "Not a directory";
+  default:
+    return strerror(err);
+  }
+}
+
+void sb_init(struct sbuf *sb, char *buf, size_t size) {
+  sb->buf = buf;
+  sb->size = size;
+  sb->len = 0;
+  if (size > 0)
+    buf[0] = '\0';
+}
+
+void sb_vprintf(struct sbuf *sb, const char *fmt, va_list ap) {
+  if (sb->len + 1 >= sb->size)
+    return;
+  int n = vsnprintf(sb->buf + sb->len, sb->size - sb->len, fmt, ap);
+  if (n < 0)
+    return;
+  sb->len += (size_t)n;
+  if (sb->len >= sb->size)
+    sb->len = sb->size - 1;
+}
+
+void sb_printf(struct sbuf *sb, const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  sb_vprintf(sb, fmt, ap);
+  va_end(ap);
+}
+
+static void sb_putc(struct sbuf *sb, char c) {
+  if (sb->len + 1 < sb->size) {
+    sb->buf[sb->len++] = c;
+    sb->buf[sb->len] = '\0';
+  }
+}
+
+/* Length of the valid, printable UTF-8 sequence at s, or 0. C1 controls
+ * (U+0080..U+009F) count as unprintable: some terminals act on them. */
+static size_t utf8_printable(const unsigned char *s, size_t n) {
+  unsigned char c = s[0];
+  size_t len;
+  uint32_t cp;
+  if (c >= 0xC2 && c <= 0xDF) {
+    len = 2;
+    cp = c & 0x1F;
+  } else if (c >= 0xE0 && c <= 0xEF) {
+    len = 3;
+    cp = c & 0x0F;
+  } else if (c >= 0xF0 && c <= 0xF4) {
+    len = 4;
+    cp = c & 0x07;
+  } else {
+    return 0;
+  }
+  if (len > n)
+    return 0;
+  for (size_t i = 1; i < len; i++) {
+    if ((s[i] & 0xC0) != 0x80)
+      return 0;
+    cp = (cp << 6) | (s[i] & 0x3F);
+  }
+  if ((len == 3 && cp < 0x800) || (len == 4 && (cp < 0x10000 || cp > 0x10FFFF)) ||
+      (cp >= 0xD800 && cp <= 0xDFFF) || cp <= 0x9F)
+    return 0;
+  return len;
+}
+
+void sb_quote(struct sbuf *sb, const char *str, size_t n, size_t max_in) {
+  const unsigned char *s = (const unsigned char *)str;
+  size_t end = n < max_in ? n : max_in;
+  sb_putc(sb, '"');
+  for (size_t i = 0; i < end;) {
+    unsigned char c = s[i];
+    if (c == '"' || c == '\\') {
+      sb_putc(sb, '\\');
+      sb_putc(sb, (char)c);
+    } else if (c == '\n') {
+      sb_printf(sb, "\\n");
+    } else if (c == '\t') {
+      sb_printf(sb, "\\t");
+    } else if (c < 0x20 || c == 0x7F) {
+      sb_printf(sb, "\\x%02x", c);
+    } else if (c >= 0x80) {
+      size_t len = utf8_printable(s + i, n - i);
+      if (len == 0 || i + len > end) {
+        sb_printf(sb, "\\x%02x", c);
+      } else {
+        for (size_t k = 0; k < len; k++)
+          sb_putc(sb, (char)s[i + k]);
+        i += len;
+        continue;
+      }
+    } else {
+      sb_putc(sb, (char)c);
+    }
+    i++;
+  }
+  if (end < n)
+    sb_printf(sb, "...");
+  sb_putc(sb, '"');
+}
+
+const char *q(const char *s) {
+  /* A 4095-byte path escapes to at most four bytes per input byte. */
+  static char bufs[4][4 * 4096 + 16];
+  static unsigned next;
+  char *b = bufs[next++ % 4];
+  struct sbuf sb;
+  sb_init(&sb, b, sizeof(bufs[0]));
+  if (s == NULL)
+    sb_printf(&sb, "(null)");
+  else
+    sb_quote(&sb, s, strlen(s), 4096);
+  return b;
+}
+
+static void vmessage(int err, const char *fmt, va_list ap) {
+  int saved = errno;
+  char buf[20000];
+  struct sbuf sb;
+  sb_init(&sb, buf, sizeof(buf));
+  sb_printf(&sb, "hsu-init: ");
+  sb_vprintf(&sb, fmt, ap);
+  if (err != 0)
+    sb_printf(&sb, ": %s", hsu_strerror(err));
+  sb_putc(&sb, '\n');
+  if (sb.len > 0 && buf[sb.len - 1] != '\n')
+    buf[sb.len - 1] = '\n';
+  (void)write_all(STDERR_FILENO, buf, sb.len);
+  errno = saved;
+}
+
+void warnx(const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  vmessage(0, fmt, ap);
+  va_end(ap);
+}
+
+void warn_err(int err, const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  vmessage(err, fmt, ap);
+  va_end(ap);
+}
+
+void die(int status, const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  vmessage(0, fmt, ap);
+  va_end(ap);
+  _exit(status);
+}
+
+void die_err(int status, int err, const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  vmessage(err, fmt, ap);
+  va_end(ap);
+  _exit(status);
+}
+
+int write_all(int fd, const void *buf, size_t len) {
+  const char *p = buf;
+  while (len > 0) {
+    ssize_t n = write(fd, p, len);
+    if (n < 0) {
+      if (errno == EINTR)
+        continue;
+      return -errno;
+    }
+    p += n;
+    len -= (size_t)n;
+  }
+  return 0;
+}
+
+int write_file(const char *path, const char *data) {
+  autoclose int fd = open(path, O_WRONLY | O_TRUNC | O_CLOEXEC);
+  if (fd < 0)
+    return -errno;
+  return write_all(fd, data, strlen(data));
+}
+
+int read_fd(int fd, size_t max, unsigned char **out, size_t *out_len) {
+  size_t cap = 65536, len = 0;
+  autofree unsigned char *buf = malloc(cap);
+  if (buf == NULL)
+    return -ENOMEM;
+  /* A memfd the launcher just wrote has its offset at the end: read from 0
+   * with pread, and fall back to read for pipes. */
+  bool seekable = true;
+  for (;;) {
+    if (len == cap) {
+      if (cap > max)
+        return -EFBIG;
+      cap *= 2;
+      unsigned char *nb = realloc(buf, cap);
+      if (nb == NULL)
+        return -ENOMEM;
+      buf = nb;
+    }
+    ssize_t n = seekable ? pread(fd, buf + len, cap - len, (off_t)len) : read(fd, buf + len, cap - len);
+    if (n < 0 && seekable && errno == ESPIPE && len == 0) {
+      seekable = false;
+      continue;
+    }
+    if (n < 0) {
+      if (errno == EINTR)
+        continue;
+      return -errno;
+    }
+    if (n == 0)
+      break;
+    len += (size_t)n;
+    if (len > max)
+      return -EFBIG;
+  }
+  *out = buf;
+  buf = NULL;
+  *out_len = len;
+  return 0;
+}
+
+uint64_t monotonic_ms(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
+}

@@ -1,0 +1,633 @@
+/* The plan parser: every check of docs/plan-format.md, every truncation. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "plan.h"
+#include "planbuf.h"
+#include "tap.h"
+
+static const char *const default_argv[] = {"sh", NULL};
+static const char *const no_names[] = {NULL};
+
+/* NULL when b parses, else the error sentence (static). */
+static const char *parse(const unsigned char *buf, size_t len) {
+  static char err[1024];
+  struct plan p;
+  if (plan_parse(buf, len, &p, err, sizeof(err)) == 0) {
+    plan_free(&p);
+    return NULL;
+  }
+  return err;
+}
+
+static void expect(const struct pb *b, const char *want, const char *name) {
+  const char *err = parse(b->buf, b->len);
+  if (want == NULL) {
+    if (!ok(err == NULL, "%s: accepted", name))
+      printf("# got: %s\n", err);
+  } else {
+    if (!ok(err != NULL && strstr(err, want) != NULL, "%s: rejected with \"%s\"", name, want))
+      printf("# got: %s\n", err ? err : "(accepted)");
+  }
+}
+
+/* PARAMS (default), one record with payload, END. */
+static void expect_op(uint16_t tag, struct pb *payload, const char *want, const char *name) {
+  struct pb b;
+  pb_init(&b);
+  pb_params(&b, default_argv);
+  pb_begin(&b, tag);
+  pb_bytes(&b, payload->buf, payload->len);
+  pb_end(&b);
+  pb_end_record(&b);
+  pb_finish(&b);
+  expect(&b, want, name);
+  pb_free(&b);
+  pb_free(payload);
+}
+
+struct params {
+  uint32_t uid, gid, flags;
+  const char *hostname, *cwd;
+  const char *const *argv, *const *env;
+};
+
+static void expect_params(struct params pa, const char *want, const char *name) {
+  static const char *const env[] = {"PATH=/bin", NULL};
+  struct pb b;
+  pb_init(&b);
+  pb_begin(&b, TAG_PARAMS);
+  pb_u32(&b, pa.uid);
+  pb_u32(&b, pa.gid);
+  pb_u32(&b, pa.flags);
+  pb_str(&b, pa.hostname ? pa.hostname : "hsu");
+  pb_str(&b, pa.cwd ? pa.cwd : "/");
+  pb_strs(&b, pa.argv ? pa.argv : default_argv);
+  pb_strs(&b, pa.env ? pa.env : env);
+  pb_u64(&b, 0);
+  pb_end(&b);
+  pb_end_record(&b);
+  pb_finish(&b);
+  expect(&b, want, name);
+  pb_free(&b);
+}
+
+static void test_header(void) {
+  struct pb b;
+  pb_init(&b);
+  pb_params(&b, default_argv);
+  pb_end_record(&b);
+  pb_finish(&b);
+  expect(&b, NULL, "minimal plan");
+
+  ok(strstr(parse(b.buf, 0), "truncated") != NULL, "empty input rejected");
+  ok(strstr(parse(b.buf, 15), "header alone needs 16") != NULL, "15-byte input rejected");
+
+  b.buf[0] = 'X';
+  expect(&b, "bad magic", "bad magic");
+  b.buf[0] = 'H';
+  b.buf[7] = '!';
+  expect(&b, "bad magic", "magic without its NUL");
+  b.buf[7] = 0;
+
+  b.buf[8] = 2;
+  expect(&b, "unsupported plan version 2", "version 2");
+  b.buf[8] = 0;
+  expect(&b, "unsupported plan version 0", "version 0");
+  b.buf[8] = 1;
+
+  b.buf[12]++;
+  expect(&b, "does not match", "body_length one too big");
+  b.buf[12] -= 2;
+  expect(&b, "does not match", "body_length one too small");
+  pb_free(&b);
+
+  size_t big = PLAN_MAX_SIZE + 1;
+  unsigned char *huge = calloc(1, big);
+  memcpy(huge, "HSUPLAN\0\1\0\0\0", 12);
+  ok(huge != NULL && strstr(parse(huge, big), "larger than 16 MiB") != NULL,
+     "plan over 16 MiB rejected");
+  free(huge);
+}
+
+static void test_records(void) {
+  struct pb b;
+
+  pb_init(&b);
+  pb_finish(&b);
+  expect(&b, "without an END record", "header only");
+  pb_free(&b);
+
+  pb_init(&b);
+  pb_params(&b, default_argv);
+  pb_finish(&b);
+  expect(&b, "without an END record", "no END");
+  pb_free(&b);
+
+  pb_init(&b);
+  pb_params(&b, default_argv);
+  pb_bytes(&b, "\xff\xff\0", 3);
+  pb_finish(&b);
+  expect(&b, "record 2: record header is truncated", "truncated record header");
+  pb_free(&b);
+
+  pb_init(&b);
+  pb_params(&b, default_argv);
+  pb_end_record(&b);
+  b.buf[b.len - 6] = 1;
+  pb_finish(&b);
+  expect(&b, "record 2 (END): reserved field is 1, must be 0", "nonzero reserved field");
+  pb_free(&b);
+
+  pb_init(&b);
+  pb_params(&b, default_argv);
+  pb_begin(&b, TAG_PROC);
+  pb_str(&b, "/proc");
+  pb_end(&b);
+  b.buf[b.len - 9 - 4] += 1; /* length one beyond the data */
+  pb_finish(&b);
+  expect(&b, "exceeds the", "record length beyond the plan");
+  pb_free(&b);
+
+  static const uint16_t unknown[] = {0, 2, 15, 28, 0xFFFE};
+  for (size_t i = 0; i < sizeof(unknown) / sizeof(unknown[0]); i++) {
+    pb_init(&b);
+    pb_params(&b, default_argv);
+    pb_begin(&b, unknown[i]);
+    pb_end(&b);
+    pb_end_record(&b);
+    pb_finish(&b);
+    char want[64], name[64];
+    snprintf(want, sizeof(want), "record 2: unknown tag %u", unknown[i]);
+    snprintf(name, sizeof(name), "unknown tag %u", unknown[i]);
+    expect(&b, want, name);
+    pb_free(&b);
+  }
+
+  pb_init(&b);
+  pb_begin(&b, TAG_PROC);
+  pb_str(&b, "/proc");
+  pb_end(&b);
+  pb_params(&b, default_argv);
+  pb_end_record(&b);
+  pb_finish(&b);
+  expect(&b, "record 1 (PROC): the first record must be PARAMS", "op before PARAMS");
+  pb_free(&b);
+
+  pb_init(&b);
+  pb_end_record(&b);
+  pb_finish(&b);
+  expect(&b, "record 1 (END): the first record must be PARAMS", "END first");
+  pb_free(&b);
+
+  pb_init(&b);
+  pb_params(&b, default_argv);
+  pb_params(&b, default_argv);
+  pb_end_record(&b);
+  pb_finish(&b);
+  expect(&b, "record 2 (PARAMS): there is more than one PARAMS record", "two PARAMS");
+  pb_free(&b);
+
+  pb_init(&b);
+  pb_params(&b, default_argv);
+  pb_begin(&b, TAG_END);
+  pb_u32(&b, 0);
+  pb_end(&b);
+  pb_finish(&b);
+  expect(&b, "record 2 (END): length is 4, must be 0", "END with a payload");
+  pb_free(&b);
+
+  pb_init(&b);
+  pb_params(&b, default_argv);
+  pb_end_record(&b);
+  pb_u32(&b, 0);
+  pb_finish(&b);
+  expect(&b, "4 bytes follow the END record", "bytes after END");
+  pb_free(&b);
+
+  pb_init(&b);
+  pb_params(&b, default_argv);
+  pb_end_record(&b);
+  pb_end_record(&b);
+  pb_finish(&b);
+  expect(&b, "8 bytes follow the END record", "two ENDs");
+  pb_free(&b);
+
+  pb_init(&b);
+  pb_params(&b, default_argv);
+  pb_u32(&b, 0); /* one byte too many inside PARAMS */
+  b.len -= 3;
+  pb_end(&b);
+  pb_end_record(&b);
+  pb_finish(&b);
+  expect(&b, "record 1 (PARAMS): 1 unexpected bytes at the end of the record",
+         "trailing byte in PARAMS");
+  pb_free(&b);
+
+  struct pb p = {0};
+  pb_str(&p, "/proc");
+  pb_u32(&p, 0);
+  expect_op(TAG_PROC, &p, "record 2 (PROC): 4 unexpected bytes", "trailing bytes in an op");
+
+  for (uint32_t n = PLAN_MAX_OPS; n <= PLAN_MAX_OPS + 1; n++) {
+    pb_init(&b);
+    pb_params(&b, default_argv);
+    for (uint32_t i = 0; i < n; i++) {
+      pb_begin(&b, TAG_PROC);
+      pb_str(&b, "/proc");
+      pb_end(&b);
+    }
+    pb_end_record(&b);
+    pb_finish(&b);
+    if (n == PLAN_MAX_OPS)
+      expect(&b, NULL, "4096 ops");
+    else
+      expect(&b, "more than 4096 op records", "4097 ops");
+    pb_free(&b);
+  }
+}
+
+static void test_paths(void) {
+  static const struct {
+    const char *path;
+    const char *want;
+  } cases[] = {
+      {"/", NULL},
+      {"/a", NULL},
+      {"/a/b/c", NULL},
+      {"/...", NULL},
+      {"/.a/b.", NULL},
+      {"/a b/\\,:", NULL},
+      {"", "target path \"\" is empty"},
+      {"a", "target path \"a\" is not absolute"},
+      {"foo/bar", "is not absolute"},
+      {"//", "ends with '/'"},
+      {"//a", "contains '//'"},
+      {"/a//b", "contains '//'"},
+      {"/a/", "ends with '/'"},
+      {"/.", "contains a '.' or '..' component"},
+      {"/..", "contains a '.' or '..' component"},
+      {"/a/./b", "contains a '.' or '..' component"},
+      {"/a/../b", "contains a '.' or '..' component"},
+      {"/a/..", "contains a '.' or '..' component"},
+      {"/\n\x1b[1m", "target path \"/\\n\\x1b[1m\" is not absolute"},
+  };
+  for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+    struct pb p = {0};
+    pb_str(&p, cases[i].path);
+    char name[128];
+    snprintf(name, sizeof(name), "PROC target path #%zu", i);
+    if (i == sizeof(cases) / sizeof(cases[0]) - 1) {
+      /* A control character is escaped in the message; this path is also
+       * absolute, so check the escaping through a relative one. */
+      pb_free(&p);
+      pb_str(&p, "\n\x1b[1m");
+      expect_op(TAG_PROC, &p, "target path \"\\n\\x1b[1m\" is not absolute", "escaped message");
+      continue;
+    }
+    expect_op(TAG_PROC, &p, cases[i].want, name);
+  }
+
+  char *long_path = malloc(PLAN_MAX_PATH + 1);
+  long_path[0] = '/';
+  memset(long_path + 1, 'a', PLAN_MAX_PATH);
+  for (size_t n = PLAN_MAX_PATH - 1; n <= PLAN_MAX_PATH; n++) {
+    struct pb p = {0};
+    pb_strn(&p, long_path, n);
+    expect_op(TAG_PROC, &p, n < PLAN_MAX_PATH ? NULL : "is 4096 bytes or longer",
+              n < PLAN_MAX_PATH ? "4095-byte path" : "4096-byte path");
+  }
+  free(long_path);
+
+  struct pb p = {0};
+  pb_strn(&p, "/a\0b", 4);
+  expect_op(TAG_PROC, &p, "target contains a NUL byte", "path with NUL");
+
+  p = (struct pb){0};
+  pb_u32(&p, 10);
+  pb_bytes(&p, "/abc", 4);
+  expect_op(TAG_PROC, &p, "target is truncated: needs 10 bytes, 4 left", "string beyond record");
+
+  p = (struct pb){0};
+  pb_bytes(&p, "\x05\0", 2);
+  expect_op(TAG_PROC, &p, "target is truncated: needs 4 bytes, 2 left", "truncated length");
+}
+
+static void test_strings_and_lists(void) {
+  /* str: n <= 65536 (checked on an env entry) */
+  char *big = malloc(PLAN_MAX_STR + 2);
+  memset(big, 'x', PLAN_MAX_STR + 1);
+  big[0] = 'A';
+  big[1] = '=';
+  for (size_t n = PLAN_MAX_STR; n <= PLAN_MAX_STR + 1; n++) {
+    big[n] = '\0';
+    const char *env[] = {big, NULL};
+    expect_params((struct params){.env = env},
+                  n == PLAN_MAX_STR ? NULL : "env[0] is 65537 bytes long, at most 65536",
+                  n == PLAN_MAX_STR ? "65536-byte string" : "65537-byte string");
+    big[n] = 'x';
+  }
+  free(big);
+
+  struct pb p = {0};
+  pb_str(&p, "/");
+  pb_u32(&p, 0);
+  pb_u32(&p, PLAN_MAX_LIST + 1);
+  expect_op(TAG_AUTO_ROOT, &p, "exclude has 4097 entries, at most 4096", "names count > 4096");
+
+  p = (struct pb){0};
+  pb_str(&p, "/");
+  pb_u32(&p, 0);
+  pb_u32(&p, 3);
+  pb_str(&p, "a");
+  expect_op(TAG_AUTO_ROOT, &p, "exclude is truncated", "names count beyond the record");
+
+  p = (struct pb){0};
+  pb_str(&p, "/");
+  pb_u32(&p, 0);
+  pb_u32(&p, 2);
+  pb_str(&p, "a");
+  pb_u32(&p, 100);
+  pb_str(&p, "b");
+  expect_op(TAG_AUTO_ROOT, &p, "exclude[1] is truncated", "names entry beyond the record");
+
+  static const struct {
+    const char *name, *want;
+  } names[] = {
+      {"boot", NULL}, {".hidden", NULL}, {"...", NULL},
+      {"", "exclude[0] name \"\" is empty"}, {"a/b", "contains '/'"},
+      {".", "is '.' or '..'"}, {"..", "is '.' or '..'"},
+  };
+  for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+    const char *list[] = {names[i].name, NULL};
+    p = (struct pb){0};
+    pb_str(&p, "/");
+    pb_u32(&p, 0);
+    pb_strs(&p, list);
+    char name[64];
+    snprintf(name, sizeof(name), "name #%zu", i);
+    expect_op(TAG_AUTO_ROOT, &p, names[i].want, name);
+  }
+  char n255[257];
+  memset(n255, 'n', 256);
+  for (size_t n = 255; n <= 256; n++) {
+    n255[n] = '\0';
+    const char *list[] = {n255, NULL};
+    p = (struct pb){0};
+    pb_str(&p, "/etc");
+    pb_strs(&p, list);
+    pb_strs(&p, no_names);
+    expect_op(TAG_AUTO_ETC, &p, n == 255 ? NULL : "only[0] name", n == 255 ? "255-byte name" : "256-byte name");
+    n255[n] = 'n';
+  }
+
+  const char *many[PLAN_MAX_LIST + 2];
+  for (size_t i = 0; i <= PLAN_MAX_LIST; i++)
+    many[i] = "x";
+  many[PLAN_MAX_LIST + 1] = NULL;
+  expect_params((struct params){.argv = many}, "argv has 4097 entries", "strs count > 4096");
+  many[PLAN_MAX_LIST] = NULL;
+  expect_params((struct params){.argv = many}, NULL, "strs count 4096");
+
+  p = (struct pb){0};
+  pb_str(&p, "/f");
+  pb_u32(&p, 0644);
+  pb_u32(&p, PLAN_MAX_BYTES + 1);
+  expect_op(TAG_PLACE, &p, "data is 8388609 bytes long, at most 8388608", "bytes > 8 MiB");
+
+  unsigned char *mib8 = calloc(1, PLAN_MAX_BYTES);
+  p = (struct pb){0};
+  pb_str(&p, "/f");
+  pb_u32(&p, 0644);
+  pb_strn(&p, (const char *)mib8, PLAN_MAX_BYTES);
+  expect_op(TAG_PLACE, &p, NULL, "8 MiB of NUL bytes");
+  free(mib8);
+}
+
+static void test_params(void) {
+  static const char *const empty_argv[] = {NULL};
+  static const char *const empty_arg0[] = {"", "x", NULL};
+  static const char *const bad_env1[] = {"PATH=/bin", "NOEQUALS", NULL};
+  static const char *const bad_env2[] = {"=value", NULL};
+  static const char *const ok_env[] = {"A=", "B==", NULL};
+  expect_params((struct params){.uid = 65534, .gid = 0}, NULL, "uid 65534");
+  expect_params((struct params){.uid = 65535}, "uid 65535 is larger than 65534", "uid 65535");
+  expect_params((struct params){.gid = 0xFFFFFFFF}, "gid 4294967295 is larger", "gid -1");
+  expect_params((struct params){.flags = 3}, NULL, "flags HOST_NET|KEEP_SESSION");
+  expect_params((struct params){.flags = 4}, "flags 0x4 has unknown bits 0x4", "flags 4");
+  expect_params((struct params){.hostname = ""}, NULL, "empty hostname");
+  expect_params((struct params){.hostname = "0123456789012345678901234567890123456789012345678901234567890123"},
+                NULL, "64-byte hostname");
+  expect_params((struct params){.hostname = "01234567890123456789012345678901234567890123456789012345678901234"},
+                "hostname is longer than 64 bytes", "65-byte hostname");
+  expect_params((struct params){.cwd = "home"}, "cwd path \"home\" is not absolute", "relative cwd");
+  expect_params((struct params){.argv = empty_argv}, "argv is empty", "empty argv");
+  expect_params((struct params){.argv = empty_arg0}, "argv[0] is empty", "empty argv[0]");
+  expect_params((struct params){.env = bad_env1}, "env[1] \"NOEQUALS\" is not of the form",
+                "env without =");
+  expect_params((struct params){.env = bad_env2}, "env[0] \"=value\" is not of the form",
+                "env with empty name");
+  expect_params((struct params){.env = ok_env}, NULL, "env with empty values");
+
+  /* Truncated in each field: cut PARAMS payload at every length. */
+  struct pb full = {0};
+  pb_u32(&full, 1);
+  pb_u32(&full, 2);
+  pb_u32(&full, 0);
+  pb_str(&full, "h");
+  pb_str(&full, "/");
+  pb_strs(&full, default_argv);
+  pb_strs(&full, no_names);
+  pb_u64(&full, 7);
+  bool all = true;
+  for (size_t cut = 0; cut < full.len; cut++) {
+    struct pb b;
+    pb_init(&b);
+    pb_begin(&b, TAG_PARAMS);
+    pb_bytes(&b, full.buf, cut);
+    pb_end(&b);
+    pb_end_record(&b);
+    pb_finish(&b);
+    const char *err = parse(b.buf, b.len);
+    if (err == NULL || strstr(err, "record 1 (PARAMS):") == NULL) {
+      printf("# cut %zu: %s\n", cut, err ? err : "accepted");
+      all = false;
+    }
+    pb_free(&b);
+  }
+  ok(all, "PARAMS cut at every length is rejected as PARAMS");
+  pb_free(&full);
+}
+
+static void test_ops(void) {
+  struct pb p;
+#define OP(tag, want, name, ...)                                                                   \
+  do {                                                                                             \
+    p = (struct pb){0};                                                                            \
+    __VA_ARGS__;                                                                                   \
+    expect_op(tag, &p, want, name);                                                                \
+  } while (0)
+
+  static const char *const excl[] = {"boot", NULL};
+  OP(TAG_AUTO_ROOT, NULL, "AUTO_ROOT writable device", pb_str(&p, "/"), pb_u32(&p, 3), pb_strs(&p, excl));
+  OP(TAG_AUTO_ROOT, "bind_flags 0x4 has unknown bits 0x4", "AUTO_ROOT optional",
+     pb_str(&p, "/"), pb_u32(&p, BIND_OPTIONAL), pb_strs(&p, excl));
+  OP(TAG_AUTO_ROOT, "bind_flags 0x8 has unknown bits", "AUTO_ROOT ensure", pb_str(&p, "/"),
+     pb_u32(&p, BIND_ENSURE), pb_strs(&p, excl));
+  OP(TAG_AUTO_ROOT, "host path \"host\" is not absolute", "AUTO_ROOT relative host",
+     pb_str(&p, "host"), pb_u32(&p, 0), pb_strs(&p, excl));
+
+  static const char *const only[] = {"passwd", "hosts", NULL};
+  OP(TAG_AUTO_ETC, NULL, "AUTO_ETC only", pb_str(&p, "/etc"), pb_strs(&p, only), pb_strs(&p, no_names));
+  OP(TAG_AUTO_ETC, "skip[1] name \"a/b\" contains '/'", "AUTO_ETC bad skip", pb_str(&p, "/etc"),
+     pb_strs(&p, no_names), pb_strs(&p, (const char *const[]){"x", "a/b", NULL}));
+
+  for (uint32_t f = 0; f < 16; f++) {
+    char name[64];
+    snprintf(name, sizeof(name), "BIND flags %u", f);
+    OP(TAG_BIND, (f & 12) == 12 ? "OPTIONAL and ENSURE cannot be combined" : NULL, name,
+       pb_str(&p, "/a"), pb_str(&p, "/b"), pb_u32(&p, f));
+  }
+  OP(TAG_BIND, "flags 0x10 has unknown bits 0x10", "BIND flags 16", pb_str(&p, "/a"),
+     pb_str(&p, "/b"), pb_u32(&p, 16));
+  OP(TAG_BIND, "record 2 (BIND): source path \"foo\" is not absolute", "BIND relative source",
+     pb_str(&p, "foo"), pb_str(&p, "/b"), pb_u32(&p, 0));
+  OP(TAG_BIND, "target path \"/b/\" ends with '/'", "BIND target with trailing slash",
+     pb_str(&p, "/a"), pb_str(&p, "/b/"), pb_u32(&p, 0));
+  OP(TAG_BIND, "flags is truncated: needs 4 bytes, 0 left", "BIND without flags",
+     pb_str(&p, "/a"), pb_str(&p, "/b"));
+
+  OP(TAG_TMPFS, NULL, "TMPFS", pb_str(&p, "/tmp"), pb_u64(&p, 0), pb_u32(&p, 07777), pb_u32(&p, 1));
+  OP(TAG_TMPFS, "mode 010000 is larger than 07777", "TMPFS mode", pb_str(&p, "/tmp"),
+     pb_u64(&p, 0), pb_u32(&p, 010000), pb_u32(&p, 0));
+  OP(TAG_TMPFS, "flags 0x2 has unknown bits", "TMPFS flags", pb_str(&p, "/tmp"), pb_u64(&p, 0),
+     pb_u32(&p, 0755), pb_u32(&p, 2));
+  OP(TAG_TMPFS, "size_bytes is truncated: needs 8 bytes, 4 left", "TMPFS short size",
+     pb_str(&p, "/tmp"), pb_u32(&p, 0));
+
+  static const char *const one[] = {"/l1", NULL};
+  static const char *const two[] = {"/l1", "/we,ird:pa\\th", NULL};
+  static const char *const rel[] = {"/l1", "l2", NULL};
+#define OVL(flags, up, wk, lw) pb_str(&p, "/o"), pb_u32(&p, flags), pb_str(&p, up), pb_str(&p, wk), pb_strs(&p, lw)
+  OP(TAG_OVERLAY, NULL, "OVERLAY ephemeral", OVL(1, "", "", one));
+  OP(TAG_OVERLAY, NULL, "OVERLAY persistent", OVL(2, "/u", "/w", two));
+  OP(TAG_OVERLAY, NULL, "OVERLAY read-only, two lowers with \\ , :", OVL(4, "", "", two));
+  OP(TAG_OVERLAY, "must be exactly one of", "OVERLAY flags 0", OVL(0, "", "", one));
+  OP(TAG_OVERLAY, "must be exactly one of", "OVERLAY flags 3", OVL(3, "", "", one));
+  OP(TAG_OVERLAY, "flags 0x8 has unknown bits", "OVERLAY flags 8", OVL(8, "", "", one));
+  OP(TAG_OVERLAY, "upper and work must be empty", "OVERLAY ephemeral with upper", OVL(1, "/u", "", one));
+  OP(TAG_OVERLAY, "upper and work must be empty", "OVERLAY read-only with work", OVL(4, "", "/w", two));
+  OP(TAG_OVERLAY, "needs both upper and work", "OVERLAY persistent without work", OVL(2, "/u", "", one));
+  OP(TAG_OVERLAY, "needs both upper and work", "OVERLAY persistent without upper", OVL(2, "", "/w", one));
+  OP(TAG_OVERLAY, "upper path \"u\" is not absolute", "OVERLAY relative upper", OVL(2, "u", "/w", one));
+  OP(TAG_OVERLAY, "needs at least two lowers", "OVERLAY read-only with one lower", OVL(4, "", "", one));
+  OP(TAG_OVERLAY, "lowers is empty", "OVERLAY without lowers", OVL(1, "", "", no_names));
+  OP(TAG_OVERLAY, "lowers[1] path \"l2\" is not absolute", "OVERLAY relative lower", OVL(1, "", "", rel));
+
+  OP(TAG_MKDIR, NULL, "MKDIR", pb_str(&p, "/d"), pb_u32(&p, 0700));
+  OP(TAG_MKDIR, "mode 0100000 is larger", "MKDIR mode", pb_str(&p, "/d"), pb_u32(&p, 0100000));
+  OP(TAG_PLACE, NULL, "PLACE empty", pb_str(&p, "/f"), pb_u32(&p, 0444), pb_str(&p, ""));
+  OP(TAG_PLACE, "mode 010000", "PLACE mode", pb_str(&p, "/f"), pb_u32(&p, 010000), pb_str(&p, ""));
+  OP(TAG_PLACE, "data is truncated", "PLACE short data", pb_str(&p, "/f"), pb_u32(&p, 0444),
+     pb_u32(&p, 10), pb_u32(&p, 0));
+
+  OP(TAG_SYMLINK, NULL, "SYMLINK relative content", pb_str(&p, "/l"), pb_str(&p, "../x"), pb_u32(&p, 0));
+  OP(TAG_SYMLINK, NULL, "SYMLINK dereference", pb_str(&p, "/l"), pb_str(&p, "/etc/localtime"), pb_u32(&p, 1));
+  OP(TAG_SYMLINK, "link_name path \"x\" is not absolute", "SYMLINK dereference relative",
+     pb_str(&p, "/l"), pb_str(&p, "x"), pb_u32(&p, 1));
+  OP(TAG_SYMLINK, "link_name is empty", "SYMLINK empty", pb_str(&p, "/l"), pb_str(&p, ""), pb_u32(&p, 0));
+  OP(TAG_SYMLINK, "flags 0x2 has unknown bits", "SYMLINK flags", pb_str(&p, "/l"), pb_str(&p, "x"), pb_u32(&p, 2));
+  char *long_link = malloc(PLAN_MAX_PATH + 1);
+  memset(long_link, 'l', PLAN_MAX_PATH);
+  long_link[PLAN_MAX_PATH] = '\0';
+  OP(TAG_SYMLINK, "link_name is 4096 bytes or longer", "SYMLINK long content",
+     pb_str(&p, "/l"), pb_str(&p, long_link), pb_u32(&p, 0));
+  free(long_link);
+
+  OP(TAG_PROC, NULL, "PROC", pb_str(&p, "/proc"));
+  OP(TAG_DEV, NULL, "DEV mqueue writable", pb_str(&p, "/dev"), pb_u32(&p, 3));
+  OP(TAG_DEV, "flags 0x4 has unknown bits", "DEV flags", pb_str(&p, "/dev"), pb_u32(&p, 4));
+  OP(TAG_REMOUNT, NULL, "REMOUNT", pb_str(&p, "/"), pb_u32(&p, 7));
+  OP(TAG_REMOUNT, "flags 0x8 has unknown bits", "REMOUNT flags", pb_str(&p, "/"), pb_u32(&p, 8));
+
+  static const char *const dargv[] = {"/usr/bin/d", "-x", NULL};
+  static const char *const drel[] = {"d", NULL};
+  static const char *const denv[] = {"A=1", NULL};
+  static const char *const dbadenv[] = {"A", NULL};
+  OP(TAG_DAEMON, NULL, "DAEMON", pb_str(&p, "/run/r"), pb_u64(&p, 5000), pb_strs(&p, dargv), pb_strs(&p, denv));
+  OP(TAG_DAEMON, "argv is empty", "DAEMON empty argv", pb_str(&p, "/run/r"), pb_u64(&p, 5000),
+     pb_strs(&p, no_names), pb_strs(&p, denv));
+  OP(TAG_DAEMON, "argv[0] path \"d\" is not absolute", "DAEMON relative argv[0]",
+     pb_str(&p, "/run/r"), pb_u64(&p, 5000), pb_strs(&p, drel), pb_strs(&p, denv));
+  OP(TAG_DAEMON, "env[0] \"A\" is not of the form", "DAEMON bad env", pb_str(&p, "/run/r"),
+     pb_u64(&p, 5000), pb_strs(&p, dargv), pb_strs(&p, dbadenv));
+  OP(TAG_DAEMON, "ready path \"r\" is not absolute", "DAEMON relative ready", pb_str(&p, "r"),
+     pb_u64(&p, 5000), pb_strs(&p, dargv), pb_strs(&p, denv));
+#undef OVL
+#undef OP
+}
+
+static void test_full_plan(void) {
+  struct pb b;
+  pb_full_plan(&b);
+  struct plan p;
+  char err[512];
+  bool parsed = plan_parse(b.buf, b.len, &p, err, sizeof(err)) == 0;
+  if (!ok(parsed, "full plan accepted"))
+    printf("# %s\n", err);
+  if (parsed) {
+    ok(p.uid == 1000 && p.gid == 1000 && strcmp(p.hostname, "hsu") == 0 &&
+           strcmp(p.cwd, "/") == 0 && p.argv.n == 3 && strcmp(p.argv.v[2], "id") == 0 &&
+           p.argv.v[3] == NULL && p.env.n == 2 && p.wait_delay_ms == 100,
+       "full plan: PARAMS fields");
+    ok(p.n_ops == 12, "full plan: 12 ops");
+    ok(p.ops[0].tag == TAG_AUTO_ROOT && p.ops[0].record == 2 &&
+           p.ops[0].u.auto_root.exclude.n == 2,
+       "full plan: AUTO_ROOT");
+    ok(p.ops[4].tag == TAG_OVERLAY && p.ops[4].u.overlay.upper == NULL &&
+           strcmp(p.ops[4].u.overlay.lowers.v[1], "/opt/a,b:c\\d") == 0,
+       "full plan: OVERLAY keeps \\ , : verbatim");
+    ok(p.ops[6].tag == TAG_PLACE && p.ops[6].u.place.len == 35 &&
+           memcmp(p.ops[6].u.place.data + 31, "\0nul", 4) == 0,
+       "full plan: PLACE data with NUL");
+    ok(p.ops[11].tag == TAG_DAEMON && p.ops[11].u.daemon.timeout_ms == 5000,
+       "full plan: DAEMON");
+    plan_free(&p);
+  }
+
+  /* Every truncation is rejected, with body_length left as it was and
+   * with body_length patched to the shorter size. */
+  bool all_plain = true, all_patched = true;
+  for (size_t cut = 0; cut < b.len; cut++) {
+    if (parse(b.buf, cut) == NULL)
+      all_plain = false;
+    if (cut >= PLAN_HEADER_SIZE) {
+      unsigned char *copy = malloc(cut);
+      memcpy(copy, b.buf, cut);
+      uint32_t body = (uint32_t)(cut - PLAN_HEADER_SIZE);
+      copy[12] = (unsigned char)body;
+      copy[13] = (unsigned char)(body >> 8);
+      copy[14] = (unsigned char)(body >> 16);
+      copy[15] = (unsigned char)(body >> 24);
+      if (parse(copy, cut) == NULL) {
+        printf("# cut at %zu accepted\n", cut);
+        all_patched = false;
+      }
+      free(copy);
+    }
+  }
+  ok(all_plain, "every truncation of the full plan rejected");
+  ok(all_patched, "every truncation with a matching body_length rejected");
+  pb_free(&b);
+}
+
+int main(void) {
+  test_header();
+  test_records();
+  test_paths();
+  test_strings_and_lists();
+  test_params();
+  test_ops();
+  test_full_plan();
+  return tap_done();
+}
