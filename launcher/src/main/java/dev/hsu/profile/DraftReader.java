@@ -60,6 +60,7 @@ final class DraftReader {
   static final Pattern HOSTNAME =
       Pattern.compile(
           "[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*");
+  static final Pattern NAME_FORBIDDEN = Pattern.compile("[\\p{Cc}\\p{Cf}\\p{Zl}\\p{Zp}]");
   static final Pattern ENV_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
   static final Pattern DURATION = Pattern.compile("(0|[1-9][0-9]{0,8})(ms|s)");
   static final Pattern MODE = Pattern.compile("0?[0-7]{1,4}");
@@ -110,9 +111,9 @@ final class DraftReader {
                 s ->
                     s.isEmpty()
                         ? "'name' must not be empty"
-                        : Text.escape(s).equals(s)
-                            ? null
-                            : "'name' must not contain control characters");
+                        : NAME_FORBIDDEN.matcher(s).find()
+                            ? "'name' must not contain control or format characters"
+                            : null);
         break;
       case "extends":
         {

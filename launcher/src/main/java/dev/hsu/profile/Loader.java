@@ -148,8 +148,17 @@ public final class Loader {
     private Path resolve(Path file, Str entry) {
       String name = entry.value();
       List<Path> candidates = new ArrayList<>();
+      if (name.indexOf('\0') >= 0) {
+        problems.error(entry.pos(), "an 'extends' entry must not contain a NUL character");
+        return null;
+      }
       if (name.contains("/") || name.endsWith(".yaml")) {
-        candidates.add(file.resolveSibling(name));
+        try {
+          candidates.add(file.resolveSibling(name));
+        } catch (java.nio.file.InvalidPathException e) {
+          problems.error(entry.pos(), "invalid base path " + Text.quote(name));
+          return null;
+        }
       } else if (!BARE_NAME.matcher(name).matches()) {
         problems.error(
             entry.pos(),
@@ -168,6 +177,9 @@ public final class Loader {
         if (Files.isRegularFile(c)) {
           return c;
         }
+      }
+      if (candidates.isEmpty()) {
+        return null;
       }
       problems.error(
           entry.pos(),
