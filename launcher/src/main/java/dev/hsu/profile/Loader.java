@@ -178,9 +178,6 @@ public final class Loader {
           return c;
         }
       }
-      if (candidates.isEmpty()) {
-        return null;
-      }
       problems.error(
           entry.pos(),
           "cannot find base profile "

@@ -40,7 +40,11 @@ public record Profile(
   public record Host(
       String user, int uid, int gid, AbsPath home, AbsPath xdgRuntimeDir, AbsPath xdgDataHome) {}
 
-  /** Environment inside: explicit values, and host variables passed through by name. */
+  /**
+   * Environment inside: explicit values, and host variables passed through by name. {@code set}
+   * already holds HOME, USER, LOGNAME, PATH, XDG_RUNTIME_DIR and SHELL unless the profile overrode
+   * them.
+   */
   public record Env(Map<String, String> set, List<String> pass) {
     public Env {
       set = Map.copyOf(set);
@@ -109,6 +113,7 @@ public record Profile(
         boolean ensure)
         implements FsEntry {}
 
+    /** sizeBytes 0 means no size was given: the kernel default (half of RAM). */
     record Tmpfs(AbsPath target, long sizeBytes, int mode, boolean readOnly) implements FsEntry {}
 
     /** upper and work are null unless writes is PERSISTENT. */
