@@ -3,6 +3,8 @@
 #include <errno.h>
 #include <string.h>
 #include <sys/signalfd.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 
 static const int forwarded[] = {SIGTERM, SIGINT, SIGHUP, SIGQUIT};
 
@@ -14,7 +16,13 @@ void signals_reset(void) {
   for (int sig = 1; sig < NSIG; sig++) {
     if (sig == SIGKILL || sig == SIGSTOP)
       continue;
-    (void)sigaction(sig, &sa, NULL); /* fails harmlessly for glibc's own signals */
+    if (sigaction(sig, &sa, NULL) < 0 && errno == EINVAL) {
+      /* glibc refuses to touch the signals it reserves for itself (32, 33),
+       * yet a parent may have left them ignored. An all-zero kernel
+       * sigaction is SIG_DFL with no flags on every architecture. */
+      unsigned long zero[8] = {0};
+      (void)syscall(SYS_rt_sigaction, sig, zero, NULL, (size_t)(_NSIG / 8));
+    }
   }
   sigset_t none;
   sigemptyset(&none);

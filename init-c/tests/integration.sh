@@ -1,0 +1,262 @@
+#!/bin/bash
+# Black-box tests of hsu-init in real namespaces. Run as an unprivileged
+# user; as root, the tests run as $HSU_TEST_USER (default hsudev).
+# TAP output; exits non-zero when a test failed.
+set -u
+here=$(cd "$(dirname "$0")" && pwd)
+init=$(cd "$here/.." && pwd)/build/hsu-init
+mkplan=$here/mkplan.py
+user=${HSU_TEST_USER:-hsudev}
+
+as_user() {
+  # setpriv execs in place (runuser would stay as a parent and eat signals).
+  if [ "$(id -u)" = 0 ]; then
+    setpriv --reuid="$user" --regid="$user" --clear-groups --reset-env -- "$@"
+  else
+    "$@"
+  fi
+}
+
+# For background jobs: $! is then hsu-init itself.
+as_user_exec() {
+  if [ "$(id -u)" = 0 ]; then
+    exec setpriv --reuid="$user" --regid="$user" --clear-groups --reset-env -- "$@"
+  else
+    exec "$@"
+  fi
+}
+
+work=$(mktemp -d /tmp/hsu-itest.XXXXXX)
+chmod 755 "$work"
+[ "$(id -u)" = 0 ] && chown "$user" "$work"
+trap 'rm -rf "$work"' EXIT
+
+n=0 failed=0
+ok() { n=$((n + 1)); echo "ok $n - $1"; }
+not_ok() {
+  n=$((n + 1)); failed=$((failed + 1)); echo "not ok $n - $1"
+  echo "# rc=${rc:-}"; printf '%s\n' "${out:-}" "${err:-}" | sed 's/^/# /'
+}
+check() { # check NAME COND...
+  local name=$1; shift
+  if "$@"; then ok "$name"; else not_ok "$name"; fi
+}
+
+# Common ops: a plain desktop-like root.
+base_ops='{"op": "auto_root"}, {"op": "auto_etc", "skip": ["passwd"]},
+  {"op": "place", "target": "/etc/passwd", "data": "u:x:1000:1000::/home/u:/bin/sh\n"},
+  {"op": "proc"}, {"op": "dev", "flags": 1}, {"op": "tmpfs", "target": "/tmp", "mode": 1023},
+  {"op": "tmpfs", "target": "/run"}'
+
+# plan NAME ARGV-JSON [EXTRA-OPS-JSON] [EXTRA-PARAMS-JSON]
+plan() {
+  local extra=${3:+, $3} params=${4:-'"uid": 1000'}
+  python3 "$mkplan" "$work/$1.plan" <<JSON || exit 1
+{"hostname": "sandbox", "cwd": "/", "argv": $2, "env": ["PATH=/usr/bin:/bin"],
+ "wait_delay_ms": 300, $params, "ops": [$base_ops $extra]}
+JSON
+  chmod 644 "$work/$1.plan"
+}
+
+# run NAME: runs plan NAME as the user, stdout in $out, stderr in $err, status in $rc
+run() {
+  as_user "$init" --plan "$work/$1.plan" >"$work/out" 2>"$work/err" </dev/null
+  rc=$?
+  out=$(cat "$work/out")
+  err=$(cat "$work/err")
+}
+
+findmnt -rn >"$work/mounts.before"
+
+plan id '["/bin/sh", "-c", "id -u; id -g; hostname; grep -E \"^Cap(Eff|Prm|Bnd|Amb|Inh)\" /proc/self/status | sort -u | cut -f2 | sort -u; cat /proc/sys/kernel/ns_last_pid 2>/dev/null; echo $$"]'
+run id
+check "app runs as the plan's uid" [ "$(echo "$out" | sed -n 1p)" = 1000 ]
+check "app runs as the plan's gid" [ "$(echo "$out" | sed -n 2p)" = 1000 ]
+check "hostname set" [ "$(echo "$out" | sed -n 3p)" = sandbox ]
+check "no capabilities at all" [ "$(echo "$out" | sed -n 4p)" = 0000000000000000 ]
+check "app is pid 2 of its own pid namespace" [ "$(echo "$out" | tail -1)" = 2 ]
+check "exit 0" [ "$rc" = 0 ]
+
+plan nnp '["/bin/sh", "-c", "grep NoNewPrivs /proc/self/status | cut -f2; grep -c . /proc/net/dev; ps -o sid= -p $$ 2>/dev/null || cat /proc/self/stat | cut -d\" \" -f6"]'
+run nnp
+check "no_new_privs set" [ "$(echo "$out" | sed -n 1p)" = 1 ]
+check "own network namespace: only lo" [ "$(echo "$out" | sed -n 2p)" = 3 ]
+check "app leads a new session" [ "$(echo "$out" | sed -n 3p | tr -d ' ')" = 2 ]
+
+plan hostnet '["/bin/sh", "-c", "grep -c . /proc/net/dev"]' "" '"flags": 1'
+run hostnet
+check "HOST_NET shares the host network" [ "$out" = "$(grep -c . /proc/net/dev)" ]
+
+plan ro '["/bin/sh", "-c", "touch /usr/x 2>/dev/null && echo usr-writable; touch /newfile 2>/dev/null && echo root-writable; touch /tmp/x && echo tmp-ok; echo hi >/dev/null && echo devnull-ok; touch /dev/x 2>/dev/null && echo dev-writable; touch /dev/shm/x && echo shm-ok; test -L /etc/mtab && readlink /etc/mtab; test -d /dev/mqueue && echo mqueue; test -e /dev/pts/ptmx && echo pts"]'
+run ro
+check "binds are read-only" sh -c '! echo "$0" | grep -q usr-writable' "$out"
+check "the root is read-only" sh -c '! echo "$0" | grep -q root-writable' "$out"
+check "tmpfs writable" sh -c 'echo "$0" | grep -q tmp-ok' "$out"
+check "/dev/null writable" sh -c 'echo "$0" | grep -q devnull-ok' "$out"
+check "/dev is read-only" sh -c '! echo "$0" | grep -q dev-writable' "$out"
+check "/dev/shm writable" sh -c 'echo "$0" | grep -q shm-ok' "$out"
+check "/etc/mtab -> /proc/self/mounts" sh -c 'echo "$0" | grep -qx /proc/self/mounts' "$out"
+check "mqueue and devpts" sh -c 'echo "$0" | grep -q mqueue && echo "$0" | grep -q pts' "$out"
+
+plan mounts '["/bin/sh", "-c", "cat /proc/self/mountinfo"]'
+run mounts
+check "every mount nosuid" sh -c '! echo "$0" | awk "{print \$6}" | grep -v nosuid | grep -q .' "$out"
+
+plan exit7 '["/bin/sh", "-c", "exit 7"]'
+run exit7
+check "exit status passes through (7)" [ "$rc" = 7 ]
+
+plan kill9 '["/bin/sh", "-c", "kill -9 $$"]'
+run kill9
+check "killed app gives 128+9" [ "$rc" = 137 ]
+
+plan notfound '["no-such-command-xyz"]'
+run notfound
+check "command not found: 127" [ "$rc" = 127 ]
+check "command not found: message" [ "$err" = 'hsu-init: cannot execute "no-such-command-xyz": No such file or directory' ]
+
+plan notexec '["/etc/passwd"]'
+run notexec
+check "not executable: 126" [ "$rc" = 126 ]
+
+plan path '["sh", "-c", "exit 3"]'
+run path
+check "bare argv[0] searched on PATH" [ "$rc" = 3 ]
+
+plan missing '["/bin/true"]' '{"op": "bind", "source": "/nonexistent/x", "target": "/y"}'
+run missing
+check "missing bind source: 125" [ "$rc" = 125 ]
+check "missing bind source: message" [ "$err" = 'hsu-init: cannot bind "/nonexistent/x" on "/y": No such file or directory' ]
+
+plan optional '["/bin/sh", "-c", "test -e /y && echo present"]' '{"op": "bind", "source": "/nonexistent/x", "target": "/y", "flags": 4}'
+run optional
+check "OPTIONAL missing source skipped" [ "$rc:$out" = "1:" ]
+
+mkdir -p "$work/home" && chmod 777 "$work/home"
+plan ensure '["/bin/sh", "-c", "echo data >/data/f && echo written"]' "{\"op\": \"bind\", \"source\": \"$work/home/a/b\", \"target\": \"/data\", \"flags\": 9}"
+run ensure
+check "ENSURE creates the source (0700) and binds it writable" sh -c '[ "$0" = written ] && [ "$(stat -c %a "$1")" = 700 ] && [ "$(cat "$1/f")" = data ]' "$out" "$work/home/a/b"
+
+plan cwd '["/bin/true"]' "" '"uid": 1000, "cwd": "/nonexistent"'
+run cwd
+check "missing cwd: message and 125" [ "$rc:$err" = '125:hsu-init: cannot change directory to "/nonexistent": No such file or directory' ]
+
+plan cwd2 '["/bin/pwd"]' "" '"uid": 1000, "cwd": "/usr/share"'
+run cwd2
+check "cwd applied" [ "$out" = /usr/share ]
+
+plan uid0 '["/bin/sh", "-c", "id -u"]' "" '"uid": 0, "gid": 0'
+run uid0
+check "uid 0 inside maps to the caller" [ "$out" = 0 ]
+
+plan misc '["/bin/sh", "-c", "readlink /a/link; stat -c %a /a/dir; cat /a/placed; stat -c %a /a/placed; touch /ro/x 2>/dev/null || echo ro-ok"]' \
+  '{"op": "symlink", "target": "/a/link", "link_name": "../target"},
+   {"op": "mkdir", "target": "/a/dir", "mode": 448},
+   {"op": "place", "target": "/a/placed", "data": "hello", "mode": 256},
+   {"op": "tmpfs", "target": "/ro", "flags": 1}'
+run misc
+check "SYMLINK, MKDIR, PLACE, read-only TMPFS" [ "$(echo $out)" = "../target 700 hello400 ro-ok" ]
+
+ln -s /some/where "$work/deref"
+plan deref '["/bin/readlink", "/l"]' "{\"op\": \"symlink\", \"target\": \"/l\", \"link_name\": \"$work/deref\", \"flags\": 1}"
+run deref
+check "SYMLINK DEREFERENCE reads the host link" [ "$out" = /some/where ]
+
+mkdir -p "$work/rw" && chmod 777 "$work/rw"
+plan remount '["/bin/sh", "-c", "touch /w/a && echo w-ok; touch /w/sub/b 2>/dev/null || echo sub-ro"]' \
+  "{\"op\": \"bind\", \"source\": \"$work/rw\", \"target\": \"/w\", \"flags\": 1},
+   {\"op\": \"mkdir\", \"target\": \"/w/sub\"}, {\"op\": \"remount\", \"target\": \"/w/sub\", \"flags\": 1}"
+mkdir -p "$work/rw/sub" && chmod 777 "$work/rw/sub"
+run remount
+check "REMOUNT of a subdirectory leaves its parent writable" [ "$(echo $out)" = "w-ok sub-ro" ]
+
+plan notours '["/bin/true"]' "{\"op\": \"bind\", \"source\": \"$work/rw\", \"target\": \"/w\", \"flags\": 1}, {\"op\": \"mkdir\", \"target\": \"/w/new/dir\"}"
+run notours
+check "no directories created on host binds" sh -c '[ "$0" = 125 ] && [ ! -e "$1/new" ]' "$rc" "$work/rw"
+
+# Overlays, as the user.
+for d in lower1 lower2 'we,ird:lo\wer' upper work pupper pwork; do mkdir -p "$work/ovl/$d"; done
+echo one >"$work/ovl/lower1/a"; echo two >"$work/ovl/lower2/b"; echo three >"$work/ovl/we,ird:lo\\wer/c"
+mkdir "$work/ovl/lower1/dir"; echo x >"$work/ovl/lower1/dir/f"
+[ "$(id -u)" = 0 ] && chown -R "$user:$user" "$work/ovl"
+lw=$(python3 -c 'import json,sys; print(json.dumps(sys.argv[1]))' "$work/ovl/we,ird:lo\\wer")
+plan ovl_eph '["/bin/sh", "-c", "cat /o/a /o/c; echo new >/o/n && cat /o/n; rm -r /o/dir && echo rm-ok"]' \
+  "{\"op\": \"overlay\", \"target\": \"/o\", \"flags\": 1, \"lowers\": [\"$work/ovl/lower1\", $lw]}"
+run ovl_eph
+check "ephemeral overlay (lower with , : and \\)" [ "$(echo $out)" = "one three new rm-ok" ]
+check "ephemeral overlay leaves the lowers alone" [ -e "$work/ovl/lower1/dir/f" ] && [ ! -e "$work/ovl/lower1/n" ]
+plan ovl_per '["/bin/sh", "-c", "echo kept >/o/k; cat /o/a"]' \
+  "{\"op\": \"overlay\", \"target\": \"/o\", \"flags\": 2, \"upper\": \"$work/ovl/pupper\", \"work\": \"$work/ovl/pwork\", \"lowers\": [\"$work/ovl/lower1\"]}"
+run ovl_per
+check "persistent overlay writes its upper" sh -c '[ "$0" = one ] && [ "$(cat "$1")" = kept ]' "$out" "$work/ovl/pupper/k"
+plan ovl_ro '["/bin/sh", "-c", "cat /o/a /o/b; touch /o/z 2>/dev/null || echo ro-ok"]' \
+  "{\"op\": \"overlay\", \"target\": \"/o\", \"flags\": 4, \"lowers\": [\"$work/ovl/lower1\", \"$work/ovl/lower2\"]}"
+run ovl_ro
+check "read-only overlay with two lowers" [ "$(echo $out)" = "one two ro-ok" ]
+
+plan daemon '["/bin/sh", "-c", "cat /run/ready; sleep 0.2"]' \
+  '{"op": "daemon", "ready": "/run/ready", "timeout_ms": 5000, "argv": ["/bin/sh", "-c", "sleep 0.3; echo up >/run/ready; exec sleep 987"], "env": ["PATH=/bin"]}'
+run daemon
+check "daemon started before the app" [ "$rc:$out" = "0:up" ]
+check "daemon killed with the sandbox" sh -c '! pgrep -f "[s]leep 987" >/dev/null'
+plan daemon_to '["/bin/true"]' \
+  '{"op": "daemon", "ready": "/run/never", "timeout_ms": 300, "argv": ["/bin/sleep", "100"]}'
+run daemon_to
+check "daemon timeout: message and 125" [ "$rc:$err" = '125:hsu-init: daemon "/bin/sleep" did not create "/run/never" within 300 ms' ]
+
+plan linger '["/bin/sh", "-c", "sleep 100 & exit 5"]'
+start=$(date +%s%N)
+run linger
+elapsed=$((($(date +%s%N) - start) / 1000000))
+check "lingering children bounded by wait_delay_ms" [ "$rc" = 5 ] && [ "$elapsed" -lt 3000 ]
+
+# Signals: SIGTERM to the outer reaches the app.
+plan term '["/bin/sh", "-c", "trap \"exit 42\" TERM; echo ready; while :; do sleep 0.05; done"]'
+as_user_exec "$init" --plan "$work/term.plan" >"$work/out" 2>&1 &
+pid=$!
+for _ in $(seq 50); do grep -q ready "$work/out" 2>/dev/null && break; sleep 0.1; done
+kill -TERM "$pid"
+wait "$pid"; rc=$?
+check "SIGTERM to the outer reaches the app" [ "$rc" = 42 ]
+
+plan kill_outer '["/bin/sh", "-c", "echo ready; exec sleep 9876"]'
+as_user_exec "$init" --plan "$work/kill_outer.plan" >"$work/out" 2>&1 &
+pid=$!
+for _ in $(seq 50); do grep -q ready "$work/out" 2>/dev/null && break; sleep 0.1; done
+kill -KILL "$pid"
+sleep 0.5
+check "kill -9 of the outer kills the app" sh -c '! pgrep -f "[s]leep 9876" >/dev/null'
+wait "$pid" 2>/dev/null
+
+# Process hygiene: inherited fds closed, signal state reset.
+plan fds '["/bin/sh", "-c", "ls /proc/self/fd | sort -n | tr \"\\n\" \" \"; grep -E \"^Sig(Blk|Ign)\" /proc/self/status | cut -f2 | tr \"\\n\" \" \""]'
+as_user bash -c "trap '' TERM HUP; exec 7</etc/hostname 9</etc/hostname; exec '$init' --plan '$work/fds.plan'" >"$work/out" 2>&1
+out=$(cat "$work/out")
+check "only 0 1 2 inherited; no signal blocked or ignored" [ "$out" = "0 1 2 3 0000000000000000 0000000000000000 " ]
+
+# --plan-fd with a memfd whose offset is at the end, as the launcher leaves it.
+as_user python3 - "$init" "$work/id.plan" >"$work/out" 2>&1 <<'PY'
+import os, sys
+fd = os.memfd_create("plan", 0)
+os.write(fd, open(sys.argv[2], "rb").read())
+os.set_inheritable(fd, True)
+os.execv(sys.argv[1], [sys.argv[1], "--plan-fd", str(fd)])
+PY
+check "--plan-fd reads a memfd from offset 0" [ "$(sed -n 3p "$work/out")" = sandbox ]
+
+as_user "$init" --plan-fd 99 >/dev/null 2>"$work/err"; rc=$?
+check "--plan-fd of a closed fd: 125" [ "$rc:$(cat "$work/err")" = "125:hsu-init: cannot use plan fd 99: Bad file descriptor" ]
+"$init" --bogus >/dev/null 2>"$work/err"; rc=$?
+check "usage: 125" [ "$rc" = 125 ] && grep -q usage "$work/err"
+printf 'HSUPLAN\0\1\0\0\0\0\0\0\0' >"$work/bad.plan"
+"$init" --check-plan "$work/bad.plan" >/dev/null 2>"$work/err"; rc=$?
+check "--check-plan of a bad plan: 125 and a sentence" [ "$rc:$(cat "$work/err")" = "125:hsu-init: invalid plan: plan ends after record 0 without an END record" ]
+out=$("$init" --check-plan "$work/id.plan"); rc=$?
+check "--check-plan of a good plan: ok, 0" [ "$rc:$out" = "0:ok" ]
+
+findmnt -rn >"$work/mounts.after"
+out=$(diff "$work/mounts.before" "$work/mounts.after")
+check "host mounts unchanged" [ -z "$out" ]
+
+echo "1..$n"
+[ "$failed" = 0 ] || { echo "# $failed of $n failed"; exit 1; }
