@@ -119,6 +119,12 @@ static _Noreturn void sandbox_main(struct plan *p, uid_t outer_uid, gid_t outer_
 }
 
 static _Noreturn void run(struct plan *p) {
+  /* Until the hardening issue lands: refuse what the plan says it cannot do
+   * without, and say plainly what is not applied. */
+  if (p->landlock.present && (p->landlock.flags & LANDLOCK_REQUIRED) != 0)
+    die(EXIT_SETUP, "cannot apply the Landlock rules: this hsu-init does not support Landlock yet");
+  if (p->seccomp.present || p->landlock.present)
+    warnx("warning: this hsu-init does not apply seccomp or Landlock yet");
   uid_t uid = geteuid();
   gid_t gid = getegid();
   /* The child polls this pipe after setting its parent-death signal: a hang

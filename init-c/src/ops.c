@@ -82,6 +82,8 @@ void op_describe(const struct op *op, char *buf, size_t size) {
     sb_printf(&sb, "start daemon %s", q(op->u.daemon.argv.v[0]));
     break;
   case TAG_PARAMS:
+  case TAG_SECCOMP:
+  case TAG_LANDLOCK:
   case TAG_END:
     sb_printf(&sb, "%s", plan_tag_name(op->tag));
     break;
@@ -297,6 +299,8 @@ int op_early(struct build *b, struct op *op) {
   case TAG_REMOUNT:
   case TAG_DAEMON:
   case TAG_PARAMS:
+  case TAG_SECCOMP:
+  case TAG_LANDLOCK:
   case TAG_END:
     return 0;
   }
@@ -826,6 +830,8 @@ int op_apply(struct build *b, struct op *op) {
     return apply_remount(b, op);
   case TAG_DAEMON: /* started by pid1 once the root is finished */
   case TAG_PARAMS:
+  case TAG_SECCOMP:
+  case TAG_LANDLOCK:
   case TAG_END:
     return 0;
   }

@@ -49,6 +49,8 @@ const char *plan_tag_name(uint32_t tag) {
   case TAG_DEV: return "DEV";
   case TAG_REMOUNT: return "REMOUNT";
   case TAG_DAEMON: return "DAEMON";
+  case TAG_SECCOMP: return "SECCOMP";
+  case TAG_LANDLOCK: return "LANDLOCK";
   case TAG_END: return "END";
   default: return NULL;
   }
@@ -299,6 +301,95 @@ static bool parse_params(struct parser *c, struct reader *r, struct plan *p) {
   return check_env(c, "env", &p->env);
 }
 
+/* A count followed by at least min_size bytes per entry: refuse before allocating. */
+static bool get_count(struct parser *c, struct reader *r, const char *field, uint32_t max,
+                      size_t min_size, uint32_t *out) {
+  if (!get_u32(c, r, field, out))
+    return false;
+  if (*out > max)
+    return fail(c, "%s is %u, at most %u are allowed", field, *out, max);
+  if ((size_t)*out * min_size > r->left)
+    return fail(c, "%s is truncated: %u entries need at least %zu bytes, %zu left", field, *out,
+                (size_t)*out * min_size, r->left);
+  return true;
+}
+
+static bool parse_seccomp(struct parser *c, struct reader *r, struct seccomp_rules *s) {
+  if (!get_u32(c, r, "presets", &s->presets) ||
+      !check_flags(c, "presets", s->presets, SECCOMP_PRESETS) ||
+      !get_u32(c, r, "relax", &s->relax) || !check_flags(c, "relax", s->relax, SECCOMP_RELAX) ||
+      !get_count(c, r, "family_count", PLAN_MAX_LIST, 4, &s->n_families))
+    return false;
+  s->families = arena_alloc(c->plan, ((size_t)s->n_families + 1) * sizeof(uint32_t));
+  if (s->families == NULL)
+    return fail(c, "out of memory");
+  for (uint32_t i = 0; i < s->n_families; i++) {
+    if (!get_u32(c, r, "family", &s->families[i]))
+      return false;
+    if (s->families[i] < 1 || s->families[i] > SECCOMP_MAX_FAMILY)
+      return fail(c, "socket family %u is not in 1..%u", s->families[i], SECCOMP_MAX_FAMILY);
+  }
+  if (!get_count(c, r, "deny_count", SECCOMP_MAX_DENY, 8, &s->n_deny))
+    return false;
+  s->deny = arena_alloc(c->plan, ((size_t)s->n_deny + 1) * sizeof(*s->deny));
+  if (s->deny == NULL)
+    return fail(c, "out of memory");
+  for (uint32_t i = 0; i < s->n_deny; i++) {
+    char *name;
+    if (!get_str(c, r, "syscall name", &name))
+      return false;
+    size_t n = strlen(name);
+    bool valid = n >= 1 && n <= SECCOMP_MAX_NAME && strspn(name, "abcdefghijklmnopqrstuvwxyz0123456789_") == n;
+    if (!valid) {
+      fail(c, "syscall name ");
+      sb_quote(&c->err, name, n, 80);
+      sb_printf(&c->err, " is not [a-z0-9_]{1,64}");
+      return false;
+    }
+    s->deny[i].name = name;
+    if (!get_u32(c, r, "errno", &s->deny[i].err))
+      return false;
+    if (s->deny[i].err < 1 || s->deny[i].err > 4095)
+      return fail(c, "errno %u is not in 1..4095", s->deny[i].err);
+  }
+  s->present = true;
+  return true;
+}
+
+static bool parse_landlock(struct parser *c, struct reader *r, struct landlock_rules *l) {
+  if (!get_u32(c, r, "flags", &l->flags) || !check_flags(c, "flags", l->flags, LANDLOCK_FLAGS) ||
+      !get_count(c, r, "fs_count", LANDLOCK_MAX_FS, 12, &l->n_fs))
+    return false;
+  l->fs = arena_alloc(c->plan, ((size_t)l->n_fs + 1) * sizeof(*l->fs));
+  if (l->fs == NULL)
+    return fail(c, "out of memory");
+  for (uint32_t i = 0; i < l->n_fs; i++) {
+    if (!get_path(c, r, "fs rule", &l->fs[i].path) ||
+        !get_u64(c, r, "fs access", &l->fs[i].access))
+      return false;
+    if ((l->fs[i].access & ~LANDLOCK_FS_ACCESS) != 0)
+      return fail(c, "fs access 0x%llx has unknown bits",
+                  (unsigned long long)l->fs[i].access);
+  }
+  if (!get_count(c, r, "net_count", LANDLOCK_MAX_NET, 12, &l->n_net))
+    return false;
+  l->net = arena_alloc(c->plan, ((size_t)l->n_net + 1) * sizeof(*l->net));
+  if (l->net == NULL)
+    return fail(c, "out of memory");
+  for (uint32_t i = 0; i < l->n_net; i++) {
+    if (!get_u32(c, r, "port", &l->net[i].port) ||
+        !get_u64(c, r, "net access", &l->net[i].access))
+      return false;
+    if (l->net[i].port > 65535)
+      return fail(c, "port %u is larger than 65535", l->net[i].port);
+    if ((l->net[i].access & ~LANDLOCK_NET_ACCESS) != 0)
+      return fail(c, "net access 0x%llx has unknown bits",
+                  (unsigned long long)l->net[i].access);
+  }
+  l->present = true;
+  return true;
+}
+
 static bool parse_op(struct parser *c, struct reader *r, struct op *op) {
   switch ((enum plan_tag)op->tag) {
   case TAG_AUTO_ROOT: {
@@ -405,6 +496,8 @@ static bool parse_op(struct parser *c, struct reader *r, struct op *op) {
     return check_path(c, "argv[0]", o->argv.v[0]) && check_env(c, "env", &o->env);
   }
   case TAG_PARAMS:
+  case TAG_SECCOMP:
+  case TAG_LANDLOCK:
   case TAG_END:
     break;
   }
@@ -496,6 +589,19 @@ int plan_parse(const unsigned char *buf, size_t len, struct plan *out, char *err
       }
       have_params = true;
       if (!parse_params(&c, &payload, out))
+        goto bad;
+    } else if (tag == TAG_SECCOMP || tag == TAG_LANDLOCK) {
+      bool seen = tag == TAG_SECCOMP ? out->seccomp.present : out->landlock.present;
+      if (seen) {
+        fail(&c, "there is more than one %s record", plan_tag_name(tag));
+        goto bad;
+      }
+      if (out->n_ops > 0) {
+        fail(&c, "%s must come before the first op", plan_tag_name(tag));
+        goto bad;
+      }
+      if (!(tag == TAG_SECCOMP ? parse_seccomp(&c, &payload, &out->seccomp)
+                               : parse_landlock(&c, &payload, &out->landlock)))
         goto bad;
     } else if (tag == TAG_END) {
       if (length != 0) {

@@ -31,6 +31,8 @@ enum plan_tag {
   TAG_DEV = 25,
   TAG_REMOUNT = 26,
   TAG_DAEMON = 27,
+  TAG_SECCOMP = 28,
+  TAG_LANDLOCK = 29,
   TAG_END = 0xFFFF,
 };
 
@@ -56,6 +58,18 @@ enum plan_tag {
 #define REMOUNT_READ_ONLY 1u
 #define REMOUNT_NOEXEC 2u
 #define REMOUNT_NODEV 4u
+
+#define SECCOMP_PRESETS 0x1Fu /* COMMON EXT DENY_NS DENY_TTY DENY_DEVEL */
+#define SECCOMP_RELAX 0x7u    /* ALLOW_PTRACE ALLOW_USERNS MULTIARCH */
+#define SECCOMP_MAX_FAMILY 45u
+#define SECCOMP_MAX_DENY 512u
+#define SECCOMP_MAX_NAME 64u
+#define LANDLOCK_REQUIRED 1u
+#define LANDLOCK_FLAGS 0x1Fu  /* REQUIRED SCOPE_ABSTRACT_UNIX SCOPE_SIGNAL FS NET */
+#define LANDLOCK_FS_ACCESS 0xFFFFull
+#define LANDLOCK_NET_ACCESS 0x3ull
+#define LANDLOCK_MAX_FS 4096u
+#define LANDLOCK_MAX_NET 1024u
 
 struct strs {
   char **v; /* NULL-terminated */
@@ -96,11 +110,30 @@ struct op {
   size_t n_entries;
 };
 
+struct seccomp_rules {
+  bool present;
+  uint32_t presets, relax;
+  uint32_t *families, n_families;
+  struct { char *name; uint32_t err; } *deny;
+  uint32_t n_deny;
+};
+
+struct landlock_rules {
+  bool present;
+  uint32_t flags;
+  struct { char *path; uint64_t access; } *fs;
+  uint32_t n_fs;
+  struct { uint32_t port; uint64_t access; } *net;
+  uint32_t n_net;
+};
+
 struct plan {
   uint32_t uid, gid, flags;
   char *hostname, *cwd;
   struct strs argv, env;
   uint64_t wait_delay_ms;
+  struct seccomp_rules seccomp;
+  struct landlock_rules landlock;
   struct op *ops;
   uint32_t n_ops;
   void *arena; /* every allocation of the parser, freed by plan_free */

@@ -131,7 +131,7 @@ const char *q(const char *s) {
   return b;
 }
 
-static void vmessage(int err, const char *fmt, va_list ap) {
+__attribute__((format(printf, 2, 0))) static void vmessage(int err, const char *fmt, va_list ap) {
   int saved = errno;
   char buf[20000];
   struct sbuf sb;

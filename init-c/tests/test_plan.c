@@ -149,7 +149,7 @@ static void test_records(void) {
   expect(&b, "exceeds the", "record length beyond the plan");
   pb_free(&b);
 
-  static const uint16_t unknown[] = {0, 2, 15, 28, 0xFFFE};
+  static const uint16_t unknown[] = {0, 2, 15, 30, 0xFFFE};
   for (size_t i = 0; i < sizeof(unknown) / sizeof(unknown[0]); i++) {
     pb_init(&b);
     pb_params(&b, default_argv);
@@ -581,7 +581,15 @@ static void test_full_plan(void) {
            p.argv.v[3] == NULL && p.env.n == 2 && p.wait_delay_ms == 100,
        "full plan: PARAMS fields");
     ok(p.n_ops == 12, "full plan: 12 ops");
-    ok(p.ops[0].tag == TAG_AUTO_ROOT && p.ops[0].record == 2 &&
+    ok(p.seccomp.present && p.seccomp.presets == 0x1F && p.seccomp.n_families == 1 &&
+           p.seccomp.families[0] == 38 && p.seccomp.n_deny == 1 &&
+           strcmp(p.seccomp.deny[0].name, "ptrace") == 0 && p.seccomp.deny[0].err == 1,
+       "full plan: SECCOMP");
+    ok(p.landlock.present && p.landlock.flags == 30 && p.landlock.n_fs == 1 &&
+           strcmp(p.landlock.fs[0].path, "/usr") == 0 && p.landlock.n_net == 1 &&
+           p.landlock.net[0].port == 443 && p.landlock.net[0].access == 2,
+       "full plan: LANDLOCK");
+    ok(p.ops[0].tag == TAG_AUTO_ROOT && p.ops[0].record == 4 &&
            p.ops[0].u.auto_root.exclude.n == 2,
        "full plan: AUTO_ROOT");
     ok(p.ops[4].tag == TAG_OVERLAY && p.ops[4].u.overlay.upper == NULL &&
@@ -621,7 +629,152 @@ static void test_full_plan(void) {
   pb_free(&b);
 }
 
+/* PARAMS, then SECCOMP / LANDLOCK records as given, then maybe an op, END. */
+static void expect_hardening(const struct pb *r1, const struct pb *r2, bool op_first,
+                             const char *want, const char *name) {
+  struct pb b;
+  pb_init(&b);
+  pb_params(&b, default_argv);
+  if (op_first) {
+    pb_begin(&b, TAG_PROC);
+    pb_str(&b, "/proc");
+    pb_end(&b);
+  }
+  pb_bytes(&b, r1->buf, r1->len);
+  if (r2 != NULL)
+    pb_bytes(&b, r2->buf, r2->len);
+  pb_end_record(&b);
+  pb_finish(&b);
+  expect(&b, want, name);
+  pb_free(&b);
+}
+
+struct seccomp_args {
+  uint32_t presets, relax, family, err;
+  const char *name;
+  uint32_t deny_count; /* 0: one rule */
+};
+
+static struct pb seccomp_rec(struct seccomp_args a) {
+  struct pb r = {0};
+  pb_begin(&r, TAG_SECCOMP);
+  pb_u32(&r, a.presets);
+  pb_u32(&r, a.relax);
+  pb_u32(&r, 1);
+  pb_u32(&r, a.family ? a.family : 1);
+  uint32_t n = a.deny_count ? a.deny_count : 1;
+  pb_u32(&r, n);
+  for (uint32_t i = 0; i < n; i++) {
+    pb_str(&r, a.name ? a.name : "keyctl");
+    pb_u32(&r, a.err ? a.err : 38);
+  }
+  pb_end(&r);
+  return r;
+}
+
+struct landlock_args {
+  uint32_t flags, port, net_count;
+  uint64_t fs_access, net_access;
+  const char *path;
+};
+
+static struct pb landlock_rec(struct landlock_args a) {
+  struct pb r = {0};
+  pb_begin(&r, TAG_LANDLOCK);
+  pb_u32(&r, a.flags);
+  pb_u32(&r, 1);
+  pb_str(&r, a.path ? a.path : "/usr");
+  pb_u64(&r, a.fs_access);
+  uint32_t n = a.net_count ? a.net_count : 1;
+  pb_u32(&r, n);
+  for (uint32_t i = 0; i < n; i++) {
+    pb_u32(&r, a.port);
+    pb_u64(&r, a.net_access);
+  }
+  pb_end(&r);
+  return r;
+}
+
+static void test_hardening(void) {
+  struct pb s = seccomp_rec((struct seccomp_args){.presets = 0x1F, .relax = 7}),
+            l = landlock_rec((struct landlock_args){.flags = 0x1F, .fs_access = 0xFFFF,
+                                                    .port = 65535, .net_access = 3});
+  expect_hardening(&s, &l, false, NULL, "SECCOMP and LANDLOCK");
+  expect_hardening(&l, &s, false, NULL, "LANDLOCK before SECCOMP");
+  expect_hardening(&s, &s, false, "record 3 (SECCOMP): there is more than one SECCOMP record",
+                   "two SECCOMP");
+  expect_hardening(&l, &l, false, "there is more than one LANDLOCK record", "two LANDLOCK");
+  expect_hardening(&s, NULL, true, "record 3 (SECCOMP): SECCOMP must come before the first op",
+                   "SECCOMP after an op");
+  expect_hardening(&l, NULL, true, "LANDLOCK must come before the first op",
+                   "LANDLOCK after an op");
+  pb_free(&s);
+  pb_free(&l);
+
+  static const struct {
+    struct seccomp_args a;
+    const char *want, *name;
+  } sc[] = {
+      {{.presets = 0x20}, "presets 0x20 has unknown bits", "SECCOMP preset 32"},
+      {{.relax = 8}, "relax 0x8 has unknown bits", "SECCOMP relax 8"},
+      {{.family = 45}, NULL, "SECCOMP family 45"},
+      {{.family = 46}, "socket family 46 is not in 1..45", "SECCOMP family 46"},
+      {{.name = "Open"}, "syscall name \"Open\" is not", "SECCOMP name with a capital"},
+      {{.name = ""}, "is not [a-z0-9_]{1,64}", "SECCOMP empty name"},
+      {{.name = "a234567890123456789012345678901234567890123456789012345678901234"}, NULL,
+       "SECCOMP 64-byte name"},
+      {{.name = "a2345678901234567890123456789012345678901234567890123456789012345"},
+       "is not [a-z0-9_]{1,64}", "SECCOMP 65-byte name"},
+      {{.err = 4095}, NULL, "SECCOMP errno 4095"},
+      {{.err = 4096}, "errno 4096 is not in 1..4095", "SECCOMP errno 4096"},
+      {{.deny_count = 512}, NULL, "SECCOMP 512 deny rules"},
+      {{.deny_count = 513}, "deny_count is 513, at most 512", "SECCOMP 513 deny rules"},
+  };
+  for (size_t i = 0; i < sizeof(sc) / sizeof(sc[0]); i++) {
+    struct pb r = seccomp_rec(sc[i].a);
+    expect_hardening(&r, NULL, false, sc[i].want, sc[i].name);
+    pb_free(&r);
+  }
+  struct pb zero_errno = {0};
+  pb_begin(&zero_errno, TAG_SECCOMP);
+  pb_u32(&zero_errno, 0);
+  pb_u32(&zero_errno, 0);
+  pb_u32(&zero_errno, 0);
+  pb_u32(&zero_errno, 1);
+  pb_str(&zero_errno, "ptrace");
+  pb_u32(&zero_errno, 0);
+  pb_end(&zero_errno);
+  expect_hardening(&zero_errno, NULL, false, "errno 0 is not in 1..4095", "SECCOMP errno 0");
+  pb_free(&zero_errno);
+
+  static const struct {
+    struct landlock_args a;
+    const char *want, *name;
+  } ll[] = {
+      {{.flags = 0x20}, "flags 0x20 has unknown bits", "LANDLOCK flags 32"},
+      {{.fs_access = 0x10000}, "fs access 0x10000 has unknown bits", "LANDLOCK fs bit 16"},
+      {{.path = "usr"}, "fs rule path \"usr\" is not absolute", "LANDLOCK relative path"},
+      {{.port = 65536}, "port 65536 is larger than 65535", "LANDLOCK port 65536"},
+      {{.net_access = 4}, "net access 0x4 has unknown bits", "LANDLOCK net bit 2"},
+      {{.net_count = 1024}, NULL, "LANDLOCK 1024 net rules"},
+      {{.net_count = 1025}, "net_count is 1025, at most 1024", "LANDLOCK 1025 net rules"},
+  };
+  for (size_t i = 0; i < sizeof(ll) / sizeof(ll[0]); i++) {
+    struct pb r = landlock_rec(ll[i].a);
+    expect_hardening(&r, NULL, false, ll[i].want, ll[i].name);
+    pb_free(&r);
+  }
+  struct pb many = {0};
+  pb_begin(&many, TAG_LANDLOCK);
+  pb_u32(&many, 0);
+  pb_u32(&many, LANDLOCK_MAX_FS + 1);
+  pb_end(&many);
+  expect_hardening(&many, NULL, false, "fs_count is 4097, at most 4096", "LANDLOCK 4097 fs rules");
+  pb_free(&many);
+}
+
 int main(void) {
+  test_hardening();
   test_header();
   test_records();
   test_paths();
