@@ -189,6 +189,12 @@ plan ovl_per '["/bin/sh", "-c", "echo kept >/o/k; cat /o/a"]' \
   "{\"op\": \"overlay\", \"target\": \"/o\", \"flags\": 2, \"upper\": \"$work/ovl/pupper\", \"work\": \"$work/ovl/pwork\", \"lowers\": [\"$work/ovl/lower1\"]}"
 run ovl_per
 check "persistent overlay writes its upper" sh -c '[ "$0" = one ] && [ "$(cat "$1")" = kept ]' "$out" "$work/ovl/pupper/k"
+echo first >"$work/ovl/lower1/same"; echo second >"$work/ovl/lower2/same"
+[ "$(id -u)" = 0 ] && chown "$user:$user" "$work/ovl/lower1/same" "$work/ovl/lower2/same"
+plan ovl_order '["/bin/cat", "/o/same"]' \
+  "{\"op\": \"overlay\", \"target\": \"/o\", \"flags\": 4, \"lowers\": [\"$work/ovl/lower1\", \"$work/ovl/lower2\"]}"
+run ovl_order
+check "lowers[0] is the topmost layer" [ "$out" = first ]
 plan ovl_ro '["/bin/sh", "-c", "cat /o/a /o/b; touch /o/z 2>/dev/null || echo ro-ok"]' \
   "{\"op\": \"overlay\", \"target\": \"/o\", \"flags\": 4, \"lowers\": [\"$work/ovl/lower1\", \"$work/ovl/lower2\"]}"
 run ovl_ro
@@ -253,6 +259,13 @@ printf 'HSUPLAN\0\1\0\0\0\0\0\0\0' >"$work/bad.plan"
 check "--check-plan of a bad plan: 125 and a sentence" [ "$rc:$(cat "$work/err")" = "125:hsu-init: invalid plan: plan ends after record 0 without an END record" ]
 out=$("$init" --check-plan "$work/id.plan"); rc=$?
 check "--check-plan of a good plan: ok, 0" [ "$rc:$out" = "0:ok" ]
+
+plan hardening '["/bin/true"]' "" '"uid": 1000, "seccomp": {"presets": 31}, "landlock": {"flags": 6}'
+run hardening
+check "SECCOMP/LANDLOCK accepted with a warning (not applied yet)" [ "$rc:$err" = "0:hsu-init: warning: this hsu-init does not apply seccomp or Landlock yet" ]
+plan landlock_req '["/bin/true"]' "" '"uid": 1000, "landlock": {"flags": 1}'
+run landlock_req
+check "LANDLOCK REQUIRED refused until implemented" [ "$rc" = 125 ]
 
 findmnt -rn >"$work/mounts.after"
 out=$(diff "$work/mounts.before" "$work/mounts.after")

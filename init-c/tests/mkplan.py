@@ -3,7 +3,7 @@
 
 usage: mkplan.py OUT < spec.json
 
-spec: {"uid": 1000, "gid": 1000, "flags": 0, "hostname": "hsu", "cwd": "/",
+spec: {"seccomp": {...}, "landlock": {...}, "uid": 1000, "gid": 1000, "flags": 0, "hostname": "hsu", "cwd": "/",
        "argv": [...], "env": [...], "wait_delay_ms": 500,
        "ops": [{"op": "auto_root", "host": "/", "flags": 0, "exclude": []}, ...]}
 Op fields are named as in the doc; missing ones take the defaults below.
@@ -75,6 +75,20 @@ def encode(spec):
               + strs(spec.get("env", ["PATH=/usr/local/bin:/usr/bin:/bin"]))
               + u64(spec.get("wait_delay_ms", 500)))
     body = record(TAGS["params"], params)
+    if "seccomp" in spec:
+        sc = spec["seccomp"]
+        fam = sc.get("families", [])
+        deny = sc.get("deny", [])
+        body += record(28, u32(sc.get("presets", 0)) + u32(sc.get("relax", 0)) + u32(len(fam))
+                       + b"".join(u32(f) for f in fam) + u32(len(deny))
+                       + b"".join(s(n) + u32(e) for n, e in deny))
+    if "landlock" in spec:
+        ll = spec["landlock"]
+        fs = ll.get("fs", [])
+        net = ll.get("net", [])
+        body += record(29, u32(ll.get("flags", 0)) + u32(len(fs))
+                       + b"".join(s(p) + u64(a) for p, a in fs) + u32(len(net))
+                       + b"".join(u32(p) + u64(a) for p, a in net))
     for o in spec.get("ops", []):
         body += record(TAGS[o["op"]], op_payload(o))
     body += record(TAGS["end"], b"")
