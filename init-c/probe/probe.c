@@ -409,6 +409,33 @@ static int cmd_sleep(int argc, char **argv) {
   return 0;
 }
 
+/* spawn SECONDS MARKER: starts a child in its own session that runs "sleep SECONDS MARKER"
+ * (this probe, re-executed), prints "spawned pid=N" and exits 0 at once, leaving the child
+ * behind: a lingering process for the init to deal with. */
+static int cmd_spawn(int argc, char **argv) {
+  (void)argc;
+  long secs;
+  if (parse_long(argv[0], 0, 86400, &secs) < 0) return usage("spawn SECONDS MARKER");
+  fflush(stdout);
+  pid_t pid = fork();
+  if (pid < 0) return fail();
+  if (pid == 0) {
+    setsid();
+    int devnull = open("/dev/null", O_WRONLY | O_CLOEXEC);
+    if (devnull >= 0) {
+      /* Let the launch's output pipes close when the app itself exits. */
+      dup2(devnull, STDOUT_FILENO);
+      dup2(devnull, STDERR_FILENO);
+    }
+    char self[] = "hsu-probe", cmd[] = "sleep";
+    char *const args[] = {self, cmd, argv[0], argv[1], NULL};
+    execv("/proc/self/exe", args);
+    _exit(127);
+  }
+  printf("spawned pid=%d\n", (int)pid);
+  return 0;
+}
+
 /* wait-signal [SECONDS]: prints "ready" once the handlers are in place, then the
  * name of the first of SIGTERM/SIGINT/SIGHUP/SIGQUIT received, and exits 0.
  * Times out (default 60 s) with "ERR ETIMEDOUT ..." and status 1. */
@@ -501,6 +528,7 @@ static const struct command commands[] = {
     {"kill-self", 1, 1, "SIG", cmd_kill_self},
     {"sleep", 1, -1, "SECONDS [MARKER...]", cmd_sleep},
     {"wait-signal", 0, 1, "[SECONDS]", cmd_wait_signal},
+    {"spawn", 2, 2, "SECONDS MARKER", cmd_spawn},
     {"sid", 0, 0, "", cmd_sid},
     {"netifs", 0, 0, "", cmd_netifs},
     {"cwd", 0, 0, "", cmd_cwd},

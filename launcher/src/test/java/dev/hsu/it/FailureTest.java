@@ -118,4 +118,20 @@ class FailureTest extends SandboxTestBase {
           List.of(f[5].split(",")).contains("nosuid"), () -> "a mount without nosuid: " + line);
     }
   }
+
+  @Test
+  void bindTargetThatCannotBeCreatedIs125NamingIt() throws IOException {
+    String before = HostProcs.mountinfo();
+    Path dir = sb.hostDir("src");
+    Result r =
+        sb.profile()
+            .fs("{bind: " + q(dir) + ", to: /usr/hsu-it-cannot-exist}")
+            .probe("write", "/run/hsu-it-ran", "x")
+            .launch();
+    assertEquals(125, r.exit(), r::describe);
+    assertTrue(r.stdout().isEmpty(), () -> "the app ran\n" + r.describe());
+    assertTrue(r.stderr().contains("/usr/hsu-it-cannot-exist"), r::describe);
+    assertNoStackTrace(r);
+    assertEquals(before, HostProcs.mountinfo(), "the host mount table changed");
+  }
 }

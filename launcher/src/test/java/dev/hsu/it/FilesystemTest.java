@@ -170,4 +170,114 @@ class FilesystemTest extends SandboxTestBase {
     sb.profile().probe("write", "/usr/hsu-it-written", "x").launch().assertErrno("EROFS");
     sb.profile().probe("mkdir", "/hsu-it-dir").launch().assertErrno("EROFS");
   }
+
+  @Test
+  void hostRuntimeDirIsInvisible() throws IOException {
+    Files.writeString(sb.runtimeDir.resolve("wayland-0"), "raw compositor socket stand-in");
+    sb.profile()
+        .probe("stat", sb.runtimeDir.resolve("wayland-0").toString())
+        .launch()
+        .assertErrno("ENOENT");
+    var f = sb.profile().probe("stat", sb.runtimeDir.toString()).launch().fields();
+    assertEquals("dir", f.get("type"));
+    assertEquals("0700", f.get("mode"));
+  }
+
+  @Test
+  void hostConfigIsInvisible() throws IOException {
+    Path conf = Files.writeString(sb.configHome.resolve("hsu-it.conf"), "x");
+    sb.profile().probe("stat", conf.toString()).launch().assertErrno("ENOENT");
+  }
+
+  @Test
+  void profileIsInvisibleFromInside() {
+    var p = sb.profile();
+    Path written = p.write();
+    p.probe("stat", written.toString()).launch().assertErrno("ENOENT");
+  }
+
+  @Test
+  void homeCanBeAHostDirectory() throws IOException {
+    Path dir = sb.hostDir("apphome");
+    Files.writeString(dir.resolve("existing.txt"), "there");
+    var p = sb.profile().yaml("home: " + q(dir));
+    assertEquals(
+        "there",
+        p.probe("read", sb.home.resolve("existing.txt").toString()).launch().ok().stdout());
+    p.probe("write", sb.home.resolve("new.txt").toString(), "written").launch().ok();
+    assertEquals("written", Files.readString(dir.resolve("new.txt")));
+  }
+
+  @Test
+  void oddCharactersInHostPaths() throws IOException {
+    Path dir = sb.hostDir("with space,comma:colon\\back'quote\"dq");
+    Files.writeString(dir.resolve("f.txt"), "odd");
+    String bind = "{bind: " + q(dir) + ", to: /data}";
+    assertEquals("odd", sb.profile().fs(bind).probe("read", "/data/f.txt").launch().ok().stdout());
+    String overlay = "{overlay: /ov, lower: [" + q(dir) + "]}";
+    var p = sb.profile().fs(overlay);
+    assertEquals("odd", p.probe("read", "/ov/f.txt").launch().ok().stdout());
+    p.probe("write", "/ov/g.txt", "x").launch().ok();
+  }
+
+  @Test
+  void rootExcludeHidesAnEntry() {
+    String name =
+        java.util.stream.Stream.of("srv", "opt", "boot")
+            .filter(n -> Files.isDirectory(Path.of("/", n)))
+            .findFirst()
+            .orElse(null);
+    assumeTrue(name != null, "no /srv, /opt or /boot on this host");
+    sb.profile().probe("stat", "/" + name).launch().ok();
+    sb.profile()
+        .yaml("root: {exclude: [" + name + "]}")
+        .probe("stat", "/" + name)
+        .launch()
+        .assertErrno("ENOENT");
+  }
+
+  @Test
+  void minimalDev() {
+    Result ls = sb.profile().probe("ls", "/dev").launch().ok();
+    var allowed =
+        java.util.Set.of(
+            "null", "zero", "full", "random", "urandom", "tty", "pts", "shm", "fd", "stdin",
+            "stdout", "stderr", "ptmx", "core", "mqueue");
+    assertTrue(
+        ls.lines()
+            .containsAll(
+                java.util.List.of(
+                    "null", "zero", "full", "random", "urandom", "tty", "pts", "shm")),
+        ls::describe);
+    assertTrue(allowed.containsAll(ls.lines()), ls::describe);
+    var f = sb.profile().probe("stat", "/dev/null").launch().fields();
+    assertEquals("chr", f.get("type"));
+    assertEquals("1:3", f.get("rdev"));
+    sb.profile().probe("write", "/dev/null", "discarded").launch().ok();
+    sb.profile().probe("write", "/dev/hsu-it", "x").launch().assertErrno("EROFS");
+  }
+
+  @Test
+  void symlinkMkdirAndRemountEntries() {
+    var link =
+        sb.profile()
+            .fs("{symlink: /run/link, points-to: /run/probe}")
+            .probe("stat", "/run/link")
+            .launch()
+            .fields();
+    assertEquals("lnk", link.get("type"));
+    var dir =
+        sb.profile()
+            .fs("{mkdir: /run/made, mode: \"0700\"}")
+            .probe("stat", "/run/made")
+            .launch()
+            .fields();
+    assertEquals("dir", dir.get("type"));
+    assertEquals("0700", dir.get("mode"));
+    sb.profile()
+        .fs("{remount: /run, read-only: true}")
+        .probe("write", "/run/x", "y")
+        .launch()
+        .assertErrno("EROFS");
+  }
 }

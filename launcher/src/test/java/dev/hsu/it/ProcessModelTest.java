@@ -169,10 +169,87 @@ class ProcessModelTest extends SandboxTestBase {
   }
 
   @Test
+  void lingeringProcessesDieAfterTheWaitDelay() throws InterruptedException {
+    String marker = marker();
+    Result r = sb.profile().yaml("wait-delay: 200ms").probe("spawn", "60", marker).launch();
+    assertEquals(0, r.exit(), r::describe);
+    assertTrue(r.line().startsWith("spawned"), r::describe);
+    assertNoneAlive(marker, "a process the app left behind outlived its sandbox");
+  }
+
+  @Test
+  void appStderrAndStatusPassThrough() {
+    Result r = sb.profile().probe("no-such-probe-command").launch();
+    assertEquals(2, r.exit(), r::describe);
+    assertTrue(r.stderr().contains("unknown command"), r::describe);
+  }
+
+  @Test
+  void stdinReachesTheApp() throws IOException {
+    Path input = Files.writeString(sb.root.resolve("input.txt"), "from stdin\n");
+    Result r = sb.profile().probe("read", "/dev/stdin").launchWithStdin(input);
+    assertEquals("from stdin\n", r.ok().stdout());
+  }
+
+  @Test
+  void daemonRunsBeforeTheApp() {
+    Result r =
+        sb.profile()
+            .yaml(
+                """
+                daemons:
+                  - program: /run/probe
+                    args: [write, /tmp/daemon-ready, up]
+                    ready-path: /tmp/daemon-ready
+                    timeout: 5s
+                """)
+            .probe("read", "/tmp/daemon-ready")
+            .launch();
+    // The daemon shares the app's stdout and prints its own "OK", in either order.
+    assertEquals(List.of("OK", "up"), r.ok().lines().stream().sorted().toList(), r::describe);
+  }
+
+  @Test
+  void daemonThatNeverGetsReadyIs125() throws InterruptedException {
+    String marker = marker();
+    Path out = sb.hostDir("out");
+    Result r =
+        sb.profile()
+            .yaml(
+                "daemons:\n"
+                    + "  - program: /run/probe\n"
+                    + "    args: [sleep, \"60\", "
+                    + q(marker)
+                    + "]\n"
+                    + "    ready-path: /tmp/never-ready\n"
+                    + "    timeout: 300ms\n")
+            .fs("{bind: " + q(out) + ", to: /out, writable: true}")
+            .probe("write", "/out/app-ran", "x")
+            .launch();
+    assertEquals(125, r.exit(), r::describe);
+    assertFalse(Files.exists(out.resolve("app-ran")), () -> "the app ran\n" + r.describe());
+    assertTrue(r.stderr().contains("/tmp/never-ready"), r::describe);
+    assertNoStackTrace(r);
+    assertNoneAlive(marker, "the daemon outlived its failed sandbox");
+  }
+
+  @Test
   void instanceRecordsAreRemovedAfterExit() {
     sb.profile().probe("exit", "0").launch().ok();
     sb.profile().probe("exit", "3").launch();
     assertEquals(List.of(), sb.leftoverInstances());
+  }
+
+  /** Fails when a process tagged {@code marker} is still alive (allowing it time to be reaped). */
+  static void assertNoneAlive(String marker, String message) throws InterruptedException {
+    long deadline = System.nanoTime() + WAIT.toNanos();
+    List<Long> alive;
+    do {
+      alive = HostProcs.withArgument(marker).stream().filter(HostProcs::alive).toList();
+      if (alive.isEmpty()) return;
+      Thread.sleep(20);
+    } while (System.nanoTime() < deadline);
+    fail(message + ": " + alive);
   }
 
   static void assertNoStackTrace(Result r) {

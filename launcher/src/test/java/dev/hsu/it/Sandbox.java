@@ -1,7 +1,5 @@
 package dev.hsu.it;
 
-import static org.junit.jupiter.api.Assertions.fail;
-
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -102,6 +100,10 @@ final class Sandbox implements AutoCloseable {
   }
 
   Running start(List<String> args) {
+    return start(args, null);
+  }
+
+  Running start(List<String> args, Path stdin) {
     List<String> cmd = new ArrayList<>();
     cmd.add(tree.hsu().toString());
     cmd.addAll(args);
@@ -109,7 +111,8 @@ final class Sandbox implements AutoCloseable {
     pb.environment().clear();
     pb.environment().putAll(baseEnv());
     pb.environment().putAll(extraEnv);
-    pb.redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+    pb.redirectInput(
+        ProcessBuilder.Redirect.from(stdin != null ? stdin.toFile() : new File("/dev/null")));
     try {
       return new Running(cmd, pb.start());
     } catch (IOException e) {
@@ -272,14 +275,25 @@ final class Sandbox implements AutoCloseable {
       }
     }
 
+    /** {@code hsu launch PROFILE [-- ARGS]} with stdin from a file, to completion. */
+    Result launchWithStdin(Path stdin, String... appArgs) {
+      try (Running r = Sandbox.this.start(launchArgs(appArgs), stdin)) {
+        return withProfile(r.await(TIMEOUT));
+      }
+    }
+
     /** {@code hsu launch PROFILE [-- ARGS]}, left running. */
     Running start(String... appArgs) {
+      return Sandbox.this.start(launchArgs(appArgs));
+    }
+
+    private List<String> launchArgs(String... appArgs) {
       List<String> args = new ArrayList<>(List.of("launch", write().toString()));
       if (appArgs.length > 0) {
         args.add("--");
         args.addAll(List.of(appArgs));
       }
-      return Sandbox.this.start(args);
+      return args;
     }
 
     private Result withProfile(Result r) {
@@ -287,9 +301,5 @@ final class Sandbox implements AutoCloseable {
       cmd.add("(profile:\n" + text() + ")");
       return new Result(cmd, r.exit(), r.stdoutBytes(), r.stderr());
     }
-  }
-
-  static void check(boolean condition, String message) {
-    if (!condition) fail(message);
   }
 }
