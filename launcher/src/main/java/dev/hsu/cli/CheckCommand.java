@@ -10,7 +10,11 @@ import picocli.CommandLine.Parameters;
 @Command(
     name = "check",
     mixinStandardHelpOptions = true,
-    description = "Check profiles: print every problem, exit 2 when a profile is invalid.")
+    description = {
+      "Check profiles: print every problem, exit 2 when a profile is invalid.",
+      "Dangerous grants (writable home, host network, devices, relaxed filters) are warnings:",
+      "they are printed but do not change the exit status."
+    })
 final class CheckCommand implements Callable<Integer> {
   @Parameters(arity = "1..*", paramLabel = "PROFILE", description = "profile files or names")
   List<String> profiles;
@@ -31,8 +35,12 @@ final class CheckCommand implements Callable<Integer> {
     for (String arg : profiles) {
       int code;
       try {
-        Compilation c = Compilation.of(ctx, errors.err(), arg, List.of());
-        out.println(dev.hsu.plan.Quote.escape(c.file().toString()) + ": ok");
+        Compilation c = Compilation.of(ctx, errors.err(), arg, List.of(), true);
+        String file = dev.hsu.plan.Quote.escape(c.file().toString());
+        out.println(
+            c.warnings() == 0
+                ? file + ": ok"
+                : file + ": ok, " + c.warnings() + (c.warnings() == 1 ? " warning" : " warnings"));
         code = ExitCodes.OK;
       } catch (Exception e) {
         code = errors.report(e, false);

@@ -11,16 +11,23 @@ import java.nio.file.Path;
 import java.util.List;
 
 /** Finds, loads and compiles one profile, printing its diagnostics; shared by the commands. */
-record Compilation(Path file, Profile profile, Plan plan) {
+record Compilation(Path file, Profile profile, Plan plan, int warnings) {
 
-  static Compilation of(Context ctx, PrintStream err, String arg, List<String> extraArgs)
+  /**
+   * Loads and compiles {@code arg}, printing its errors, and its warnings when {@code warnings}
+   * (check and compile show them; launch keeps quiet about a profile that is valid).
+   */
+  static Compilation of(
+      Context ctx, PrintStream err, String arg, List<String> extraArgs, boolean warnings)
       throws HsuException, CompileException {
     Profile.Host host = ctx.host();
     Path file = ProfileFinder.find(arg, ctx.env(), Path.of(host.home().value()),
         ctx.hsuHome());
     Loader.Result result = ctx.loading().load(host, ctx.baseDirs(), file);
     for (Diagnostic d : result.diagnostics()) {
-      err.println(Loader.render(d));
+      if (warnings || d.severity() == Diagnostic.Severity.ERROR) {
+        err.println(Loader.render(d));
+      }
     }
     boolean errors =
         result.diagnostics().stream().anyMatch(d -> d.severity() == Diagnostic.Severity.ERROR);
@@ -29,6 +36,11 @@ record Compilation(Path file, Profile profile, Plan plan) {
           result.diagnostics().isEmpty() ? "the profile " + file + " is invalid" : "");
     }
     Plan plan = Compiler.compile(result.profile(), ctx.env(), extraArgs);
-    return new Compilation(file, result.profile(), plan);
+    int count =
+        (int)
+            result.diagnostics().stream()
+                .filter(d -> d.severity() == Diagnostic.Severity.WARNING)
+                .count();
+    return new Compilation(file, result.profile(), plan, count);
   }
 }

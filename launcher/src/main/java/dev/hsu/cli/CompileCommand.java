@@ -48,7 +48,7 @@ final class CompileCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    Compilation c = Compilation.of(ctx, errors.err(), profile, List.of());
+    Compilation c = Compilation.of(ctx, errors.err(), profile, List.of(), true);
     if (output != null) {
       write(output, PlanWriter.write(c.plan()));
       return ExitCodes.OK;

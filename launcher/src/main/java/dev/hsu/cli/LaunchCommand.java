@@ -45,7 +45,7 @@ final class LaunchCommand implements Callable<Integer> {
     if (!extra.isEmpty() && extra.get(0).equals("--")) {
       extra.remove(0);
     }
-    Compilation c = Compilation.of(ctx, errors.err(), profile, extra);
+    Compilation c = Compilation.of(ctx, errors.err(), profile, extra, false);
     String init = ctx.initPath();
     byte[] plan = PlanWriter.write(c.plan());
     Profile.Host host = c.profile().host();

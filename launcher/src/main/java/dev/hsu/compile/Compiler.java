@@ -1,15 +1,20 @@
 package dev.hsu.compile;
 
 import dev.hsu.plan.AbsPath;
+import dev.hsu.plan.Landlock;
 import dev.hsu.plan.Op;
 import dev.hsu.plan.Params;
 import dev.hsu.plan.Plan;
+import dev.hsu.plan.Seccomp;
 import dev.hsu.profile.Profile;
 import dev.hsu.profile.Profile.FsEntry;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 
 /** Turns a loaded {@link Profile} into a {@link Plan}: the fixed base ops, then the profile's. */
@@ -24,6 +29,7 @@ public final class Compiler {
 
   static final AbsPath ROOT = AbsPath.ROOT;
   static final AbsPath ETC = AbsPath.of("/etc");
+  static final AbsPath RUN = AbsPath.of("/run");
 
   private Compiler() {}
 
@@ -43,7 +49,8 @@ public final class Compiler {
       throws CompileException {
     try {
       Params params = params(profile, hostEnv, extraArgs);
-      return new Plan(params, ops(profile, params));
+      List<Op> ops = ops(profile, params);
+      return new Plan(params, seccomp(profile.seccomp()), landlock(profile, ops), ops);
     } catch (IllegalArgumentException e) {
       throw new CompileException(profile.source() + ": cannot compile: " + e.getMessage(), e);
     }
@@ -56,7 +63,7 @@ public final class Compiler {
         p.ids().uid(),
         p.ids().gid(),
         p.network() == Profile.Network.HOST,
-        false,
+        p.seccomp().relax().contains(Profile.Seccomp.Relax.TTY),
         p.hostname(),
         p.cwd(),
         argv,
@@ -107,7 +114,8 @@ public final class Compiler {
     ops.add(new Op.Proc(AbsPath.of("/proc")));
     ops.add(new Op.Dev(AbsPath.of("/dev"), false, false));
     ops.add(new Op.Tmpfs(AbsPath.of("/tmp"), 0, 01777, false));
-    ops.add(new Op.Tmpfs(AbsPath.of("/run"), 0, 0755, false));
+    // Only mount points (the runtime directory, binds the profile adds) live in /run itself.
+    ops.add(new Op.Tmpfs(RUN, 0, 0755, true));
     ops.add(new Op.Tmpfs(host.xdgRuntimeDir(), 0, 0700, false));
     Profile.Home home = p.home();
     if (home instanceof Profile.Home.Persistent h) {
@@ -155,6 +163,114 @@ public final class Compiler {
       return new Op.Remount(r.target(), r.readOnly(), r.noexec(), r.nodev());
     }
     throw new IllegalStateException("unknown filesystem entry " + e.getClass());
+  }
+
+  static Seccomp seccomp(Profile.Seccomp s) {
+    Set<Seccomp.Preset> presets = EnumSet.noneOf(Seccomp.Preset.class);
+    for (Profile.Seccomp.Preset p : s.presets()) {
+      presets.add(Seccomp.Preset.valueOf(p.name()));
+    }
+    Set<Seccomp.Relax> relax = EnumSet.noneOf(Seccomp.Relax.class);
+    for (Profile.Seccomp.Relax r : s.relax()) {
+      switch (r) {
+        case ALLOW_PTRACE -> relax.add(Seccomp.Relax.ALLOW_PTRACE);
+        case ALLOW_USERNS -> relax.add(Seccomp.Relax.ALLOW_USERNS);
+        case MULTIARCH -> relax.add(Seccomp.Relax.MULTIARCH);
+        case TTY -> {} // not a filter setting: Params.keepSession
+      }
+    }
+    List<Seccomp.Deny> deny = new ArrayList<>();
+    for (Profile.Seccomp.Deny d : s.deny()) {
+      deny.add(new Seccomp.Deny(d.syscall(), d.errno()));
+    }
+    return new Seccomp(presets, relax, s.socketFamilies(), deny);
+  }
+
+  /**
+   * The Landlock record. With `filesystem: auto` the rules follow the grants of {@code ops}: read
+   * and execute beneath `/`, read and write beneath every writable mount, device use where devices
+   * are bound; then the profile's own rules. Rules for one path are merged.
+   */
+  static Landlock landlock(Profile p, List<Op> ops) {
+    Profile.Landlock l = p.landlock();
+    Map<AbsPath, Long> fs = new LinkedHashMap<>();
+    if (l.autoFilesystem()) {
+      fs.put(ROOT, Landlock.READ | Landlock.EXECUTE);
+      for (Op op : ops) {
+        derive(fs, op);
+      }
+      for (Profile.Landlock.Rule r : l.rules()) {
+        long access = 0;
+        for (Profile.Landlock.Access a : r.access()) {
+          access |= switch (a) {
+            case READ -> Landlock.READ;
+            case WRITE -> Landlock.WRITE;
+            case EXECUTE -> Landlock.EXECUTE;
+          };
+        }
+        fs.merge(r.path(), access, (x, y) -> x | y);
+      }
+    }
+    List<Landlock.FsRule> fsRules = new ArrayList<>();
+    fs.forEach((path, access) -> fsRules.add(new Landlock.FsRule(path, access)));
+    List<Landlock.NetRule> netRules = new ArrayList<>();
+    if (l.network() != null) {
+      TreeMap<Integer, Long> ports = new TreeMap<>();
+      l.network().bind().forEach(port -> ports.merge(port, Landlock.BIND_TCP, (x, y) -> x | y));
+      l.network().connect().forEach(port -> ports.merge(port, Landlock.CONNECT_TCP, (x, y) -> x | y));
+      ports.forEach((port, access) -> netRules.add(new Landlock.NetRule(port, access)));
+    }
+    return new Landlock(
+        l.required(),
+        l.scopeAbstractUnix(),
+        l.scopeSignal(),
+        l.autoFilesystem(),
+        l.network() != null,
+        fsRules,
+        netRules);
+  }
+
+  /** Adds the Landlock access the mount of {@code op} is meant to give. */
+  private static void derive(Map<AbsPath, Long> fs, Op op) {
+    long rw = Landlock.READ | Landlock.WRITE;
+    if (op instanceof Op.Dev d) {
+      // The device nodes (null, zero, tty, pts/*, ...) are written to and ioctl'd; shm and
+      // mqueue are tmpfs-like directories apps create files in.
+      fs.merge(d.target(), Landlock.READ | (d.writable() ? rw : Landlock.DEVICE), Compiler::or);
+      fs.merge(d.target().resolve("shm"), rw, Compiler::or);
+      if (d.mqueue()) {
+        fs.merge(d.target().resolve("mqueue"), rw, Compiler::or);
+      }
+    } else if (op instanceof Op.Proc pr) {
+      // Thread names, oom_score_adj, uid_map of nested sandboxes: files written with O_TRUNC.
+      fs.merge(
+          pr.target(),
+          Landlock.READ | Landlock.Fs.WRITE_FILE.bit() | Landlock.Fs.TRUNCATE.bit(),
+          Compiler::or);
+    } else if (op instanceof Op.Tmpfs t) {
+      if (!t.readOnly()) {
+        fs.merge(t.target(), rw, Compiler::or);
+      }
+    } else if (op instanceof Op.Bind b) {
+      long access = (b.writable() ? rw : 0) | (b.device() ? Landlock.READ | Landlock.DEVICE : 0);
+      if (access != 0) {
+        fs.merge(b.target(), access, Compiler::or);
+      }
+    } else if (op instanceof Op.Overlay o) {
+      if (o.writes() != Op.Overlay.Writes.READ_ONLY) {
+        fs.merge(o.target(), rw, Compiler::or);
+      }
+    } else if (op instanceof Op.AutoRoot a) {
+      if (a.writable() || a.device()) {
+        fs.merge(ROOT, (a.writable() ? rw : 0) | (a.device() ? Landlock.DEVICE : 0), Compiler::or);
+      }
+    }
+    // AUTO_ETC, PLACE, SYMLINK, MKDIR, REMOUNT and DAEMON make nothing writable. A remount that
+    // drops read-only does not add a rule: say so with a landlock rule.
+  }
+
+  private static long or(long a, long b) {
+    return a | b;
   }
 
   private static Op place(String target, String content) {

@@ -36,7 +36,11 @@ public final class PlanJson {
     }
     b.append('}');
     o.num("waitDelayMs", p.waitDelay().toMillis());
-    b.append("},\n  \"ops\": [");
+    b.append("},\n  \"seccomp\": ");
+    seccomp(b, plan.seccomp());
+    b.append(",\n  \"landlock\": ");
+    landlock(b, plan.landlock());
+    b.append(",\n  \"ops\": [");
     first = true;
     for (Op op : plan.ops()) {
       b.append(first ? "\n    {" : ",\n    {");
@@ -46,6 +50,67 @@ public final class PlanJson {
     }
     b.append(plan.ops().isEmpty() ? "]\n}\n" : "\n  ]\n}\n");
     return b.toString();
+  }
+
+  private static void seccomp(StringBuilder b, Seccomp s) {
+    if (s == null) {
+      b.append("null");
+      return;
+    }
+    b.append('{');
+    Obj o = new Obj(b);
+    o.strs("presets", s.presets().stream().map(Seccomp.Preset::text).toList());
+    o.strs("relax", s.relax().stream().map(Seccomp.Relax::text).toList());
+    o.strs("socketFamilies", s.families().stream().map(SocketFamily::name).toList());
+    o.key("deny");
+    b.append('[');
+    for (int i = 0; i < s.deny().size(); i++) {
+      Seccomp.Deny d = s.deny().get(i);
+      b.append(i == 0 ? "{" : ", {");
+      Obj x = new Obj(b);
+      x.str("syscall", d.syscall());
+      x.num("errno", d.errno());
+      x.str("errnoName", Errno.name(d.errno()));
+      b.append('}');
+    }
+    b.append("]}");
+  }
+
+  private static void landlock(StringBuilder b, Landlock l) {
+    if (l == null) {
+      b.append("null");
+      return;
+    }
+    b.append('{');
+    Obj o = new Obj(b);
+    o.bool("required", l.required());
+    o.bool("scopeAbstractUnix", l.scopeAbstractUnix());
+    o.bool("scopeSignal", l.scopeSignal());
+    o.bool("filesystem", l.fs());
+    o.bool("network", l.net());
+    o.key("fsRules");
+    b.append('[');
+    for (int i = 0; i < l.fsRules().size(); i++) {
+      Landlock.FsRule r = l.fsRules().get(i);
+      b.append(i == 0 ? "\n    {" : ",\n    {");
+      Obj x = new Obj(b);
+      x.str("path", r.path().value());
+      x.strs("access", Landlock.fsNames(r.access()));
+      b.append('}');
+    }
+    b.append(l.fsRules().isEmpty() ? "]" : "\n  ]");
+    o.key("netRules");
+    b.append('[');
+    for (int i = 0; i < l.netRules().size(); i++) {
+      Landlock.NetRule r = l.netRules().get(i);
+      b.append(i == 0 ? "{" : ", {");
+      Obj x = new Obj(b);
+      x.num("port", r.port());
+      x.bool("bind", (r.access() & Landlock.BIND_TCP) != 0);
+      x.bool("connect", (r.access() & Landlock.CONNECT_TCP) != 0);
+      b.append('}');
+    }
+    b.append("]}");
   }
 
   private static void op(Obj o, Op op) {

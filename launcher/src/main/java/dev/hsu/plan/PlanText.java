@@ -2,9 +2,14 @@ package dev.hsu.plan;
 
 import static dev.hsu.plan.Quote.q;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.stream.Collectors;
 
-/** Renders a plan for people: the params, then one line per op, in execution order. */
+/**
+ * Renders a plan for people: the params, the syscall filter, the Landlock rules, then one line per
+ * op, in execution order.
+ */
 public final class PlanText {
   private PlanText() {}
 
@@ -22,9 +27,68 @@ public final class PlanText {
     b.append('\n');
     p.env().forEach((k, v) -> b.append("env ").append(Quote.escape(k)).append('=').append(q(v)).append('\n'));
     b.append("wait-delay ").append(Op.duration(p.waitDelay())).append('\n');
+    seccomp(b, plan.seccomp());
+    landlock(b, plan.landlock(), p.hostNet());
     for (Op op : plan.ops()) {
       b.append(op).append('\n');
     }
     return b.toString();
+  }
+
+  private static void seccomp(StringBuilder b, Seccomp s) {
+    if (s == null) {
+      b.append("seccomp none (no filter)\n");
+      return;
+    }
+    List<String> presets = new ArrayList<>();
+    s.presets().forEach(x -> presets.add(x.text()));
+    b.append("seccomp presets ").append(presets.isEmpty() ? "none" : String.join(", ", presets));
+    if (!s.relax().isEmpty()) {
+      List<String> relax = new ArrayList<>();
+      s.relax().forEach(x -> relax.add(x.text()));
+      b.append("; relaxed: ").append(String.join(", ", relax));
+    }
+    b.append('\n');
+    b.append("seccomp socket families ")
+        .append(s.allFamilies().stream().map(SocketFamily::name).collect(Collectors.joining(", ")))
+        .append('\n');
+    for (Seccomp.Deny d : s.deny()) {
+      b.append("seccomp deny ").append(q(d.syscall())).append(" with ").append(Errno.name(d.errno()))
+          .append('\n');
+    }
+  }
+
+  private static void landlock(StringBuilder b, Landlock l, boolean hostNet) {
+    if (l == null) {
+      b.append("landlock none\n");
+      return;
+    }
+    List<String> scopes = new ArrayList<>();
+    if (l.scopeAbstractUnix()) {
+      scopes.add("abstract-unix");
+    }
+    if (l.scopeSignal()) {
+      scopes.add("signal");
+    }
+    b.append("landlock scopes ")
+        .append(scopes.isEmpty() ? "none" : String.join(", ", scopes))
+        .append(l.required() ? " (required)" : " (best effort)")
+        .append('\n');
+    if (!l.fs()) {
+      b.append("landlock filesystem not restricted\n");
+    } else if (l.fsRules().isEmpty()) {
+      b.append("landlock allow nothing on the filesystem\n");
+    }
+    for (Landlock.FsRule r : l.fsRules()) {
+      b.append(r).append('\n');
+    }
+    if (l.net() && l.netRules().isEmpty()) {
+      b.append("landlock allow no tcp bind or connect\n");
+    } else if (!l.net() && hostNet) {
+      b.append("landlock tcp not restricted\n");
+    }
+    for (Landlock.NetRule r : l.netRules()) {
+      b.append(r).append('\n');
+    }
   }
 }

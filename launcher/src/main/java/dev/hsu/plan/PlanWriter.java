@@ -10,6 +10,8 @@ public final class PlanWriter {
   static final byte[] MAGIC = "HSUPLAN\0".getBytes(StandardCharsets.US_ASCII);
   static final int HEADER_BYTES = 16;
   static final int TAG_PARAMS = 1;
+  static final int TAG_SECCOMP = 28;
+  static final int TAG_LANDLOCK = 29;
   static final int TAG_END = 0xFFFF;
 
   static final int PARAMS_HOST_NET = 1;
@@ -39,6 +41,12 @@ public final class PlanWriter {
   public static byte[] write(Plan plan) {
     Buf body = new Buf();
     record(body, TAG_PARAMS, params(plan.params()));
+    if (plan.seccomp() != null) {
+      record(body, TAG_SECCOMP, seccomp(plan.seccomp()));
+    }
+    if (plan.landlock() != null) {
+      record(body, TAG_LANDLOCK, landlock(plan.landlock()));
+    }
     for (Op op : plan.ops()) {
       record(body, op.tag(), payload(op));
       if (body.size() > Limits.MAX_PLAN_BYTES) {
@@ -77,6 +85,38 @@ public final class PlanWriter {
     b.strs(p.argv());
     b.strs(p.envList());
     b.u64(p.waitDelay().toMillis());
+    return b;
+  }
+
+  private static Buf seccomp(Seccomp s) {
+    Buf b = new Buf();
+    b.u32(s.presetBits());
+    b.u32(s.relaxBits());
+    b.u32(s.families().size());
+    for (int f : s.families()) {
+      b.u32(f);
+    }
+    b.u32(s.deny().size());
+    for (Seccomp.Deny d : s.deny()) {
+      b.str(d.syscall());
+      b.u32(d.errno());
+    }
+    return b;
+  }
+
+  private static Buf landlock(Landlock l) {
+    Buf b = new Buf();
+    b.u32(l.flags());
+    b.u32(l.fsRules().size());
+    for (Landlock.FsRule r : l.fsRules()) {
+      b.path(r.path());
+      b.u64(r.access());
+    }
+    b.u32(l.netRules().size());
+    for (Landlock.NetRule r : l.netRules()) {
+      b.u32(r.port());
+      b.u64(r.access());
+    }
     return b;
   }
 

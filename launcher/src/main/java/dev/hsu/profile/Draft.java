@@ -42,6 +42,12 @@ final class Draft {
 
   record Remount(Str path, boolean readOnly, boolean noexec, boolean nodev) implements Fs {}
 
+  /** A syscall to deny; {@code errno} is a number. */
+  record Deny(Str syscall, int errno) {}
+
+  /** An extra Landlock rule; {@code path} is not yet expanded. */
+  record Rule(Str path, Set<Profile.Landlock.Access> access) {}
+
   /** Where the document's top-level mapping starts (for "missing key" diagnostics). */
   Pos start;
 
@@ -65,10 +71,33 @@ final class Draft {
   Profile.Etc.Kind etcKind;
   List<Str> etcOnly;
   Profile.Network network;
+  /** Where {@code network} was given. */
+  Pos networkPos;
   List<Device> devices;
   List<Fs> filesystem;
   List<Daemon> daemons;
   Duration waitDelay;
+
+  /** Each preset as written; a given list replaces an earlier one. */
+  List<Str> seccompPresets;
+  /** Where the {@code presets} list starts. */
+  Pos seccompPresetsPos;
+  List<Str> seccompRelax;
+  List<Deny> seccompDeny;
+  /** Family names as written, already checked. */
+  List<Str> seccompFamilies;
+
+  Boolean landlockRequired;
+  Pos landlockRequiredPos;
+  Boolean scopeAbstractUnix;
+  Boolean scopeSignal;
+  /** {@code auto} or {@code none}, with its position. */
+  Str landlockFilesystem;
+  List<Rule> landlockRules;
+  /** Where the latest {@code landlock.network} was given; null when none was. */
+  Pos landlockNetworkPos;
+  List<Integer> landlockBind;
+  List<Integer> landlockConnect;
 
   /** Applies {@code later} on top of this draft, as documented under "Merging". */
   void mergeFrom(Draft later) {
@@ -97,11 +126,34 @@ final class Draft {
       etcKind = later.etcKind;
       etcOnly = later.etcOnly;
     }
-    network = pick(network, later.network);
+    if (later.network != null) {
+      network = later.network;
+      networkPos = later.networkPos;
+    }
     devices = concat(devices, later.devices);
     filesystem = concat(filesystem, later.filesystem);
     daemons = concat(daemons, later.daemons);
     waitDelay = pick(waitDelay, later.waitDelay);
+    if (later.seccompPresets != null) {
+      seccompPresets = later.seccompPresets;
+      seccompPresetsPos = later.seccompPresetsPos;
+    }
+    seccompRelax = concat(seccompRelax, later.seccompRelax);
+    seccompDeny = concat(seccompDeny, later.seccompDeny);
+    seccompFamilies = concat(seccompFamilies, later.seccompFamilies);
+    if (later.landlockRequired != null) {
+      landlockRequired = later.landlockRequired;
+      landlockRequiredPos = later.landlockRequiredPos;
+    }
+    scopeAbstractUnix = pick(scopeAbstractUnix, later.scopeAbstractUnix);
+    scopeSignal = pick(scopeSignal, later.scopeSignal);
+    landlockFilesystem = pick(landlockFilesystem, later.landlockFilesystem);
+    landlockRules = concat(landlockRules, later.landlockRules);
+    if (later.landlockNetworkPos != null) {
+      landlockNetworkPos = later.landlockNetworkPos;
+      landlockBind = concat(landlockBind, later.landlockBind);
+      landlockConnect = concat(landlockConnect, later.landlockConnect);
+    }
   }
 
   private static <T> T pick(T earlier, T later) {

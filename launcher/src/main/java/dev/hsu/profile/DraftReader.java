@@ -41,7 +41,17 @@ final class DraftReader {
           "devices",
           "filesystem",
           "daemons",
-          "wait-delay");
+          "wait-delay",
+          "seccomp",
+          "landlock");
+
+  static final List<String> SECCOMP_KEYS = List.of("presets", "relax", "deny", "socket-families");
+  static final List<String> PRESETS = List.of("common", "ext", "deny-ns", "deny-tty", "deny-devel");
+  static final List<String> RELAX = List.of("allow-ptrace", "allow-userns", "tty", "multiarch");
+  static final List<String> LANDLOCK_KEYS =
+      List.of("required", "scopes", "filesystem", "rules", "network");
+  static final List<String> ACCESS = List.of("read", "write", "execute");
+  static final Pattern SYSCALL = Pattern.compile("[a-z0-9_]{1,64}");
 
   static final Map<String, List<String>> FS_KEYS = new LinkedHashMap<>();
 
@@ -181,6 +191,7 @@ final class DraftReader {
           String s = choice(v, "'network'", List.of("none", "host"));
           if (s != null) {
             d.network = s.equals("host") ? Profile.Network.HOST : Profile.Network.NONE;
+            d.networkPos = src.at(v);
           }
           break;
         }
@@ -195,6 +206,12 @@ final class DraftReader {
         break;
       case "wait-delay":
         d.waitDelay = duration(v, "'wait-delay'");
+        break;
+      case "seccomp":
+        readSeccomp(d, v);
+        break;
+      case "landlock":
+        readLandlock(d, v);
         break;
       default:
         throw new IllegalStateException(key);
@@ -430,6 +447,304 @@ final class DraftReader {
       }
     }
     return out;
+  }
+
+  // ---- seccomp and landlock ----
+
+  private void readSeccomp(Draft d, Node v) {
+    MappingNode m =
+        mapping(v, "a mapping with 'presets', 'relax', 'deny' and 'socket-families'", "'seccomp'");
+    if (m == null) {
+      return;
+    }
+    Map<String, NodeTuple> k = keys(m, "'seccomp'", SECCOMP_KEYS);
+    if (k.containsKey("presets")) {
+      Node n = k.get("presets").getValueNode();
+      List<Str> list = choices(n, "'presets'", "a seccomp preset", PRESETS);
+      if (list != null) {
+        d.seccompPresets = list;
+        d.seccompPresetsPos = src.at(n);
+      }
+    }
+    if (k.containsKey("relax")) {
+      d.seccompRelax = choices(k.get("relax").getValueNode(), "'relax'", "'relax'", RELAX);
+    }
+    if (k.containsKey("deny")) {
+      d.seccompDeny = denyList(k.get("deny").getValueNode());
+    }
+    if (k.containsKey("socket-families")) {
+      d.seccompFamilies = families(k.get("socket-families").getValueNode());
+    }
+  }
+
+  /** A list whose every item is one of {@code allowed}; null when any item is not. */
+  private List<Str> choices(Node v, String what, String itemWhat, List<String> allowed) {
+    SequenceNode seq = sequence(v, "a list of names", what);
+    if (seq == null) {
+      return null;
+    }
+    List<Str> out = new ArrayList<>();
+    boolean ok = true;
+    for (Node item : seq.getValue()) {
+      String c = choice(item, itemWhat, allowed);
+      if (c == null) {
+        ok = false;
+      } else {
+        out.add(new Str(c, src.at(item)));
+      }
+    }
+    return ok ? out : null;
+  }
+
+  private List<Draft.Deny> denyList(Node v) {
+    SequenceNode seq = sequence(v, "a list of syscall names", "'deny'");
+    if (seq == null) {
+      return null;
+    }
+    List<Draft.Deny> out = new ArrayList<>();
+    Map<String, Pos> seen = new HashMap<>();
+    boolean ok = true;
+    for (Node item : seq.getValue()) {
+      Str name = null;
+      int errno = dev.hsu.plan.Errno.EPERM;
+      if (item instanceof MappingNode) {
+        Map<String, NodeTuple> k = keys((MappingNode) item, "a 'deny' entry", List.of("syscall", "errno"));
+        if (!k.containsKey("syscall")) {
+          error(src.at(item), "a 'deny' entry needs 'syscall'");
+        } else {
+          name = syscall(k.get("syscall").getValueNode());
+        }
+        if (k.containsKey("errno")) {
+          errno = errno(k.get("errno").getValueNode());
+        }
+      } else if (isString(item)) {
+        name = syscall(item);
+      } else {
+        error(
+            src.at(item),
+            "expected a syscall name or a mapping with 'syscall' and 'errno' in 'deny', got "
+                + kind(item));
+      }
+      if (name == null || errno < 0) {
+        ok = false;
+        continue;
+      }
+      Pos first = seen.putIfAbsent(name.value(), name.pos());
+      if (first != null) {
+        error(
+            name.pos(),
+            "syscall "
+                + Text.quote(name.value())
+                + " is already in 'deny' (line "
+                + first.line()
+                + ")");
+        ok = false;
+        continue;
+      }
+      out.add(new Draft.Deny(name, errno));
+    }
+    return ok ? out : null;
+  }
+
+  private Str syscall(Node v) {
+    Str s = string(v, "a syscall name");
+    if (s == null) {
+      return null;
+    }
+    if (!SYSCALL.matcher(s.value()).matches()) {
+      error(
+          s.pos(),
+          "invalid syscall name "
+              + Text.quote(s.value())
+              + ": expected 1 to 64 lower-case letters, digits and '_', like 'io_uring_setup'");
+      return null;
+    }
+    if (!Syscalls.NAMES.contains(s.value())) {
+      String hint = Text.suggest(s.value(), Syscalls.LIST);
+      problems.warning(
+          s.pos(),
+          "unknown syscall "
+              + Text.quote(s.value())
+              + (hint == null ? "" : " (did you mean '" + hint + "'?)")
+              + "; hsu-init refuses the profile if libseccomp does not know it either");
+    }
+    return s;
+  }
+
+  /** The errno number of an E... name, or -1 after reporting a problem. */
+  private int errno(Node v) {
+    if (!isString(v)) {
+      error(
+          src.at(v),
+          "expected an errno name like EPERM for 'errno', got " + kind(v));
+      return -1;
+    }
+    Str s = string(v, "'errno'");
+    int n = dev.hsu.plan.Errno.number(s.value());
+    if (n < 0) {
+      String hint = Text.suggest(s.value(), dev.hsu.plan.Errno.BY_NAME.keySet());
+      error(
+          s.pos(),
+          "unknown errno name "
+              + Text.quote(s.value())
+              + (hint == null
+                  ? "; expected a name like EPERM, EACCES or ENOSYS"
+                  : " (did you mean '" + hint + "'?)"));
+      return -1;
+    }
+    return n;
+  }
+
+  private List<Str> families(Node v) {
+    List<Str> list = strings(v, "'socket-families'", false);
+    if (list == null) {
+      return null;
+    }
+    boolean ok = true;
+    for (Str s : list) {
+      if (dev.hsu.plan.SocketFamily.EXTRA.containsKey(s.value())) {
+        continue;
+      }
+      ok = false;
+      int n = dev.hsu.plan.SocketFamily.number(s.value());
+      if (n > 0) {
+        error(
+            s.pos(),
+            "socket family "
+                + Text.quote(s.value())
+                + " is always allowed; list only the families to add");
+      } else {
+        String hint = Text.suggest(s.value(), dev.hsu.plan.SocketFamily.EXTRA.keySet());
+        error(
+            s.pos(),
+            "unknown socket family "
+                + Text.quote(s.value())
+                + (hint == null ? "" : " (did you mean '" + hint + "'?)")
+                + "; expected one of: "
+                + Text.list(dev.hsu.plan.SocketFamily.EXTRA.keySet()));
+      }
+    }
+    return ok ? list : null;
+  }
+
+  private void readLandlock(Draft d, Node v) {
+    MappingNode m =
+        mapping(
+            v,
+            "a mapping with 'required', 'scopes', 'filesystem', 'rules' and 'network'",
+            "'landlock'");
+    if (m == null) {
+      return;
+    }
+    Map<String, NodeTuple> k = keys(m, "'landlock'", LANDLOCK_KEYS);
+    if (k.containsKey("required")) {
+      Node n = k.get("required").getValueNode();
+      d.landlockRequired = bool(n, "'required'");
+      d.landlockRequiredPos = src.at(n);
+    }
+    if (k.containsKey("scopes")) {
+      MappingNode s =
+          mapping(k.get("scopes").getValueNode(), "a mapping with 'abstract-unix' and 'signal'", "'scopes'");
+      if (s != null) {
+        Map<String, NodeTuple> sk = keys(s, "'scopes'", List.of("abstract-unix", "signal"));
+        if (sk.containsKey("abstract-unix")) {
+          d.scopeAbstractUnix = bool(sk.get("abstract-unix").getValueNode(), "'abstract-unix'");
+        }
+        if (sk.containsKey("signal")) {
+          d.scopeSignal = bool(sk.get("signal").getValueNode(), "'signal'");
+        }
+      }
+    }
+    if (k.containsKey("filesystem")) {
+      Node n = k.get("filesystem").getValueNode();
+      String c = choice(n, "landlock 'filesystem'", List.of("auto", "none"));
+      if (c != null) {
+        d.landlockFilesystem = new Str(c, src.at(n));
+      }
+    }
+    if (k.containsKey("rules")) {
+      d.landlockRules = rules(k.get("rules").getValueNode());
+    }
+    if (k.containsKey("network")) {
+      NodeTuple t = k.get("network");
+      MappingNode n = mapping(t.getValueNode(), "a mapping with 'bind' and 'connect'", "landlock 'network'");
+      if (n != null) {
+        Map<String, NodeTuple> nk = keys(n, "landlock 'network'", List.of("bind", "connect"));
+        List<Integer> bind =
+            nk.containsKey("bind") ? ports(nk.get("bind").getValueNode(), "'bind'") : List.of();
+        List<Integer> connect =
+            nk.containsKey("connect")
+                ? ports(nk.get("connect").getValueNode(), "'connect'")
+                : List.of();
+        if (bind != null && connect != null) {
+          d.landlockNetworkPos = src.at(t.getKeyNode());
+          d.landlockBind = bind;
+          d.landlockConnect = connect;
+        }
+      }
+    }
+  }
+
+  private List<Draft.Rule> rules(Node v) {
+    SequenceNode seq = sequence(v, "a list of mappings with 'path' and 'access'", "landlock 'rules'");
+    if (seq == null) {
+      return null;
+    }
+    List<Draft.Rule> out = new ArrayList<>();
+    boolean ok = true;
+    for (Node item : seq.getValue()) {
+      MappingNode m = mapping(item, "a mapping with 'path' and 'access'", "a landlock rule");
+      if (m == null) {
+        ok = false;
+        continue;
+      }
+      Map<String, NodeTuple> k = keys(m, "a landlock rule", List.of("path", "access"));
+      Str path = null;
+      if (!k.containsKey("path")) {
+        error(src.at(m), "a landlock rule needs 'path'");
+      } else {
+        path = varString(k.get("path").getValueNode(), "'path'");
+      }
+      java.util.EnumSet<Profile.Landlock.Access> access = null;
+      if (!k.containsKey("access")) {
+        error(src.at(m), "a landlock rule needs 'access' (a list of read, write, execute)");
+      } else {
+        Node a = k.get("access").getValueNode();
+        List<Str> words = choices(a, "'access'", "'access'", ACCESS);
+        if (words != null && words.isEmpty()) {
+          error(src.at(a), "'access' must not be empty; give read, write or execute");
+        } else if (words != null) {
+          access = java.util.EnumSet.noneOf(Profile.Landlock.Access.class);
+          for (Str w : words) {
+            access.add(Profile.Landlock.Access.valueOf(w.value().toUpperCase(java.util.Locale.ROOT)));
+          }
+        }
+      }
+      if (path == null || access == null) {
+        ok = false;
+      } else {
+        out.add(new Draft.Rule(path, access));
+      }
+    }
+    return ok ? out : null;
+  }
+
+  private List<Integer> ports(Node v, String what) {
+    SequenceNode seq = sequence(v, "a list of TCP port numbers", what);
+    if (seq == null) {
+      return null;
+    }
+    List<Integer> out = new ArrayList<>();
+    boolean ok = true;
+    for (Node item : seq.getValue()) {
+      Integer port = integer(item, "a TCP port in " + what, 0, 65535);
+      if (port == null) {
+        ok = false;
+      } else {
+        out.add(port);
+      }
+    }
+    return ok ? out : null;
   }
 
   // ---- filesystem ----

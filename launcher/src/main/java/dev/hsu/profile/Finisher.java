@@ -7,7 +7,9 @@ import dev.hsu.profile.Profile.FsEntry.Overlay.Writes;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -125,9 +127,14 @@ final class Finisher {
       }
     }
 
+    Profile.Network network = d.network == null ? Profile.Network.NONE : d.network;
+    Profile.Seccomp seccomp = seccomp(d);
+    Profile.Landlock landlock = landlock(d, network);
+
     if (problems.size() > before || problems.hasErrors() || missing.hasErrors()) {
       return null;
     }
+    warnings(d, home, network);
     return new Profile(
         source,
         id,
@@ -141,12 +148,199 @@ final class Finisher {
         home,
         root,
         etc,
-        d.network == null ? Profile.Network.NONE : d.network,
+        network,
         devices,
         fs,
         daemons,
         d.waitDelay == null ? DEFAULT_WAIT_DELAY : d.waitDelay,
-        host);
+        host,
+        seccomp,
+        landlock);
+  }
+
+  private static Profile.Seccomp seccomp(Draft d) {
+    Set<Profile.Seccomp.Preset> presets = EnumSet.allOf(Profile.Seccomp.Preset.class);
+    if (d.seccompPresets != null) {
+      presets = EnumSet.noneOf(Profile.Seccomp.Preset.class);
+      for (Str s : d.seccompPresets) {
+        presets.add(Profile.Seccomp.Preset.valueOf(constant(s.value())));
+      }
+    }
+    Set<Profile.Seccomp.Relax> relax = EnumSet.noneOf(Profile.Seccomp.Relax.class);
+    if (d.seccompRelax != null) {
+      for (Str s : d.seccompRelax) {
+        relax.add(Profile.Seccomp.Relax.valueOf(constant(s.value())));
+      }
+    }
+    // A later file may deny the same syscall again with another errno: the later one wins.
+    Map<String, Integer> deny = new LinkedHashMap<>();
+    if (d.seccompDeny != null) {
+      for (Draft.Deny x : d.seccompDeny) {
+        deny.put(x.syscall().value(), x.errno());
+      }
+    }
+    List<Profile.Seccomp.Deny> denyList = new ArrayList<>();
+    deny.forEach((name, errno) -> denyList.add(new Profile.Seccomp.Deny(name, errno)));
+    Set<Integer> families = new LinkedHashSet<>();
+    if (d.seccompFamilies != null) {
+      for (Str s : d.seccompFamilies) {
+        families.add(dev.hsu.plan.SocketFamily.number(s.value()));
+      }
+    }
+    return new Profile.Seccomp(presets, relax, denyList, new ArrayList<>(families));
+  }
+
+  private Profile.Landlock landlock(Draft d, Profile.Network network) {
+    boolean auto = d.landlockFilesystem == null || d.landlockFilesystem.value().equals("auto");
+    List<Profile.Landlock.Rule> rules = new ArrayList<>();
+    if (d.landlockRules != null) {
+      if (!auto && !d.landlockRules.isEmpty()) {
+        problems.error(
+            d.landlockFilesystem.pos(),
+            "landlock 'filesystem: none' leaves the filesystem to the mounts alone, so the"
+                + " landlock 'rules' (the first at "
+                + where(d.landlockRules.get(0).path().pos())
+                + ") would do nothing; remove them or use 'filesystem: auto'");
+      }
+      for (Draft.Rule r : d.landlockRules) {
+        AbsPath p = path(r.path());
+        if (p != null) {
+          rules.add(new Profile.Landlock.Rule(p, r.access()));
+        }
+      }
+    }
+    Profile.Landlock.Network net = null;
+    if (d.landlockNetworkPos != null) {
+      if (network != Profile.Network.HOST) {
+        problems.error(
+            d.landlockNetworkPos,
+            "landlock 'network' limits the TCP ports of the host network; it needs"
+                + " 'network: host' (without it the sandbox has its own network namespace with"
+                + " only loopback)");
+      }
+      net =
+          new Profile.Landlock.Network(
+              new ArrayList<>(new LinkedHashSet<>(d.landlockBind)),
+              new ArrayList<>(new LinkedHashSet<>(d.landlockConnect)));
+    }
+    return new Profile.Landlock(
+        d.landlockRequired == null || d.landlockRequired,
+        d.scopeAbstractUnix == null || d.scopeAbstractUnix,
+        d.scopeSignal == null || d.scopeSignal,
+        auto,
+        rules,
+        net);
+  }
+
+  /** The dangerous grants of a valid profile, each where it was written. */
+  private void warnings(Draft d, Profile.Home home, Profile.Network network) {
+    AbsPath realHome = host.home();
+    if (home instanceof Profile.Home.HostDir h && realHome.startsWith(h.dir())) {
+      problems.warning(
+          d.home.pos(),
+          "'home' gives the app "
+              + (h.dir().equals(realHome) ? "your own home directory" : "a directory above your home directory")
+              + " \""
+              + h.dir()
+              + "\" to write: it can change your shell startup files, autostart entries and hsu's"
+              + " own profiles");
+    }
+    if (d.filesystem != null) {
+      for (Draft.Fs e : d.filesystem) {
+        if (e instanceof Draft.Bind b && (b.writable() || b.device())) {
+          String src = expand(b.path());
+          if (b.writable() && AbsPath.problem(src) == null && realHome.startsWith(AbsPath.of(src))) {
+            problems.warning(
+                b.path().pos(),
+                "writable bind of \""
+                    + src
+                    + "\", which holds your home directory: the app can change your shell"
+                    + " startup files, autostart entries and hsu's own profiles");
+          }
+          if (b.device()) {
+            problems.warning(
+                b.path().pos(),
+                "device access to \""
+                    + src
+                    + "\": the app talks to kernel drivers directly");
+          }
+        }
+      }
+    }
+    if (network == Profile.Network.HOST && d.networkPos != null) {
+      problems.warning(
+          d.networkPos,
+          "'network: host' shares the host's network: the app can reach every service listening"
+              + " on this machine and the whole network");
+    }
+    if (d.devices != null) {
+      for (Draft.Device dev : d.devices) {
+        problems.warning(
+            dev.path().pos(),
+            "device access to \""
+                + expand(dev.path())
+                + "\": the app talks to its kernel driver directly");
+      }
+    }
+    if (d.seccompRelax != null) {
+      Set<String> seen = new HashSet<>();
+      for (Str r : d.seccompRelax) {
+        if (seen.add(r.value())) {
+          problems.warning(r.pos(), "seccomp relax " + Text.quote(r.value()) + " " + RELAX_RISK.get(r.value()));
+        }
+      }
+    }
+    if (d.seccompPresets != null) {
+      List<String> left = new ArrayList<>();
+      for (Profile.Seccomp.Preset p : Profile.Seccomp.Preset.values()) {
+        String name = p.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
+        if (d.seccompPresets.stream().noneMatch(s -> s.value().equals(name))) {
+          left.add(name);
+        }
+      }
+      if (!left.isEmpty()) {
+        problems.warning(
+            d.seccompPresetsPos,
+            "seccomp 'presets' leaves out "
+                + (left.size() == 1 ? "the default preset " : "the default presets ")
+                + Text.list(left)
+                + ": the syscall filter is weaker than the default");
+      }
+    }
+    if (d.landlockRequired != null && !d.landlockRequired) {
+      problems.warning(
+          d.landlockRequiredPos,
+          "landlock 'required: false': on a kernel without (all of) Landlock the app runs with"
+              + " less protection, after a one-line warning");
+    }
+    if (d.landlockFilesystem != null && d.landlockFilesystem.value().equals("none")) {
+      problems.warning(
+          d.landlockFilesystem.pos(),
+          "landlock 'filesystem: none': Landlock does not restrict the filesystem, only the mounts"
+              + " do");
+    }
+  }
+
+  static final Map<String, String> RELAX_RISK =
+      Map.of(
+          "allow-ptrace",
+          "lets the app ptrace the processes of its sandbox (read and change their memory)",
+          "allow-userns",
+          "lets the app create namespaces (unshare, clone, setns, chroot): a large kernel attack"
+              + " surface",
+          "tty",
+          "keeps the terminal's session: the app shares your terminal's job control (TIOCSTI"
+              + " stays denied)",
+          "multiarch",
+          "allows the x32 and i386 syscall ABIs, which syscall filters easily miss");
+
+  private static String where(Pos p) {
+    return p.file().getFileName() + ":" + p.line();
+  }
+
+  /** {@code deny-ns} -> {@code DENY_NS}. */
+  private static String constant(String name) {
+    return name.toUpperCase(java.util.Locale.ROOT).replace('-', '_');
   }
 
   private FsEntry entry(Draft.Fs e, String id, Map<AbsPath, AbsPath> defaultUppers) {

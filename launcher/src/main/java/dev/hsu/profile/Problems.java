@@ -8,12 +8,21 @@ final class Problems {
   private final List<Diagnostic> list = new ArrayList<>();
 
   void error(Pos pos, String message) {
+    add(pos, Diagnostic.Severity.ERROR, message);
+  }
+
+  /** Something valid but dangerous; shown by {@code hsu check}, never blocks a launch. */
+  void warning(Pos pos, String message) {
+    add(pos, Diagnostic.Severity.WARNING, message);
+  }
+
+  private void add(Pos pos, Diagnostic.Severity severity, String message) {
     list.add(
         new Diagnostic(
             pos.file(),
             pos.line(),
             pos.column(),
-            Diagnostic.Severity.ERROR,
+            severity,
             Text.escape(message),
             pos.sourceLine()));
   }
@@ -22,8 +31,9 @@ final class Problems {
     return list.stream().anyMatch(d -> d.severity() == Diagnostic.Severity.ERROR);
   }
 
+  /** How many errors so far (warnings do not count): callers compare it before and after a step. */
   int size() {
-    return list.size();
+    return (int) list.stream().filter(d -> d.severity() == Diagnostic.Severity.ERROR).count();
   }
 
   List<Diagnostic> all() {

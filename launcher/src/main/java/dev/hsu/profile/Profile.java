@@ -3,8 +3,11 @@ package dev.hsu.profile;
 import dev.hsu.plan.AbsPath;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Collections;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * A fully loaded profile: merged with its bases, validated, variables expanded and every default
@@ -27,9 +30,14 @@ public record Profile(
     List<FsEntry> filesystem,
     List<Daemon> daemons,
     Duration waitDelay,
-    Host host) {
+    Host host,
+    Seccomp seccomp,
+    Landlock landlock) {
 
   public Profile {
+    if (seccomp == null || landlock == null) {
+      throw new IllegalArgumentException("seccomp and landlock settings are required");
+    }
     command = List.copyOf(command);
     devices = List.copyOf(devices);
     filesystem = List.copyOf(filesystem);
@@ -138,5 +146,93 @@ public record Profile(
 
     record Remount(AbsPath target, boolean readOnly, boolean noexec, boolean nodev)
         implements FsEntry {}
+  }
+
+  /**
+   * The syscall filter: the presets that apply, what they relax, extra syscalls denied and extra
+   * socket families (AF_* numbers) allowed besides unix, inet, inet6 and netlink.
+   */
+  public record Seccomp(
+      Set<Preset> presets, Set<Relax> relax, List<Deny> deny, List<Integer> socketFamilies) {
+    public enum Preset {
+      COMMON,
+      EXT,
+      DENY_NS,
+      DENY_TTY,
+      DENY_DEVEL
+    }
+
+    public enum Relax {
+      ALLOW_PTRACE,
+      ALLOW_USERNS,
+      /** Keep the terminal's session (no setsid); TIOCSTI stays denied. */
+      TTY,
+      MULTIARCH
+    }
+
+    /** A syscall denied with {@code errno} (a number). */
+    public record Deny(String syscall, int errno) {}
+
+    public Seccomp {
+      presets = enumSet(Preset.class, presets);
+      relax = enumSet(Relax.class, relax);
+      deny = List.copyOf(deny);
+      socketFamilies = List.copyOf(socketFamilies);
+    }
+
+    /** Every preset, nothing relaxed, nothing added. */
+    public static Seccomp defaults() {
+      return new Seccomp(EnumSet.allOf(Preset.class), Set.of(), List.of(), List.of());
+    }
+  }
+
+  /**
+   * Landlock: whether a kernel lacking a needed feature is fatal, the scopes, whether filesystem
+   * rules are derived from the grants ({@code autoFilesystem}; otherwise the filesystem is not
+   * restricted by Landlock), the extra rules, and the TCP ports (null: TCP not restricted).
+   */
+  public record Landlock(
+      boolean required,
+      boolean scopeAbstractUnix,
+      boolean scopeSignal,
+      boolean autoFilesystem,
+      List<Rule> rules,
+      Network network) {
+    public enum Access {
+      READ,
+      WRITE,
+      EXECUTE
+    }
+
+    /** Extra access beneath {@code path} (inside the sandbox). */
+    public record Rule(AbsPath path, Set<Access> access) {
+      public Rule {
+        access = enumSet(Access.class, access);
+      }
+    }
+
+    /** TCP ports the app may bind and connect to (with the host network). */
+    public record Network(List<Integer> bind, List<Integer> connect) {
+      public Network {
+        bind = List.copyOf(bind);
+        connect = List.copyOf(connect);
+      }
+    }
+
+    public Landlock {
+      rules = List.copyOf(rules);
+    }
+
+    /** Required, both scopes, rules derived from the grants, nothing extra. */
+    public static Landlock defaults() {
+      return new Landlock(true, true, true, true, List.of(), null);
+    }
+  }
+
+  /** An unmodifiable copy that iterates in declaration order. */
+  private static <E extends Enum<E>> Set<E> enumSet(Class<E> type, Set<E> items) {
+    EnumSet<E> set = EnumSet.noneOf(type);
+    set.addAll(items);
+    return Collections.unmodifiableSet(set);
   }
 }

@@ -64,6 +64,8 @@ public final class TestProfiles {
     List<FsEntry> filesystem = new ArrayList<>();
     List<Profile.Daemon> daemons = new ArrayList<>();
     Duration waitDelay = Duration.ofSeconds(2);
+    Profile.Seccomp seccomp = Profile.Seccomp.defaults();
+    Profile.Landlock landlock = Profile.Landlock.defaults();
 
     Builder(String id, List<String> command) {
       this.id = id;
@@ -148,6 +150,16 @@ public final class TestProfiles {
       return this;
     }
 
+    public Builder seccomp(Profile.Seccomp s) {
+      seccomp = s;
+      return this;
+    }
+
+    public Builder landlock(Profile.Landlock l) {
+      landlock = l;
+      return this;
+    }
+
     public Profile build() {
       return new Profile(
           source,
@@ -166,7 +178,9 @@ public final class TestProfiles {
           filesystem,
           daemons,
           waitDelay,
-          HOST);
+          HOST,
+          seccomp,
+          landlock);
     }
   }
 }

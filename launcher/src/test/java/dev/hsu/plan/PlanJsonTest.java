@@ -19,6 +19,8 @@ final class PlanJsonTest {
     Plan plan =
         new Plan(
             p,
+            null,
+            null,
             List.of(
                 new Op.Place(AbsPath.of("/f"), 0644, new byte[] {(byte) 0xff, 0}),
                 new Op.Place(AbsPath.of("/g"), 0644, nasty.getBytes(java.nio.charset.StandardCharsets.UTF_8)),

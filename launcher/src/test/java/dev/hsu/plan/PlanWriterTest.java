@@ -25,7 +25,7 @@ final class PlanWriterTest {
 
   @Test
   void tinyPlanExactBytes() {
-    Plan plan = new Plan(params(List.of("a")), List.of(new Op.Proc(AbsPath.of("/proc"))));
+    Plan plan = new Plan(params(List.of("a")), null, null, List.of(new Op.Proc(AbsPath.of("/proc"))));
     byte[] expected =
         hex(
             "48535550 4c414e00" // magic "HSUPLAN\0"
@@ -50,7 +50,7 @@ final class PlanWriterTest {
     env.put("A", "1");
     Params p =
         new Params(0, 65534, true, true, "box", AbsPath.of("/w"), List.of("x"), env, Duration.ofMillis(1500));
-    byte[] params = payloads(PlanWriter.write(new Plan(p, List.of()))).get(0);
+    byte[] params = payloads(PlanWriter.write(new Plan(p, null, null, List.of()))).get(0);
     ByteBuffer b = ByteBuffer.wrap(params).order(ByteOrder.LITTLE_ENDIAN);
     assertEquals(0, b.getInt());
     assertEquals(65534, b.getInt());
@@ -96,7 +96,7 @@ final class PlanWriterTest {
             new Op.Dev(AbsPath.of("/dev"), true, true),
             new Op.Remount(AbsPath.of("/r"), true, false, true),
             new Op.Daemon(AbsPath.of("/ready"), Duration.ofSeconds(5), List.of("/bin/d", "-x"), List.of("A=1")));
-    byte[] bytes = PlanWriter.write(new Plan(params(List.of("a")), ops));
+    byte[] bytes = PlanWriter.write(new Plan(params(List.of("a")), null, null, ops));
     List<byte[]> payloads = payloads(bytes);
     assertEquals(ops.size() + 1, payloads.size());
     List<Integer> tags = tags(bytes);
@@ -175,14 +175,14 @@ final class PlanWriterTest {
     for (int i = 0; i <= Limits.MAX_OPS; i++) {
       tooMany.add(new Op.Proc(AbsPath.of("/proc")));
     }
-    assertThrows(IllegalArgumentException.class, () -> new Plan(params(List.of("a")), tooMany));
+    assertThrows(IllegalArgumentException.class, () -> new Plan(params(List.of("a")), null, null, tooMany));
 
     byte[] eight = new byte[Limits.MAX_DATA_BYTES];
     assertThrows(IllegalArgumentException.class,
         () -> new Op.Place(AbsPath.of("/f"), 0644, new byte[Limits.MAX_DATA_BYTES + 1]));
     Op place = new Op.Place(AbsPath.of("/f"), 0644, eight);
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> PlanWriter.write(new Plan(params(List.of("a")), List.of(place, place))));
+        () -> PlanWriter.write(new Plan(params(List.of("a")), null, null, List.of(place, place))));
     assertTrue(e.getMessage().contains("larger than"), e.getMessage());
   }
 
@@ -240,7 +240,7 @@ final class PlanWriterTest {
   }
 
   static byte[] write(Op op) {
-    return PlanWriter.write(new Plan(params(List.of("a")), List.of(op)));
+    return PlanWriter.write(new Plan(params(List.of("a")), null, null, List.of(op)));
   }
 
   /** Walks the plan's structure like hsu-init does and returns each record's payload (END excluded). */
