@@ -186,7 +186,7 @@ static int cmd_read(int argc, char **argv) {
 /* write PATH TEXT: create (0644) or truncate, write TEXT, print OK. */
 static int cmd_write(int argc, char **argv) {
   (void)argc;
-  int fd = open(argv[0], O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0644);
+  int fd = open(argv[0], O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
   if (fd < 0) return fail();
   if (write_all(fd, argv[1], strlen(argv[1])) < 0) {
     int saved = errno;

@@ -82,4 +82,14 @@ class EnvironmentTest extends SandboxTestBase {
     assertFalse(env.containsKey("HSU_IT_UNSET_ON_HOST"), env::toString);
     assertFalse(env.containsKey("HSU_IT_SECRET"), env::toString);
   }
+
+  @Test
+  void variablesExpandInEnvSet() {
+    Map<String, String> env =
+        envInside(
+            sb.profile()
+                .yaml("env: {set: {HSU_IT_DIR: \"${HOME}/sub\", HSU_IT_DOLLAR: \"$$HOME\"}}"));
+    assertEquals(sb.home + "/sub", env.get("HSU_IT_DIR"), env::toString);
+    assertEquals("$HOME", env.get("HSU_IT_DOLLAR"), env::toString);
+  }
 }

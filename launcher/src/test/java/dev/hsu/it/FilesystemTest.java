@@ -8,7 +8,11 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /** What the sandbox sees of the host's files, and where its writes go. */
@@ -124,7 +128,7 @@ class FilesystemTest extends SandboxTestBase {
     Files.writeString(b.resolve("b.txt"), "B");
     String overlay = "{overlay: /data, lower: [" + q(a) + ", " + q(b) + "], writes: none}";
     Result ls = sb.profile().fs(overlay).probe("ls", "/data").launch().ok();
-    assertTrue(ls.lines().containsAll(java.util.List.of("a.txt", "b.txt")), ls::describe);
+    assertTrue(ls.lines().containsAll(List.of("a.txt", "b.txt")), ls::describe);
     sb.profile().fs(overlay).probe("write", "/data/c.txt", "x").launch().assertErrno("EROFS");
   }
 
@@ -223,7 +227,7 @@ class FilesystemTest extends SandboxTestBase {
   @Test
   void rootExcludeHidesAnEntry() {
     String name =
-        java.util.stream.Stream.of("srv", "opt", "boot")
+        Stream.of("srv", "opt", "boot")
             .filter(n -> Files.isDirectory(Path.of("/", n)))
             .findFirst()
             .orElse(null);
@@ -240,14 +244,12 @@ class FilesystemTest extends SandboxTestBase {
   void minimalDev() {
     Result ls = sb.profile().probe("ls", "/dev").launch().ok();
     var allowed =
-        java.util.Set.of(
+        Set.of(
             "null", "zero", "full", "random", "urandom", "tty", "pts", "shm", "fd", "stdin",
             "stdout", "stderr", "ptmx", "core", "mqueue");
     assertTrue(
         ls.lines()
-            .containsAll(
-                java.util.List.of(
-                    "null", "zero", "full", "random", "urandom", "tty", "pts", "shm")),
+            .containsAll(List.of("null", "zero", "full", "random", "urandom", "tty", "pts", "shm")),
         ls::describe);
     assertTrue(allowed.containsAll(ls.lines()), ls::describe);
     var f = sb.profile().probe("stat", "/dev/null").launch().fields();
@@ -279,5 +281,53 @@ class FilesystemTest extends SandboxTestBase {
         .probe("write", "/run/x", "y")
         .launch()
         .assertErrno("EROFS");
+  }
+
+  /** Regular files (not symlinks) of host /etc, in a fixed order of preference. */
+  private static List<String> regularEtcFiles() {
+    return Stream.of("shells", "issue", "debian_version", "fstab", "login.defs", "adduser.conf")
+        .filter(n -> Files.isRegularFile(Path.of("/etc", n), LinkOption.NOFOLLOW_LINKS))
+        .toList();
+  }
+
+  @Test
+  void etcMirrorsTheHostWithHsusOwnFiles() throws IOException {
+    List<String> regular = regularEtcFiles();
+    assumeTrue(!regular.isEmpty(), "no well-known regular file in /etc");
+    String name = regular.get(0);
+    var p = sb.profile().yaml("hostname: etc-box");
+    assertEquals("etc-box\n", p.probe("read", "/etc/hostname").launch().ok().stdout());
+    assertTrue(
+        p.probe("read", "/etc/hosts").launch().ok().stdout().contains("etc-box"), "/etc/hosts");
+    assertEquals(
+        Files.readString(Path.of("/etc", name)),
+        p.probe("read", "/etc/" + name).launch().ok().stdout());
+    p.probe("write", "/etc/passwd", "root::0:0::/:/bin/sh\n").launch().assertErrno("EROFS");
+    p.probe("write", "/etc/" + name, "x").launch().assertErrno("EROFS");
+    p.probe("write", "/etc/hsu-it-new", "x").launch().assertErrno("EROFS");
+  }
+
+  @Test
+  void etcRelativeSymlinksStillResolve() throws IOException {
+    // Debian's /etc/os-release is "../usr/lib/os-release": it must resolve as on the host.
+    Path osRelease = Path.of("/etc/os-release");
+    assumeTrue(Files.isSymbolicLink(osRelease), "/etc/os-release is not a symlink here");
+    assumeTrue(
+        !Files.readSymbolicLink(osRelease).isAbsolute(), "/etc/os-release is an absolute link");
+    Result r = sb.profile().probe("read", "/etc/os-release").launch();
+    assertEquals(Files.readString(osRelease), r.ok().stdout(), r::describe);
+  }
+
+  @Test
+  void etcNoneAndEtcOnly() {
+    List<String> regular = regularEtcFiles();
+    assumeTrue(regular.size() >= 2, "fewer than two well-known regular files in /etc");
+    String kept = regular.get(0);
+    String other = regular.get(1);
+    sb.profile().yaml("etc: none").probe("stat", "/etc/" + kept).launch().assertErrno("ENOENT");
+    sb.profile().yaml("etc: none").probe("read", "/etc/passwd").launch().ok();
+    var only = sb.profile().yaml("etc: [" + kept + "]");
+    only.probe("read", "/etc/" + kept).launch().ok();
+    only.probe("stat", "/etc/" + other).launch().assertErrno("ENOENT");
   }
 }

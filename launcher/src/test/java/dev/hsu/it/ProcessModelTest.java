@@ -107,6 +107,9 @@ class ProcessModelTest extends SandboxTestBase {
           HostProcs.alive(app),
           "the app (pid " + app + ") survived SIGKILL of its hsu-init (" + run.pid() + ")");
       assertEquals(mounts, HostProcs.mountinfo(), "the host mount table changed");
+      // The next launch works and cleans whatever record the killed one left.
+      sb.profile().probe("exit", "0").launch().ok();
+      assertEquals(List.of(), sb.leftoverInstances(), "stale instance records");
     }
   }
 
@@ -231,6 +234,17 @@ class ProcessModelTest extends SandboxTestBase {
     assertTrue(r.stderr().contains("/tmp/never-ready"), r::describe);
     assertNoStackTrace(r);
     assertNoneAlive(marker, "the daemon outlived its failed sandbox");
+  }
+
+  @Test
+  void bareCommandIsLookedUpOnTheSandboxPath() {
+    Result r =
+        sb.profile()
+            .yaml("env: {set: {PATH: /run/bin}}")
+            .fs("{bind: " + q(tree.probe()) + ", to: /run/bin/hsu-probe}")
+            .command("hsu-probe", "argv", "found")
+            .launch();
+    assertEquals(List.of("found"), r.probeArgs(), r::describe);
   }
 
   @Test

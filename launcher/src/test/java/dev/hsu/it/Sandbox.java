@@ -3,11 +3,10 @@ package dev.hsu.it;
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.FileVisitResult;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -136,39 +135,19 @@ final class Sandbox implements AutoCloseable {
     deleteTree(root);
   }
 
-  /** Deletes best-effort, making directories writable first (overlay work dirs are 0000). */
-  static void deleteTree(Path top) {
-    if (!Files.exists(top)) return;
+  /**
+   * Deletes best-effort, making each directory usable before opening it: overlayfs leaves its work
+   * directory with mode 0000.
+   */
+  static void deleteTree(Path p) {
     try {
-      Files.walkFileTree(
-          top,
-          new SimpleFileVisitor<>() {
-            @Override
-            public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) {
-              dir.toFile().setWritable(true, true);
-              dir.toFile().setExecutable(true, true);
-              dir.toFile().setReadable(true, true);
-              return FileVisitResult.CONTINUE;
-            }
-
-            @Override
-            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs)
-                throws IOException {
-              Files.deleteIfExists(file);
-              return FileVisitResult.CONTINUE;
-            }
-
-            @Override
-            public FileVisitResult visitFileFailed(Path file, IOException e) {
-              return FileVisitResult.CONTINUE;
-            }
-
-            @Override
-            public FileVisitResult postVisitDirectory(Path dir, IOException e) throws IOException {
-              Files.deleteIfExists(dir);
-              return FileVisitResult.CONTINUE;
-            }
-          });
+      if (Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) {
+        Files.setPosixFilePermissions(p, PosixFilePermissions.fromString("rwx------"));
+        try (DirectoryStream<Path> children = Files.newDirectoryStream(p)) {
+          for (Path c : children) deleteTree(c);
+        }
+      }
+      Files.deleteIfExists(p);
     } catch (IOException e) {
       // Best effort: a leftover temp directory must not fail the test that made it.
     }
