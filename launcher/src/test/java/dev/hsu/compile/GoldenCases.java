@@ -7,6 +7,7 @@ import dev.hsu.profile.Profile;
 import dev.hsu.profile.Profile.FsEntry;
 import dev.hsu.profile.Profile.FsEntry.Overlay.Writes;
 import java.time.Duration;
+import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -115,6 +116,33 @@ final class GoldenCases {
         profile("org.example.Links", "links")
             .fs(new FsEntry.Symlink(p("/usr/local/bin/python"), "/usr/bin/python3", false))
             .fs(new FsEntry.Symlink(p("/run/host-localtime"), "/etc/localtime", true))
+            .build());
+    m.put(
+        "hardening",
+        profile("org.example.Browser", "browser")
+            .network(Profile.Network.HOST)
+            .device("/dev/dri", false)
+            .fs(new FsEntry.Bind(
+                p("/home/user/Downloads"), p("/home/user/Downloads"), true, false, false, true))
+            .seccomp(new Profile.Seccomp(
+                EnumSet.allOf(Profile.Seccomp.Preset.class),
+                EnumSet.of(Profile.Seccomp.Relax.ALLOW_USERNS, Profile.Seccomp.Relax.TTY),
+                List.of(
+                    new Profile.Seccomp.Deny("io_uring_setup", 1),
+                    new Profile.Seccomp.Deny("keyctl", 38)),
+                List.of(17, 38)))
+            .landlock(new Profile.Landlock(
+                true,
+                true,
+                false,
+                true,
+                List.of(
+                    new Profile.Landlock.Rule(
+                        p("/opt/browser"),
+                        EnumSet.of(Profile.Landlock.Access.READ, Profile.Landlock.Access.EXECUTE)),
+                    new Profile.Landlock.Rule(
+                        p("/home/user/Downloads"), EnumSet.of(Profile.Landlock.Access.WRITE))),
+                new Profile.Landlock.Network(List.of(8080), List.of(443, 80))))
             .build());
     return m;
   }

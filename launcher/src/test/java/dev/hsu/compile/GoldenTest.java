@@ -27,7 +27,7 @@ import org.junit.jupiter.api.TestFactory;
 final class GoldenTest {
   static final Path DIR = Path.of("src/test/resources/golden");
   static final boolean UPDATE = Boolean.getBoolean("hsu.updateGolden");
-  static final List<String> JSON = List.of("minimal", "overlays");
+  static final List<String> JSON = List.of("minimal", "overlays", "hardening");
 
   @TestFactory
   Stream<DynamicTest> handBuiltProfilesMatchGolden() {

@@ -256,7 +256,7 @@ final class PlanWriterTest {
     return tags;
   }
 
-  private static void walk(byte[] plan, List<byte[]> payloads, List<Integer> tags) {
+  static void walk(byte[] plan, List<byte[]> payloads, List<Integer> tags) {
     ByteBuffer b = ByteBuffer.wrap(plan).order(ByteOrder.LITTLE_ENDIAN);
     byte[] magic = new byte[8];
     b.get(magic);
