@@ -150,6 +150,45 @@ final class MainTest {
     assertTrue(out.contains("ok.yaml: ok"), out);
   }
 
+  static final String RISKY =
+      HELLO + "network: host\nseccomp:\n  relax: [allow-ptrace]\n";
+
+  @Test
+  void checkShowsWarningsButSucceeds() throws IOException {
+    Path risky = profile("risky.yaml", RISKY);
+    assertEquals(0, run("check", risky.toString()));
+    assertEquals(risky + ": ok, 2 warnings\n", out);
+    assertTrue(
+        err.startsWith(risky + ":3:10: warning: 'network: host' shares the host's network"), err);
+    assertTrue(err.contains(risky + ":5:11: warning: seccomp relax 'allow-ptrace'"), err);
+    assertTrue(err.contains("    5 |   relax: [allow-ptrace]\n"), err);
+    assertFalse(err.contains("error"), err);
+
+    // warnings never turn an invalid profile valid, nor a valid one invalid
+    assertEquals(2, run("check", risky.toString(), profile("bad.yaml", BAD).toString()));
+    assertTrue(out.contains("risky.yaml: ok, 2 warnings"), out);
+  }
+
+  @Test
+  void compileShowsTheFilterAndLaunchKeepsQuietAboutWarnings() throws IOException {
+    Path risky = profile("risky.yaml", RISKY);
+    assertEquals(0, run("compile", risky.toString()));
+    assertTrue(
+        out.contains(
+            "seccomp presets common, ext, deny-ns, deny-tty, deny-devel; relaxed: allow-ptrace\n"
+                + "seccomp socket families unix, inet, inet6, netlink\n"
+                + "landlock scopes abstract-unix, signal (required)\n"
+                + "landlock allow read, execute beneath \"/\"\n"),
+        out);
+    assertTrue(out.contains("landlock tcp not restricted\n"), out);
+    assertTrue(err.contains("warning:"), err);
+
+    env.put("HSU_INIT", "/opt/hsu/hsu-init");
+    run("launch", risky.toString());
+    assertEquals("/opt/hsu/hsu-init", execs.get(0));
+    assertFalse(err.contains("warning"), err);
+  }
+
   @Test
   void checkMissingFileIsFailure() {
     assertEquals(1, run("check", tmp.resolve("nope.yaml").toString()));
