@@ -9,11 +9,13 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "landlock.h"
 #include "ns.h"
 #include "ops.h"
 #include "outer.h"
 #include "pid1.h"
 #include "plan.h"
+#include "seccomp.h"
 #include "signals.h"
 #include "spawn.h"
 #include "sys.h"
@@ -76,10 +78,10 @@ static _Noreturn void fail_op(struct build *b, const struct op *op, int r) {
 }
 
 /* The child: PID 1 of the new namespaces. */
-static _Noreturn void sandbox_main(struct plan *p, uid_t outer_uid, gid_t outer_gid,
-                                   int death_fd) {
+static _Noreturn void sandbox_main(struct plan *p, struct confine *c, uid_t outer_uid,
+                                   gid_t outer_gid, int death_fd) {
   const char *what;
-  mode_t saved_umask = umask(0);
+  c->umask = umask(0);
   int r = ns_init_child(p, outer_uid, outer_gid, death_fd, &what);
   if (r < 0)
     die_err(EXIT_SETUP, -r, "cannot %s", what);
@@ -89,9 +91,9 @@ static _Noreturn void sandbox_main(struct plan *p, uid_t outer_uid, gid_t outer_
   int sfd = signals_block_to_fd();
   if (sfd < 0)
     die_err(EXIT_SETUP, -sfd, "cannot create a signalfd");
-  int last_cap = read_last_cap();
-  if (last_cap < 0)
-    die_err(EXIT_SETUP, -last_cap, "cannot read \"/proc/sys/kernel/cap_last_cap\"");
+  c->last_cap = read_last_cap();
+  if (c->last_cap < 0)
+    die_err(EXIT_SETUP, -c->last_cap, "cannot read \"/proc/sys/kernel/cap_last_cap\"");
 
   struct build *b = malloc(sizeof(*b));
   if (b == NULL)
@@ -115,16 +117,41 @@ static _Noreturn void sandbox_main(struct plan *p, uid_t outer_uid, gid_t outer_
       die_err(EXIT_SETUP, -r, "cannot change directory to %s", q(p->cwd));
     die_err(EXIT_SETUP, -r, "cannot %s", what);
   }
-  pid1_run(p, sfd, last_cap, saved_umask);
+  pid1_run(p, sfd, c);
 }
 
-static _Noreturn void run(struct plan *p) {
-  /* Until the hardening issue lands: refuse what the plan says it cannot do
-   * without, and say plainly what is not applied. */
-  if (p->landlock.present && (p->landlock.flags & LANDLOCK_REQUIRED) != 0)
-    die(EXIT_SETUP, "cannot apply the Landlock rules: this hsu-init does not support Landlock yet");
-  if (p->seccomp.present || p->landlock.present)
-    warnx("warning: this hsu-init does not apply seccomp or Landlock yet");
+/* Built before anything else, so --check-plan also rejects a deny rule
+ * naming a syscall this architecture lacks. */
+static scmp_filter_ctx build_filter(const struct plan *p) {
+  if (!p->seccomp.present)
+    return NULL;
+  scmp_filter_ctx ctx;
+  const char *name;
+  int r = filter_build(&p->seccomp, &ctx, &name);
+  if (r == -HSU_ENOSYSCALL)
+    die(EXIT_SETUP, "cannot build the seccomp filter: unknown syscall %s", q(name));
+  if (r < 0)
+    die_err(EXIT_SETUP, -r, "cannot build the seccomp filter");
+  return ctx;
+}
+
+/* The kernel's Landlock ABI; dies or warns once when it lacks what the plan
+ * needs. */
+static int probe_landlock(const struct plan *p) {
+  if (!p->landlock.present)
+    return 0;
+  int abi = landlock_abi();
+  char msg[256];
+  if (landlock_missing(&p->landlock, abi, msg, sizeof(msg)) > 0) {
+    if ((p->landlock.flags & LANDLOCK_REQUIRED) != 0)
+      die(EXIT_SETUP, "%s", msg);
+    warnx("warning: %s; continuing without them", msg);
+  }
+  return abi;
+}
+
+static _Noreturn void run(struct plan *p, scmp_filter_ctx filter) {
+  struct confine c = {.seccomp = filter, .landlock_abi = probe_landlock(p)};
   uid_t uid = geteuid();
   gid_t gid = getegid();
   /* The child polls this pipe after setting its parent-death signal: a hang
@@ -140,7 +167,7 @@ static _Noreturn void run(struct plan *p) {
     die_err(EXIT_SETUP, -pid, "cannot create the sandbox namespaces");
   if (pid == 0) {
     close(death[1]);
-    sandbox_main(p, uid, gid, death[0]);
+    sandbox_main(p, &c, uid, gid, death[0]);
   }
   close(death[0]);
   outer_supervise(pid);
@@ -166,7 +193,7 @@ int main(int argc, char **argv) {
       close(fd);
     else
       close_inherited_fds(-1); /* a plan on stdin: nothing else to close */
-    run(&plan);
+    run(&plan, build_filter(&plan));
   }
   if (strcmp(opt, "--plan") == 0 || strcmp(opt, "--check-plan") == 0) {
     close_inherited_fds(-1);
@@ -175,12 +202,13 @@ int main(int argc, char **argv) {
       die_err(EXIT_SETUP, errno, "cannot open %s", q(arg));
     read_plan(fd, q(arg), &plan);
     close(fd);
+    scmp_filter_ctx filter = build_filter(&plan);
     if (strcmp(opt, "--check-plan") == 0) {
       if (write_all(STDOUT_FILENO, "ok\n", 3) < 0)
         return EXIT_SETUP;
       return 0;
     }
-    run(&plan);
+    run(&plan, filter);
   }
   die(EXIT_SETUP, "%s", usage);
 }

@@ -11,6 +11,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "landlock.h"
 #include "signals.h"
 #include "spawn.h"
 #include "util.h"
@@ -90,28 +91,48 @@ static _Noreturn void interrupted(int sig) {
   die(128 + sig, "interrupted by signal %d before the app started", sig);
 }
 
-static void start_daemon(struct pid1 *s, const struct op *op, int sfd, int last_cap,
-                         mode_t umask_) {
+/* Dies with a sentence when the child could not exec. */
+static void check_started(pid_t pid, int report_fd, const char *kind, const char *argv0) {
+  int stage, err;
+  if (pid < 0)
+    die_err(EXIT_SETUP, -pid, "cannot start %s%s", kind, q(argv0));
+  int r = spawn_result(report_fd, &stage, &err);
+  close(report_fd);
+  if (r < 0)
+    die_err(EXIT_SETUP, -r, "cannot start %s%s", kind, q(argv0));
+  if (r == 0)
+    return;
+  switch ((enum spawn_stage)stage) {
+  case SPAWN_PRIVILEGES:
+    die_err(EXIT_SETUP, err, "cannot drop privileges for %s%s", kind, q(argv0));
+  case SPAWN_LANDLOCK:
+    die_err(EXIT_SETUP, err, "cannot enforce the Landlock rules for %s%s", kind, q(argv0));
+  case SPAWN_SECCOMP:
+    die_err(EXIT_SETUP, err, "cannot load the seccomp filter for %s%s", kind, q(argv0));
+  case SPAWN_EXEC:
+    break;
+  }
+  if (*kind != '\0')
+    die_err(EXIT_SETUP, err, "cannot execute %s%s", kind, q(argv0));
+  die_err(err == ENOENT ? EXIT_NOT_FOUND : EXIT_CANNOT_EXEC, err, "cannot execute %s",
+          q(argv0));
+}
+
+static void start_daemon(struct pid1 *s, const struct op *op, int sfd, const struct confine *c,
+                         int landlock_fd) {
   const __typeof__(op->u.daemon) *d = &op->u.daemon;
   const char *argv0 = d->argv.v[0];
   struct spawn_req req = {
       .argv = d->argv.v, .envp = d->env.v, .search_path = false, .new_session = true,
-      .last_cap = last_cap, .umask = umask_,
+      .last_cap = c->last_cap, .umask = c->umask, .landlock_fd = landlock_fd,
+      .seccomp = c->seccomp,
   };
-  int report_fd, stage, err;
+  int report_fd = -1;
   pid_t pid = spawn(&req, &report_fd);
-  if (pid < 0)
-    die_err(EXIT_SETUP, -pid, "cannot start daemon %s", q(argv0));
-  struct daemon *slot = &s->daemons[s->n_daemons++];
-  *slot = (struct daemon){.pid = pid};
-  int r = spawn_result(report_fd, &stage, &err);
-  close(report_fd);
-  if (r < 0)
-    die_err(EXIT_SETUP, -r, "cannot start daemon %s", q(argv0));
-  if (r == 1 && stage == SPAWN_PRIVILEGES)
-    die_err(EXIT_SETUP, err, "cannot drop privileges for daemon %s", q(argv0));
-  if (r == 1)
-    die_err(EXIT_SETUP, err, "cannot execute daemon %s", q(argv0));
+  if (pid > 0)
+    s->daemons[s->n_daemons++] = (struct daemon){.pid = pid};
+  check_started(pid, report_fd, "daemon ", argv0);
+  const struct daemon *slot = &s->daemons[s->n_daemons - 1];
 
   uint64_t timeout = d->timeout_ms < MAX_WAIT_MS ? d->timeout_ms : MAX_WAIT_MS;
   uint64_t deadline = monotonic_ms() + timeout;
@@ -134,33 +155,32 @@ static void start_daemon(struct pid1 *s, const struct op *op, int sfd, int last_
   }
 }
 
-static void start_app(struct pid1 *s, const struct plan *p, int last_cap, mode_t umask_) {
+static void start_app(struct pid1 *s, const struct plan *p, const struct confine *c,
+                      int landlock_fd) {
   struct spawn_req req = {
       .argv = p->argv.v, .envp = p->env.v, .search_path = true,
-      .new_session = (p->flags & PARAMS_KEEP_SESSION) == 0, .last_cap = last_cap,
-      .umask = umask_,
+      .new_session = (p->flags & PARAMS_KEEP_SESSION) == 0, .last_cap = c->last_cap,
+      .umask = c->umask, .landlock_fd = landlock_fd, .seccomp = c->seccomp,
   };
-  int report_fd, stage, err;
+  int report_fd = -1;
   pid_t pid = spawn(&req, &report_fd);
-  if (pid < 0)
-    die_err(EXIT_SETUP, -pid, "cannot start %s", q(p->argv.v[0]));
   s->app = pid;
-  int r = spawn_result(report_fd, &stage, &err);
-  close(report_fd);
-  if (r < 0)
-    die_err(EXIT_SETUP, -r, "cannot start %s", q(p->argv.v[0]));
-  if (r == 1 && stage == SPAWN_PRIVILEGES)
-    die_err(EXIT_SETUP, err, "cannot drop privileges for %s", q(p->argv.v[0]));
-  if (r == 1)
-    die_err(err == ENOENT ? EXIT_NOT_FOUND : EXIT_CANNOT_EXEC, err, "cannot execute %s",
-            q(p->argv.v[0]));
+  check_started(pid, report_fd, "", p->argv.v[0]);
 }
 
-void pid1_run(const struct plan *p, int sfd, int last_cap, mode_t umask_) {
+void pid1_run(const struct plan *p, int sfd, const struct confine *c) {
   struct pid1 s = {.app = -1};
   int sig = next_signal(sfd);
   if (sig != 0)
     interrupted(sig);
+  /* One ruleset, built in the finished root, enforced by each child. */
+  int landlock_fd = -1;
+  if (p->landlock.present) {
+    char what[PLAN_MAX_PATH + 64];
+    int r = landlock_build(&p->landlock, c->landlock_abi, &landlock_fd, what, sizeof(what));
+    if (r < 0)
+      die_err(EXIT_SETUP, -r, "cannot %s", what);
+  }
 
   size_t n_daemons = 0;
   for (uint32_t i = 0; i < p->n_ops; i++)
@@ -170,12 +190,12 @@ void pid1_run(const struct plan *p, int sfd, int last_cap, mode_t umask_) {
     die_err(EXIT_SETUP, ENOMEM, "cannot start daemons");
   for (uint32_t i = 0; i < p->n_ops; i++)
     if (p->ops[i].tag == TAG_DAEMON)
-      start_daemon(&s, &p->ops[i], sfd, last_cap, umask_);
+      start_daemon(&s, &p->ops[i], sfd, c, landlock_fd);
 
-  start_app(&s, p, last_cap, umask_);
+  start_app(&s, p, c, landlock_fd);
   /* From here on PID 1 never dies on an error: it warns and keeps reaping.
    * It needs no privilege any more either. */
-  int r = drop_privileges(last_cap);
+  int r = drop_privileges(c->last_cap);
   if (r < 0)
     warn_err(-r, "cannot drop the init's privileges");
 

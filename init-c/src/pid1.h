@@ -5,8 +5,17 @@
 #include <sys/types.h>
 
 #include "plan.h"
+#include "seccomp.h"
+
+/* What every process PID 1 starts gets besides the plan. */
+struct confine {
+  int last_cap;
+  mode_t umask;
+  int landlock_abi;        /* the kernel's, probed on the host */
+  scmp_filter_ctx seccomp; /* built from the plan, or NULL */
+};
 
 /* Runs in the finished root; sfd reads the blocked forwarded signals. */
-_Noreturn void pid1_run(const struct plan *p, int sfd, int last_cap, mode_t umask);
+_Noreturn void pid1_run(const struct plan *p, int sfd, const struct confine *c);
 /* exit status for a wait status: the code, or 128 + signal. */
 int exit_code_of(int wstatus);

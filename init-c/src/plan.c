@@ -360,6 +360,8 @@ static bool parse_landlock(struct parser *c, struct reader *r, struct landlock_r
   if (!get_u32(c, r, "flags", &l->flags) || !check_flags(c, "flags", l->flags, LANDLOCK_FLAGS) ||
       !get_count(c, r, "fs_count", LANDLOCK_MAX_FS, 12, &l->n_fs))
     return false;
+  if (l->n_fs > 0 && (l->flags & LANDLOCK_PLAN_FS) == 0)
+    return fail(c, "fs rules need the FS flag");
   l->fs = arena_alloc(c->plan, ((size_t)l->n_fs + 1) * sizeof(*l->fs));
   if (l->fs == NULL)
     return fail(c, "out of memory");
@@ -373,6 +375,8 @@ static bool parse_landlock(struct parser *c, struct reader *r, struct landlock_r
   }
   if (!get_count(c, r, "net_count", LANDLOCK_MAX_NET, 12, &l->n_net))
     return false;
+  if (l->n_net > 0 && (l->flags & LANDLOCK_PLAN_NET) == 0)
+    return fail(c, "net rules need the NET flag");
   l->net = arena_alloc(c->plan, ((size_t)l->n_net + 1) * sizeof(*l->net));
   if (l->net == NULL)
     return fail(c, "out of memory");

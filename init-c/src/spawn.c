@@ -11,6 +11,8 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "landlock.h"
+#include "seccomp.h"
 #include "signals.h"
 #include "util.h"
 
@@ -43,7 +45,32 @@ int drop_privileges(int last_cap) {
     return -errno;
   if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
     return -errno;
-  return 0;
+  return check_privileges(last_cap);
+}
+
+/* Reads every set back: a drop that failed silently must not go unnoticed. */
+int check_privileges(int last_cap) {
+  struct __user_cap_header_struct hdr = {.version = _LINUX_CAPABILITY_VERSION_3, .pid = 0};
+  struct __user_cap_data_struct data[2];
+  if (syscall(SYS_capget, &hdr, data) < 0)
+    return -errno;
+  for (int i = 0; i < 2; i++)
+    if (data[i].effective != 0 || data[i].permitted != 0 || data[i].inheritable != 0)
+      return -HSU_ECAPLEFT;
+  for (int cap = 0; cap <= last_cap; cap++) {
+    int in_bounding = prctl(PR_CAPBSET_READ, cap, 0, 0, 0);
+    if (in_bounding < 0 && errno != EINVAL)
+      return -errno;
+    int ambient = prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_IS_SET, cap, 0, 0);
+    if (ambient < 0 && errno != EINVAL)
+      return -errno;
+    if (in_bounding > 0 || ambient > 0)
+      return -HSU_ECAPLEFT;
+  }
+  int nnp = prctl(PR_GET_NO_NEW_PRIVS, 0, 0, 0, 0);
+  if (nnp < 0)
+    return -errno;
+  return nnp == 1 ? 0 : -HSU_ENONNP;
 }
 
 static const char *env_get(char *const envp[], const char *name) {
@@ -121,6 +148,16 @@ pid_t spawn(const struct spawn_req *req, int *report_fd) {
       report[1] = errno;
     } else {
       int r = drop_privileges(req->last_cap);
+      if (r == 0 && req->landlock_fd >= 0) {
+        report[0] = SPAWN_LANDLOCK;
+        r = landlock_enforce(req->landlock_fd);
+      }
+      /* The last step: nothing of ours runs under the filter but the
+       * execve calls, the report below (write) and _exit. */
+      if (r == 0 && req->seccomp != NULL) {
+        report[0] = SPAWN_SECCOMP;
+        r = filter_load(req->seccomp);
+      }
       if (r < 0) {
         report[1] = -r;
       } else {

@@ -1,8 +1,11 @@
-/* Starting the app and the daemons: drop every privilege, then exec. */
+/* Starting the app and the daemons: drop every privilege, enforce Landlock,
+ * load the seccomp filter, then exec. */
 #pragma once
 
 #include <stdbool.h>
 #include <sys/types.h>
+
+#include "seccomp.h"
 
 struct spawn_req {
   char *const *argv;
@@ -11,10 +14,12 @@ struct spawn_req {
   bool new_session;
   int last_cap;
   mode_t umask;
+  int landlock_fd;         /* a ruleset to enforce, or -1 */
+  scmp_filter_ctx seccomp; /* a filter to load, or NULL */
 };
 
 /* What the child reports on the pipe when it cannot exec. */
-enum spawn_stage { SPAWN_PRIVILEGES = 1, SPAWN_EXEC = 2 };
+enum spawn_stage { SPAWN_PRIVILEGES = 1, SPAWN_EXEC = 2, SPAWN_LANDLOCK = 3, SPAWN_SECCOMP = 4 };
 
 /* Forks; the child drops privileges and execs. *report_fd is then read
  * with spawn_result. Returns the pid or -errno. */
@@ -23,8 +28,11 @@ pid_t spawn(const struct spawn_req *req, int *report_fd);
 int spawn_result(int report_fd, int *stage, int *err);
 
 /* Bounding set, ambient, effective, permitted, inheritable: all empty;
- * then no_new_privs. */
+ * then no_new_privs; then check_privileges. */
 int drop_privileges(int last_cap);
+/* Every capability set read back empty and no_new_privs set, or
+ * -HSU_ECAPLEFT / -HSU_ENONNP / -errno. */
+int check_privileges(int last_cap);
 /* From /proc/sys/kernel/cap_last_cap (read while /proc is still the host's). */
 int read_last_cap(void);
 /* execve, or, for a bare name, the PATH of envp like execvpe; returns -errno. */

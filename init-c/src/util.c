@@ -13,6 +13,12 @@ const char *hsu_strerror(int err) {
     return "the sandbox root cannot be a mount target";
   case HSU_ENOTDIR_HOST:
     return "Not a directory";
+  case HSU_ENOSYSCALL:
+    return "no such syscall on this architecture";
+  case HSU_ECAPLEFT:
+    return "a capability is still set after dropping them all";
+  case HSU_ENONNP:
+    return "no_new_privs is not set after setting it";
   default:
     return strerror(err);
   }

@@ -19,6 +19,9 @@ enum {
   HSU_ENOTOURS = HSU_ERR_BASE, /* would create something outside a tmpfs hsu-init made */
   HSU_EROOT,                   /* a mount target is the sandbox root itself */
   HSU_ENOTDIR_HOST,            /* an auto-root/auto-etc source is not a directory */
+  HSU_ENOSYSCALL,              /* a seccomp rule names a syscall this architecture lacks */
+  HSU_ECAPLEFT,                /* a capability is still set after dropping all of them */
+  HSU_ENONNP,                  /* no_new_privs did not stick */
 };
 
 static inline void cleanup_freep(void *p) {

@@ -681,7 +681,7 @@ struct landlock_args {
 static struct pb landlock_rec(struct landlock_args a) {
   struct pb r = {0};
   pb_begin(&r, TAG_LANDLOCK);
-  pb_u32(&r, a.flags);
+  pb_u32(&r, a.flags != 0 ? a.flags : LANDLOCK_PLAN_FS | LANDLOCK_PLAN_NET);
   pb_u32(&r, 1);
   pb_str(&r, a.path ? a.path : "/usr");
   pb_u64(&r, a.fs_access);
@@ -758,6 +758,11 @@ static void test_hardening(void) {
       {{.net_access = 4}, "net access 0x4 has unknown bits", "LANDLOCK net bit 2"},
       {{.net_count = 1024}, NULL, "LANDLOCK 1024 net rules"},
       {{.net_count = 1025}, "net_count is 1025, at most 1024", "LANDLOCK 1025 net rules"},
+      {{.flags = LANDLOCK_PLAN_NET}, "fs rules need the FS flag", "LANDLOCK fs rule without FS"},
+      {{.flags = LANDLOCK_PLAN_FS}, "net rules need the NET flag",
+       "LANDLOCK net rule without NET"},
+      {{.flags = LANDLOCK_REQUIRED | LANDLOCK_PLAN_FS | LANDLOCK_PLAN_NET}, NULL,
+       "LANDLOCK rules with FS and NET"},
   };
   for (size_t i = 0; i < sizeof(ll) / sizeof(ll[0]); i++) {
     struct pb r = landlock_rec(ll[i].a);

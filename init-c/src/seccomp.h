@@ -1,0 +1,17 @@
+/* The seccomp filter of the SECCOMP record (docs/plan-format.md), built
+ * with libseccomp once in hsu-init and loaded by every process it starts. */
+#pragma once
+
+#include <seccomp.h>
+
+#include "plan.h"
+
+/* Builds the filter: default ALLOW on the native ABI, the presets, the
+ * socket families, the plan's deny rules; the secondary ABIs (x32, i386)
+ * get ENOSYS for every syscall unless MULTIARCH. Returns 0 or -errno; a
+ * deny rule naming a syscall this architecture lacks gives -HSU_ENOSYSCALL
+ * with *name set to it. */
+int filter_build(const struct seccomp_rules *rules, scmp_filter_ctx *out, const char **name);
+
+/* Loads the filter into the calling process: the last step before execve. */
+int filter_load(scmp_filter_ctx ctx);
