@@ -208,7 +208,7 @@ public final class Compiler {
             case EXECUTE -> Landlock.EXECUTE;
           };
         }
-        fs.merge(r.path(), access, (x, y) -> x | y);
+        fs.merge(r.path(), access, Compiler::or);
       }
     }
     List<Landlock.FsRule> fsRules = new ArrayList<>();
@@ -216,8 +216,8 @@ public final class Compiler {
     List<Landlock.NetRule> netRules = new ArrayList<>();
     if (l.network() != null) {
       TreeMap<Integer, Long> ports = new TreeMap<>();
-      l.network().bind().forEach(port -> ports.merge(port, Landlock.BIND_TCP, (x, y) -> x | y));
-      l.network().connect().forEach(port -> ports.merge(port, Landlock.CONNECT_TCP, (x, y) -> x | y));
+      l.network().bind().forEach(port -> ports.merge(port, Landlock.BIND_TCP, Compiler::or));
+      l.network().connect().forEach(port -> ports.merge(port, Landlock.CONNECT_TCP, Compiler::or));
       ports.forEach((port, access) -> netRules.add(new Landlock.NetRule(port, access)));
     }
     return new Landlock(

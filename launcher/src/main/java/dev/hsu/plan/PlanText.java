@@ -53,7 +53,10 @@ public final class PlanText {
         .append(s.allFamilies().stream().map(SocketFamily::name).collect(Collectors.joining(", ")))
         .append('\n');
     for (Seccomp.Deny d : s.deny()) {
-      b.append("seccomp deny ").append(q(d.syscall())).append(" with ").append(Errno.name(d.errno()))
+      b.append("seccomp deny ")
+          .append(q(d.syscall()))
+          .append(" with ")
+          .append(Errno.name(d.errno()))
           .append('\n');
     }
   }

@@ -15,7 +15,8 @@ import java.util.regex.Pattern;
  * The SECCOMP record: the presets that apply, what they relax, socket families allowed besides
  * unix, inet, inet6 and netlink, and extra syscalls denied with an errno.
  */
-public record Seccomp(Set<Preset> presets, Set<Relax> relax, List<Integer> families, List<Deny> deny) {
+public record Seccomp(
+    Set<Preset> presets, Set<Relax> relax, List<Integer> families, List<Deny> deny) {
   public static final int MAX_DENY = 512;
   static final Pattern SYSCALL = Pattern.compile("[a-z0-9_]{1,64}");
 

@@ -508,7 +508,8 @@ final class DraftReader {
       Str name = null;
       int errno = dev.hsu.plan.Errno.EPERM;
       if (item instanceof MappingNode) {
-        Map<String, NodeTuple> k = keys((MappingNode) item, "a 'deny' entry", List.of("syscall", "errno"));
+        Map<String, NodeTuple> k =
+            keys((MappingNode) item, "a 'deny' entry", List.of("syscall", "errno"));
         if (!k.containsKey("syscall")) {
           error(src.at(item), "a 'deny' entry needs 'syscall'");
         } else {
@@ -644,7 +645,10 @@ final class DraftReader {
     }
     if (k.containsKey("scopes")) {
       MappingNode s =
-          mapping(k.get("scopes").getValueNode(), "a mapping with 'abstract-unix' and 'signal'", "'scopes'");
+          mapping(
+              k.get("scopes").getValueNode(),
+              "a mapping with 'abstract-unix' and 'signal'",
+              "'scopes'");
       if (s != null) {
         Map<String, NodeTuple> sk = keys(s, "'scopes'", List.of("abstract-unix", "signal"));
         if (sk.containsKey("abstract-unix")) {
@@ -667,7 +671,8 @@ final class DraftReader {
     }
     if (k.containsKey("network")) {
       NodeTuple t = k.get("network");
-      MappingNode n = mapping(t.getValueNode(), "a mapping with 'bind' and 'connect'", "landlock 'network'");
+      MappingNode n =
+          mapping(t.getValueNode(), "a mapping with 'bind' and 'connect'", "landlock 'network'");
       if (n != null) {
         Map<String, NodeTuple> nk = keys(n, "landlock 'network'", List.of("bind", "connect"));
         List<Integer> bind =
@@ -686,7 +691,8 @@ final class DraftReader {
   }
 
   private List<Draft.Rule> rules(Node v) {
-    SequenceNode seq = sequence(v, "a list of mappings with 'path' and 'access'", "landlock 'rules'");
+    SequenceNode seq =
+        sequence(v, "a list of mappings with 'path' and 'access'", "landlock 'rules'");
     if (seq == null) {
       return null;
     }
@@ -716,7 +722,8 @@ final class DraftReader {
         } else if (words != null) {
           access = java.util.EnumSet.noneOf(Profile.Landlock.Access.class);
           for (Str w : words) {
-            access.add(Profile.Landlock.Access.valueOf(w.value().toUpperCase(java.util.Locale.ROOT)));
+            access.add(
+                Profile.Landlock.Access.valueOf(w.value().toUpperCase(java.util.Locale.ROOT)));
           }
         }
       }

@@ -239,7 +239,9 @@ final class Finisher {
       problems.warning(
           d.home.pos(),
           "'home' gives the app "
-              + (h.dir().equals(realHome) ? "your own home directory" : "a directory above your home directory")
+              + (h.dir().equals(realHome)
+                  ? "your own home directory"
+                  : "a directory above your home directory")
               + " \""
               + h.dir()
               + "\" to write: it can change your shell startup files, autostart entries and hsu's"
@@ -249,7 +251,8 @@ final class Finisher {
       for (Draft.Fs e : d.filesystem) {
         if (e instanceof Draft.Bind b && (b.writable() || b.device())) {
           String src = expand(b.path());
-          if (b.writable() && AbsPath.problem(src) == null && realHome.startsWith(AbsPath.of(src))) {
+          boolean valid = AbsPath.problem(src) == null;
+          if (b.writable() && valid && realHome.startsWith(AbsPath.of(src))) {
             problems.warning(
                 b.path().pos(),
                 "writable bind of \""
@@ -286,7 +289,9 @@ final class Finisher {
       Set<String> seen = new HashSet<>();
       for (Str r : d.seccompRelax) {
         if (seen.add(r.value())) {
-          problems.warning(r.pos(), "seccomp relax " + Text.quote(r.value()) + " " + RELAX_RISK.get(r.value()));
+          problems.warning(
+              r.pos(),
+              "seccomp relax " + Text.quote(r.value()) + " " + RELAX_RISK.get(r.value()));
         }
       }
     }
