@@ -172,11 +172,11 @@ static int add_rules(const struct rules *r, const char **name) {
   int e;
   for (uint32_t i = 0; i < p->n_deny; i++) {
     int nr;
-    bool dup = false;
-    for (uint32_t j = 0; j < i && !dup; j++)
-      dup = strcmp(p->deny[j].name, p->deny[i].name) == 0;
-    if (dup)
-      continue; /* the first rule for a syscall wins */
+    bool later = false;
+    for (uint32_t j = i + 1; j < p->n_deny && !later; j++)
+      later = strcmp(p->deny[j].name, p->deny[i].name) == 0;
+    if (later)
+      continue; /* the last rule for a syscall wins (a profile's over its base's) */
     if (!resolve(r, p->deny[i].name, &nr)) {
       if (!r->native)
         continue;
