@@ -1,9 +1,13 @@
-/* libFuzzer target: the parser on arbitrary bytes. */
+/* libFuzzer target: the parser on arbitrary bytes, then what hsu-init
+ * derives from a valid plan without syscalls (the seccomp filter, the
+ * Landlock ABI sentences). */
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
 
+#include "landlock.h"
 #include "plan.h"
+#include "seccomp.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -18,6 +22,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     if (p.argv.v[p.argv.n] != NULL)
       __builtin_trap();
     (void)sum;
+    if (p.seccomp.present) {
+      scmp_filter_ctx ctx;
+      const char *name;
+      if (filter_build(&p.seccomp, &ctx, &name) == 0)
+        seccomp_release(ctx);
+    }
+    for (int abi = 0; p.landlock.present && abi <= 7; abi++)
+      (void)landlock_missing(&p.landlock, abi, err, sizeof(err));
     plan_free(&p);
   } else if (memchr(err, '\0', sizeof(err)) == NULL || err[0] == '\0') {
     __builtin_trap(); /* every rejection has a sentence */
