@@ -351,6 +351,12 @@ run caps
 check "hardened app: no capability, no_new_privs, seccomp filter mode" \
   [ "$rc:$out" = "0:0000000000000000 1 2 " ]
 
+plan dumpable '["/bin/sh", "-c", "cat /proc/1/environ >/dev/null 2>&1 || echo init-hidden; test -r /proc/self/environ && echo self-ok"]' \
+  "" "\"uid\": 1000, $presets, \"landlock\": {\"flags\": 6}"
+run dumpable
+check "PID 1 is not dumpable (its environ unreadable); the app's own /proc is" \
+  [ "$rc:$(echo $out)" = "0:init-hidden self-ok" ]
+
 # Daemons get the same filter and Landlock domain rules; each process
 # hsu-init starts is its own Landlock domain.
 daemon_op="$attempt_op, {\"op\": \"daemon\", \"ready\": \"/run/ready\", \"timeout_ms\": 5000, \"argv\": [\"/bin/sh\", \"-c\", \"/attempt unshare-user >/run/r; /attempt kill 1 >>/run/r; echo \$\$ >>/run/r; mv /run/r /run/ready; exec sleep 100\"]}"
