@@ -183,6 +183,14 @@ static int cmd_read(int argc, char **argv) {
   return cat_file(argv[0]);
 }
 
+/* stdin: copies standard input (fd 0 as inherited, not reopened) to stdout. */
+static int cmd_stdin(int argc, char **argv) {
+  (void)argc;
+  (void)argv;
+  if (copy_to_stdout(STDIN_FILENO) < 0) return fail();
+  return 0;
+}
+
 /* write PATH TEXT: create (0644) or truncate, write TEXT, print OK. */
 static int cmd_write(int argc, char **argv) {
   (void)argc;
@@ -513,6 +521,7 @@ struct command {
 static const struct command commands[] = {
     {"stat", 1, 1, "PATH", cmd_stat},
     {"read", 1, 1, "PATH", cmd_read},
+    {"stdin", 0, 0, "", cmd_stdin},
     {"write", 2, 2, "PATH TEXT", cmd_write},
     {"mkdir", 1, 1, "PATH", cmd_mkdir},
     {"ls", 1, 1, "DIR", cmd_ls},

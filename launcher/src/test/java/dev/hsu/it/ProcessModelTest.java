@@ -190,7 +190,7 @@ class ProcessModelTest extends SandboxTestBase {
   @Test
   void stdinReachesTheApp() throws IOException {
     Path input = Files.writeString(sb.root.resolve("input.txt"), "from stdin\n");
-    Result r = sb.profile().probe("read", "/dev/stdin").launchWithStdin(input);
+    Result r = sb.profile().probe("stdin").launchWithStdin(input);
     assertEquals("from stdin\n", r.ok().stdout());
   }
 
