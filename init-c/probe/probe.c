@@ -218,6 +218,11 @@ static int compare_names(const void *a, const void *b) {
   return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
+static int compare_ints(const void *a, const void *b) {
+  int x = *(const int *)a, y = *(const int *)b;
+  return (x > y) - (x < y);
+}
+
 /* ls DIR: entry names except . and .., sorted bytewise, one per line. */
 static int cmd_ls(int argc, char **argv) {
   (void)argc;
@@ -297,6 +302,56 @@ static int cmd_caps(int argc, char **argv) {
   return 0;
 }
 
+/* fds: every open descriptor as "N:TARGET", space-separated (the one reading the list left out). */
+static int cmd_fds(int argc, char **argv) {
+  (void)argc;
+  (void)argv;
+  DIR *d = opendir("/proc/self/fd");
+  if (d == NULL) return fail();
+  int *fds = NULL;
+  size_t n = 0, cap = 0;
+  struct dirent *e;
+  while ((e = readdir(d)) != NULL) {
+    long v;
+    if (parse_long(e->d_name, 0, INT_MAX, &v) < 0 || v == dirfd(d)) continue;
+    if (n == cap) {
+      cap = cap ? cap * 2 : 16;
+      int *grown = realloc(fds, cap * sizeof *fds);
+      if (grown == NULL) return fail_errno(ENOMEM);
+      fds = grown;
+    }
+    fds[n++] = (int)v;
+  }
+  closedir(d);
+  qsort(fds, n, sizeof *fds, compare_ints);
+  for (size_t i = 0; i < n; i++) {
+    char path[64], target[PATH_MAX];
+    snprintf(path, sizeof path, "/proc/self/fd/%d", fds[i]);
+    ssize_t len = readlink(path, target, sizeof target - 1);
+    if (len < 0) len = 0;
+    target[len] = '\0';
+    printf(i ? " %d:%s" : "%d:%s", fds[i], target);
+  }
+  printf("\n");
+  return 0;
+}
+
+/* signals: the blocked and ignored signal sets, as in /proc/self/status (hex masks). */
+static int cmd_signals(int argc, char **argv) {
+  (void)argc;
+  (void)argv;
+  sigset_t blocked;
+  if (sigprocmask(SIG_BLOCK, NULL, &blocked) < 0) return fail();
+  unsigned long long blk = 0, ign = 0;
+  for (int sig = 1; sig <= 64; sig++) {
+    struct sigaction sa;
+    if (sigismember(&blocked, sig) == 1) blk |= 1ULL << (sig - 1);
+    if (sigaction(sig, NULL, &sa) == 0 && sa.sa_handler == SIG_IGN) ign |= 1ULL << (sig - 1);
+  }
+  printf("SigBlk=%016llx SigIgn=%016llx\n", blk, ign);
+  return 0;
+}
+
 static int cmd_mountinfo(int argc, char **argv) {
   (void)argc;
   (void)argv;
@@ -323,11 +378,6 @@ static int cmd_hostname(int argc, char **argv) {
   if (uname(&u) < 0) return fail();
   printf("%s\n", u.nodename);
   return 0;
-}
-
-static int compare_ints(const void *a, const void *b) {
-  int x = *(const int *)a, y = *(const int *)b;
-  return (x > y) - (x < y);
 }
 
 /* pids: the numeric entries of /proc, sorted, space-separated, then this pid. */
@@ -528,6 +578,8 @@ static const struct command commands[] = {
     {"ids", 0, 0, "", cmd_ids},
     {"caps", 0, 0, "", cmd_caps},
     {"mountinfo", 0, 0, "", cmd_mountinfo},
+    {"fds", 0, 0, "", cmd_fds},
+    {"signals", 0, 0, "", cmd_signals},
     {"ns", 1, 1, "NAME", cmd_ns},
     {"hostname", 0, 0, "", cmd_hostname},
     {"pids", 0, 0, "", cmd_pids},

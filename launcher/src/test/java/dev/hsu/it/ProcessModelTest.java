@@ -12,8 +12,10 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -245,6 +247,37 @@ class ProcessModelTest extends SandboxTestBase {
             .command("hsu-probe", "argv", "found")
             .launch();
     assertEquals(List.of("found"), r.probeArgs(), r::describe);
+  }
+
+  @Test
+  void onlyTheStandardStreamsReachTheApp() {
+    // A caller (and the JVM) may leave descriptors open; hsu-init closes all but 0, 1 and 2.
+    sb.shellPrefix = "exec 7</dev/null 9>/dev/null";
+    Result r = sb.profile().probe("fds").launch().ok();
+    List<String> fds =
+        Stream.of(r.line().split(" ")).map(s -> s.substring(0, s.indexOf(':'))).toList();
+    assertEquals(List.of("0", "1", "2"), fds, r::describe);
+  }
+
+  @Test
+  void signalMaskAndDispositionsAreReset() {
+    // Ignored dispositions survive execve: a caller that ignores signals must not pass that on.
+    sb.shellPrefix = "trap '' HUP INT QUIT PIPE USR1";
+    Result r = sb.profile().probe("signals").launch();
+    Map<String, String> f = r.fields();
+    assertEquals("0000000000000000", f.get("SigBlk"), r::describe);
+    assertEquals("0000000000000000", f.get("SigIgn"), r::describe);
+  }
+
+  @Test
+  void signalIgnoredByTheCallerStillReachesTheApp() {
+    sb.shellPrefix = "trap '' TERM";
+    try (Running run = sb.profile().probe("wait-signal", "30").start()) {
+      run.awaitLine(l -> l.startsWith("ready"), WAIT);
+      signal("TERM", run.pid());
+      Result r = run.await(WAIT);
+      assertEquals(List.of("SIGTERM"), r.lines().subList(1, r.lines().size()), r::describe);
+    }
   }
 
   @Test

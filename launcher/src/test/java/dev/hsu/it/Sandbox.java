@@ -36,6 +36,12 @@ final class Sandbox implements AutoCloseable {
   /** Host environment variables added for the launches of this world (on top of the base). */
   final Map<String, String> extraEnv = new LinkedHashMap<>();
 
+  /**
+   * Shell commands run just before {@code exec ./hsu ...} (e.g. to leave signals ignored or
+   * descriptors open, as a careless caller would); null to start ./hsu directly.
+   */
+  String shellPrefix;
+
   private int profiles;
 
   Sandbox(HostSupport.Tree tree) {
@@ -106,6 +112,9 @@ final class Sandbox implements AutoCloseable {
     List<String> cmd = new ArrayList<>();
     cmd.add(tree.hsu().toString());
     cmd.addAll(args);
+    if (shellPrefix != null) {
+      cmd.addAll(0, List.of("/bin/sh", "-c", shellPrefix + "\nexec \"$@\"", "sh"));
+    }
     ProcessBuilder pb = new ProcessBuilder(cmd).directory(root.toFile());
     pb.environment().clear();
     pb.environment().putAll(baseEnv());
