@@ -568,9 +568,18 @@ static int apply_auto_etc(struct build *b, struct op *op) {
   }
   for (size_t i = 0; i < op->n_entries; i++) {
     char target[JOIN_MAX], content[JOIN_MAX];
-    if ((r = join(target, "/etc", op->entries[i].name)) < 0 ||
-        (r = join(content, ".host", op->entries[i].name)) < 0 ||
-        (r = make_symlink(b, content, target)) < 0)
+    const struct dir_entry *e = &op->entries[i];
+    if ((r = join(target, "/etc", e->name)) < 0)
+      return r;
+    /* A host symlink is copied as it is: a relative one such as
+     * os-release -> ../usr/lib/os-release would dangle if it were reached
+     * through .host/, where ".." is /etc itself. */
+    if (e->type == DT_LNK) {
+      if ((r = make_symlink(b, e->link, target)) < 0)
+        return r;
+      continue;
+    }
+    if ((r = join(content, ".host", e->name)) < 0 || (r = make_symlink(b, content, target)) < 0)
       return r;
   }
   return make_symlink(b, "/proc/self/mounts", "/etc/mtab");
