@@ -4,6 +4,8 @@ import dev.hsu.profile.Loader;
 import dev.hsu.profile.Profile;
 import dev.hsu.sys.Sys;
 import dev.hsu.sys.SysException;
+import dev.hsu.systemd.ScopeException;
+import dev.hsu.systemd.Scopes;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -34,6 +36,15 @@ record Context(
 
     /** Puts {@code plan} in an inherited memfd and execve()s hsu-init; returns only by throwing. */
     void exec(String init, byte[] plan, List<String> env) throws SysException;
+
+    /**
+     * Asks the user's systemd to put this process in a scope ({@link Scopes#start}); fakes start
+     * none unless a test overrides this.
+     */
+    default Scopes.Outcome startScope(Map<String, String> env, Scopes.Request request)
+        throws ScopeException {
+      return new Scopes.Outcome(null, null);
+    }
   }
 
   Context {
@@ -67,6 +78,12 @@ record Context(
           public void exec(String init, byte[] plan, List<String> env) throws SysException {
             int fd = Sys.memfdWithData("hsu-plan", plan);
             Sys.execve(init, List.of(init, "--plan-fd", Integer.toString(fd)), env);
+          }
+
+          @Override
+          public Scopes.Outcome startScope(Map<String, String> env, Scopes.Request request)
+              throws ScopeException {
+            return Scopes.start(env, request, Scopes.TIMEOUT);
           }
         });
   }

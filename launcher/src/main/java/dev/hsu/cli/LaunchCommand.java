@@ -4,6 +4,8 @@ import dev.hsu.compile.Compiler;
 import dev.hsu.plan.AbsPath;
 import dev.hsu.plan.PlanWriter;
 import dev.hsu.profile.Profile;
+import dev.hsu.systemd.ScopeException;
+import dev.hsu.systemd.Scopes;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,7 +21,9 @@ import picocli.CommandLine.Parameters;
     description = {
       "Run an app in its sandbox. ARGS are appended to the profile's command.",
       "Exit status: the app's own (128+signal when killed); 125 when hsu failed,",
-      "126 when the command cannot be executed, 127 when it is not found."
+      "126 when the command cannot be executed, 127 when it is not found.",
+      "With a systemd user manager, the sandbox runs in its own scope app-hsu-ID-PID.scope",
+      "(with the profile's 'limits'); a profile with 'limits' needs the manager."
     })
 final class LaunchCommand implements Callable<Integer> {
   @Parameters(index = "0", paramLabel = "PROFILE", description = "profile file or name")
@@ -58,6 +62,17 @@ final class LaunchCommand implements Callable<Integer> {
     List<String> env = new ArrayList<>();
     for (Map.Entry<String, String> e : ctx.env().entrySet()) {
       env.add(e.getKey() + "=" + e.getValue());
+    }
+    // The scope holds this very process: execve keeps the pid, so hsu-init and the app are in it.
+    Scopes.Outcome scope;
+    try {
+      scope = ctx.actions().startScope(
+          ctx.env(), Scopes.request(c.profile(), ProcessHandle.current().pid()));
+    } catch (ScopeException e) {
+      throw new HsuException(HsuException.Kind.FAILURE, e.getMessage(), e);
+    }
+    if (scope.notice() != null) {
+      errors.err().println("hsu: notice: " + scope.notice());
     }
     out.flush();
     errors.err().flush();

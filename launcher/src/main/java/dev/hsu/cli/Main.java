@@ -7,7 +7,10 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-/** The hsu command line: {@code check}, {@code compile}, {@code launch}, {@code version}. */
+/**
+ * The hsu command line: {@code check}, {@code compile}, {@code launch}, {@code desktop}, {@code
+ * systemd}, {@code version}.
+ */
 public final class Main {
   private Main() {}
 
@@ -49,6 +52,16 @@ public final class Main {
     // Everything after PROFILE belongs to the app, even when it looks like an option.
     launch.setStopAtPositional(true);
     cmd.addSubcommand(launch);
+    cmd.addSubcommand(
+        new CommandLine(new DesktopCommand(errors))
+            .addSubcommand(new CommandLine(new DesktopCommand.Install(ctx, out, errors)))
+            .addSubcommand(new CommandLine(new DesktopCommand.Remove(ctx, out, errors)))
+            .addSubcommand(new CommandLine(new DesktopCommand.ListEntries(ctx, out))));
+    cmd.addSubcommand(
+        new CommandLine(new SystemdCommand(errors))
+            .addSubcommand(new CommandLine(new SystemdCommand.Install(ctx, out, errors)))
+            .addSubcommand(new CommandLine(new SystemdCommand.Remove(ctx, out, errors)))
+            .addSubcommand(new CommandLine(new SystemdCommand.ListUnits(ctx, out))));
     cmd.addSubcommand(new CommandLine(new VersionCommand(out)));
     // After the subcommands are added, so that these settings reach them too.
     cmd.setExpandAtFiles(false);
@@ -84,7 +97,8 @@ public final class Main {
       description = "Run Linux desktop apps in unprivileged sandboxes described by YAML profiles.",
       footer = {
         "",
-        "Exit status of check, compile: 0 ok, 1 failure, 2 usage error or invalid profile.",
+        "Exit status of check, compile, desktop, systemd: 0 ok, 1 failure,",
+        "2 usage error or invalid profile.",
         "Exit status of launch: the app's; 125 hsu failed, 126 not executable, 127 not found.",
         "HSU_DEBUG=1 prints stack traces with internal errors."
       })
@@ -97,7 +111,7 @@ public final class Main {
 
     @Override
     public Integer call() {
-      errors.err().println("hsu: a command is required: check, compile, launch or version");
+      errors.err().println("hsu: a command is required: check, compile, launch, desktop, systemd or version");
       errors.err().println("Try 'hsu --help' for more information.");
       return ExitCodes.USAGE;
     }

@@ -99,6 +99,16 @@ final class Draft {
   List<Integer> landlockBind;
   List<Integer> landlockConnect;
 
+  /** The app's own desktop entry: a file ID or an absolute path. */
+  Str desktop;
+  String serviceRestart;
+  Duration serviceRestartSec;
+  /** Where a {@code limits} block was given (even an empty one); null when none was. */
+  Pos limitsPos;
+  Long limitsMemory;
+  Integer limitsTasks;
+  Integer limitsCpuWeight;
+
   /** Applies {@code later} on top of this draft, as documented under "Merging". */
   void mergeFrom(Draft later) {
     given.addAll(later.given);
@@ -154,6 +164,13 @@ final class Draft {
       landlockBind = concat(landlockBind, later.landlockBind);
       landlockConnect = concat(landlockConnect, later.landlockConnect);
     }
+    desktop = pick(desktop, later.desktop);
+    serviceRestart = pick(serviceRestart, later.serviceRestart);
+    serviceRestartSec = pick(serviceRestartSec, later.serviceRestartSec);
+    limitsPos = pick(limitsPos, later.limitsPos);
+    limitsMemory = pick(limitsMemory, later.limitsMemory);
+    limitsTasks = pick(limitsTasks, later.limitsTasks);
+    limitsCpuWeight = pick(limitsCpuWeight, later.limitsCpuWeight);
   }
 
   private static <T> T pick(T earlier, T later) {

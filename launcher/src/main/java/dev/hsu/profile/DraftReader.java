@@ -43,7 +43,10 @@ final class DraftReader {
           "daemons",
           "wait-delay",
           "seccomp",
-          "landlock");
+          "landlock",
+          "desktop",
+          "service",
+          "limits");
 
   static final List<String> SECCOMP_KEYS = List.of("presets", "relax", "deny", "socket-families");
   static final List<String> PRESETS = List.of("common", "ext", "deny-ns", "deny-tty", "deny-devel");
@@ -52,6 +55,15 @@ final class DraftReader {
       List.of("required", "scopes", "filesystem", "rules", "network");
   static final List<String> ACCESS = List.of("read", "write", "execute");
   static final Pattern SYSCALL = Pattern.compile("[a-z0-9_]{1,64}");
+  static final List<String> SERVICE_KEYS = List.of("restart", "restart-sec");
+  /** systemd.service(5) Restart= values. */
+  static final List<String> RESTART =
+      List.of("no", "on-success", "on-failure", "on-abnormal", "on-watchdog", "on-abort", "always");
+  static final List<String> LIMITS_KEYS = List.of("memory", "tasks", "cpu-weight");
+  /** A desktop file ID as found under $XDG_DATA_DIRS/applications (no subdirectory). */
+  static final Pattern DESKTOP_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,246}\\.desktop");
+  static final int MAX_TASKS = 4_194_304;
+  static final int MAX_CPU_WEIGHT = 10_000;
 
   static final Map<String, List<String>> FS_KEYS = new LinkedHashMap<>();
 
@@ -212,6 +224,15 @@ final class DraftReader {
         break;
       case "landlock":
         readLandlock(d, v);
+        break;
+      case "desktop":
+        d.desktop = checked(string(v, "'desktop'"), this::desktopProblem);
+        break;
+      case "service":
+        readService(d, v);
+        break;
+      case "limits":
+        readLimits(d, v);
         break;
       default:
         throw new IllegalStateException(key);
@@ -936,6 +957,59 @@ final class DraftReader {
     return new Draft.Overlay(path, lower, writes, upper, work);
   }
 
+  // ---- desktop, service, limits ----
+
+  private String desktopProblem(String s) {
+    if (s.startsWith("/")) {
+      return s.endsWith(".desktop")
+          ? null
+          : "the desktop entry " + Text.quote(s) + " must be a file ending in '.desktop'";
+    }
+    if (DESKTOP_ID.matcher(s).matches()) {
+      return null;
+    }
+    return "invalid desktop entry "
+        + Text.quote(s)
+        + ": expected a file name under applications/ like 'firefox-esr.desktop' (letters,"
+        + " digits, '.', '_' and '-', ending in '.desktop') or an absolute path"
+        + (s.contains(".") || s.isEmpty() ? "" : " (did you mean '" + s + ".desktop'?)");
+  }
+
+  private void readService(Draft d, Node v) {
+    MappingNode m = mapping(v, "a mapping with 'restart' and 'restart-sec'", "'service'");
+    if (m == null) {
+      return;
+    }
+    Map<String, NodeTuple> k = keys(m, "'service'", SERVICE_KEYS);
+    if (k.containsKey("restart")) {
+      d.serviceRestart = choice(k.get("restart").getValueNode(), "'restart'", RESTART);
+    }
+    if (k.containsKey("restart-sec")) {
+      d.serviceRestartSec = duration(k.get("restart-sec").getValueNode(), "'restart-sec'");
+    }
+  }
+
+  private void readLimits(Draft d, Node v) {
+    MappingNode m =
+        mapping(v, "a mapping with 'memory', 'tasks' and 'cpu-weight'", "'limits'");
+    if (m == null) {
+      return;
+    }
+    d.limitsPos = src.at(m);
+    Map<String, NodeTuple> k = keys(m, "'limits'", LIMITS_KEYS);
+    if (k.containsKey("memory")) {
+      long bytes = size(k.get("memory").getValueNode(), "'memory'");
+      d.limitsMemory = bytes > 0 ? bytes : null;
+    }
+    if (k.containsKey("tasks")) {
+      d.limitsTasks = integer(k.get("tasks").getValueNode(), "'tasks'", 1, MAX_TASKS);
+    }
+    if (k.containsKey("cpu-weight")) {
+      d.limitsCpuWeight =
+          integer(k.get("cpu-weight").getValueNode(), "'cpu-weight'", 1, MAX_CPU_WEIGHT);
+    }
+  }
+
   // ---- typed values ----
 
   private boolean flag(Map<String, NodeTuple> k, String key) {
@@ -972,11 +1046,16 @@ final class DraftReader {
   }
 
   private long size(Node v) {
+    return size(v, "'size'");
+  }
+
+  /** A size in bytes for {@code what}; 0 after reporting a problem. */
+  private long size(Node v, String what) {
     if (v instanceof ScalarNode && v.getTag().equals(Tag.INT)) {
-      Integer n = integer(v, "'size'", 1, MAX_SIZE_INT);
+      Integer n = integer(v, what, 1, MAX_SIZE_INT);
       return n == null ? 0 : n;
     }
-    Str s = string(v, "'size'");
+    Str s = string(v, what);
     if (s == null) {
       return 0;
     }
@@ -985,6 +1064,7 @@ final class DraftReader {
           s.pos(),
           "invalid size "
               + Text.quote(s.value())
+              + (what.equals("'size'") ? "" : " for " + what)
               + ": expected a positive number of at most 9 digits, optionally followed by k, M"
               + " or G, like \"64M\"");
       return 0;

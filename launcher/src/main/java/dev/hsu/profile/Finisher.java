@@ -155,7 +155,12 @@ final class Finisher {
         d.waitDelay == null ? DEFAULT_WAIT_DELAY : d.waitDelay,
         host,
         seccomp,
-        landlock);
+        landlock,
+        d.desktop == null ? null : d.desktop.value(),
+        new Profile.Service(d.serviceRestart, d.serviceRestartSec),
+        d.limitsPos == null
+            ? null
+            : new Profile.Limits(d.limitsMemory, d.limitsTasks, d.limitsCpuWeight));
   }
 
   private static Profile.Seccomp seccomp(Draft d) {

@@ -32,17 +32,61 @@ public record Profile(
     Duration waitDelay,
     Host host,
     Seccomp seccomp,
-    Landlock landlock) {
+    Landlock landlock,
+    String desktop,
+    Service service,
+    Limits limits) {
 
   public Profile {
-    if (seccomp == null || landlock == null) {
-      throw new IllegalArgumentException("seccomp and landlock settings are required");
+    if (seccomp == null || landlock == null || service == null) {
+      throw new IllegalArgumentException("seccomp, landlock and service settings are required");
     }
     command = List.copyOf(command);
     devices = List.copyOf(devices);
     filesystem = List.copyOf(filesystem);
     daemons = List.copyOf(daemons);
   }
+
+  /** A profile without {@code desktop}, {@code service} and {@code limits}. */
+  public Profile(
+      Path source,
+      String id,
+      String name,
+      List<String> command,
+      AbsPath cwd,
+      Env env,
+      String hostname,
+      Ids ids,
+      Home home,
+      Root root,
+      Etc etc,
+      Network network,
+      List<Device> devices,
+      List<FsEntry> filesystem,
+      List<Daemon> daemons,
+      Duration waitDelay,
+      Host host,
+      Seccomp seccomp,
+      Landlock landlock) {
+    this(source, id, name, command, cwd, env, hostname, ids, home, root, etc, network, devices,
+        filesystem, daemons, waitDelay, host, seccomp, landlock, null, Service.defaults(), null);
+  }
+
+  /**
+   * How {@code hsu systemd install} sets up the unit: systemd's {@code Restart=} value and
+   * {@code RestartSec=}; null means the key is not written (systemd's default applies).
+   */
+  public record Service(String restart, Duration restartSec) {
+    public static Service defaults() {
+      return new Service(null, null);
+    }
+  }
+
+  /**
+   * Resource limits for the sandbox's systemd scope; a null field is not limited. A profile with
+   * a {@code limits} block (even an empty one) needs a user manager to launch.
+   */
+  public record Limits(Long memoryMax, Integer tasksMax, Integer cpuWeight) {}
 
   /** The caller's facts that variables expand to; read once from the host environment. */
   public record Host(

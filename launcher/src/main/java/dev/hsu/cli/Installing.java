@@ -1,0 +1,61 @@
+package dev.hsu.cli;
+
+import dev.hsu.desktop.InstallException;
+import dev.hsu.desktop.MarkedFile;
+import dev.hsu.plan.Quote;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+/** What the desktop and systemd commands share: the profile to install and hsu's own command. */
+final class Installing {
+  private Installing() {}
+
+  /** The profile, loaded and compiled (so a broken one is never installed), by absolute path. */
+  static Compilation profile(Context ctx, Errors errors, String arg)
+      throws HsuException, dev.hsu.compile.CompileException {
+    return Compilation.of(ctx, errors.err(), arg, List.of(), false);
+  }
+
+  static Path absolute(Compilation c) {
+    return c.file().toAbsolutePath().normalize();
+  }
+
+  /** The hsu command generated files run: the launcher script in hsu's home. */
+  static Path hsuCommand(Context ctx) throws HsuException {
+    Path hsu = ctx.hsuHome() == null ? null : ctx.hsuHome().resolve("hsu");
+    if (hsu == null || !Files.isExecutable(hsu)) {
+      throw new HsuException(HsuException.Kind.FAILURE,
+          "cannot find the hsu command to put in the generated file"
+              + (hsu == null ? "; run hsu through its launcher script" : ": " + Quote.q(hsu.toString())
+                  + " is missing or not executable"));
+    }
+    return hsu;
+  }
+
+  static Path userHome(Context ctx) throws HsuException {
+    return Path.of(ctx.host().home().value());
+  }
+
+  static HsuException failure(InstallException e) {
+    return new HsuException(HsuException.Kind.FAILURE, e.getMessage(), e);
+  }
+
+  /** "installed FILE", "unchanged FILE", ... on stdout. */
+  static void report(PrintStream out, MarkedFile.Outcome outcome, Path file) {
+    String verb =
+        switch (outcome) {
+          case WRITTEN -> "installed";
+          case UNCHANGED -> "unchanged";
+          case REMOVED -> "removed";
+          case ABSENT -> "not installed";
+        };
+    out.println(verb + " " + Quote.escape(file.toString()));
+  }
+
+  /** True when {@code arg} looks like a profile id rather than a file or a profile name. */
+  static boolean looksLikeId(String arg) {
+    return arg.matches("[A-Za-z][A-Za-z0-9_-]*(\\.[A-Za-z0-9_-]+)+") && !arg.endsWith(".yaml");
+  }
+}
