@@ -44,7 +44,7 @@ public final class SandboxedEntry {
         .append(".\n# hsu desktop remove deletes it; edits are lost at the next hsu desktop install.\n");
     b.append('[').append(MAIN).append("]\n");
     b.append("Type=Application\n");
-    b.append("Version=1.5\n");
+    b.append("Version=1.4\n");
     if (original == null) {
       b.append("Name=").append(DesktopFile.escapeString(DesktopFile.clean(t.name()))).append(" (hsu)\n");
       b.append("Exec=").append(exec(t, List.of())).append('\n');

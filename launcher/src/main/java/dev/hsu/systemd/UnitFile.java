@@ -45,7 +45,8 @@ public final class UnitFile {
       b.append("Restart=").append(s.restart()).append('\n');
     }
     if (s.restartSec() != null) {
-      b.append("RestartSec=").append(s.restartSec().toMillis()).append("ms\n");
+      long ms = s.restartSec().toMillis();
+      b.append("RestartSec=").append(ms % 1000 == 0 ? ms / 1000 + "s" : ms + "ms").append('\n');
     }
     b.append("\n[Install]\n");
     b.append("WantedBy=default.target\n");
