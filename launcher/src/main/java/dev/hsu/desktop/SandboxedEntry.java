@@ -149,7 +149,7 @@ public final class SandboxedEntry {
 
   /**
    * The arguments of an Exec line after its program, rendered for the new line: literal words
-   * re-quoted, the file and URL field codes kept, other field codes dropped.
+   * re-quoted, the file and URL field codes kept, words with other field codes dropped.
    */
   static List<String> words(DesktopFile f, String group, Consumer<String> notes) {
     String exec = f.string(group, "Exec");
@@ -160,15 +160,12 @@ public final class SandboxedEntry {
     List<List<ExecLine.Piece>> words = ExecLine.parse(exec);
     for (int i = 1; i < words.size(); i++) {
       List<ExecLine.Piece> w = words.get(i);
-      List<ExecLine.Piece> kept = new ArrayList<>();
-      for (ExecLine.Piece p : w) {
-        if (!p.isField() || ExecLine.FORWARDED.contains(p.code())) {
-          kept.add(p);
-        }
-      }
-      if (kept.isEmpty()) {
+      // A word with another field code (%i, %c, %k, deprecated ones) goes as a whole: its text
+      // without the expansion would mean something else.
+      if (w.stream().anyMatch(p -> p.isField() && !ExecLine.FORWARDED.contains(p.code()))) {
         continue;
       }
+      List<ExecLine.Piece> kept = w;
       String r = ExecLine.render(kept);
       if (r == null) {
         notes.accept("left out the Exec argument \"" + DesktopFile.clean(w.toString())
