@@ -31,7 +31,17 @@ public final class UnitFile {
     return n;
   }
 
-  public static String render(Spec s) {
+  /** The unit's text; refuses an hsu path systemd would not run. */
+  public static String render(Spec s) throws InstallException {
+    String program = s.hsu().toString();
+    if (!s.hsu().isAbsolute()
+        || program.chars().anyMatch(c -> c < 0x20 || c == 0x7f || c == '"' || c == '\\' || c == '\'')) {
+      // systemd refuses such executable paths ("Executable name contains special characters").
+      throw new InstallException(
+          "systemd cannot run hsu from " + Quote.q(program)
+              + ": an executable path in a unit must be absolute, without quotes, backslashes or"
+              + " control characters");
+    }
     StringBuilder b = new StringBuilder();
     b.append(HEADER).append(" from a profile; hsu systemd remove deletes it.\n");
     b.append("# Edits are lost at the next hsu systemd install.\n");
