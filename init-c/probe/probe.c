@@ -7,22 +7,32 @@
  * To add a probe (e.g. an escape attempt): write one cmd_* function and
  * add a row to the commands table. */
 
+#include <arpa/inet.h>
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <linux/sched.h>
 #include <net/if.h>
+#include <netinet/in.h>
+#include <sched.h>
 #include <signal.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/mount.h>
 #include <sys/prctl.h>
+#include <sys/ptrace.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/sysmacros.h>
 #include <sys/types.h>
+#include <sys/un.h>
 #include <sys/utsname.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -49,7 +59,8 @@ static const struct name_num errno_names[] = {
     E(EADDRINUSE), E(EADDRNOTAVAIL), E(ENETDOWN), E(ENETUNREACH), E(ECONNABORTED),
     E(ECONNRESET), E(ENOBUFS), E(EISCONN), E(ENOTCONN), E(ETIMEDOUT), E(ECONNREFUSED),
     E(EHOSTUNREACH), E(EALREADY), E(EINPROGRESS), E(ESTALE), E(EDQUOT), E(ECANCELED),
-    E(EOWNERDEAD), E(ENOTRECOVERABLE), E(ERFKILL), E(EHWPOISON),
+    E(EOWNERDEAD), E(ENOTRECOVERABLE), E(ERFKILL), E(EHWPOISON), E(ENOKEY),
+    E(EKEYREVOKED), E(EKEYREJECTED),
 };
 
 static const struct name_num signal_names[] = {
@@ -558,6 +569,496 @@ static int cmd_cwd(int argc, char **argv) {
   return 0;
 }
 
+/* ---- escape attempts: each makes one raw syscall a sandboxed app should not get through ---- */
+
+/* Set in the upper half of an ioctl request: the kernel only looks at the low 32 bits, so a
+ * filter that compares all 64 would let the call through. */
+#define HIGH_BITS 0xdead00000000ul
+
+/* Turns a raw syscall result into the probe's output: OK, or ERR with errno. */
+static int ok_or_fail(long r) {
+  if (r < 0) return fail();
+  printf("OK\n");
+  return 0;
+}
+
+static int parse_fd_arg(const char *s) {
+  long v;
+  return parse_long(s, 0, INT_MAX, &v) < 0 ? -1 : (int)v;
+}
+
+static int high_bits_arg(int argc, char **argv, unsigned long *hi) {
+  *hi = 0;
+  if (argc < 2) return 0;
+  if (strcmp(argv[1], "high") != 0) return -1;
+  *hi = HIGH_BITS;
+  return 0;
+}
+
+/* tty: whether fd 0 is a terminal and whether this process has a controlling one. */
+static int cmd_tty(int argc, char **argv) {
+  (void)argc;
+  (void)argv;
+  int ctty = open("/dev/tty", O_RDWR | O_NOCTTY | O_CLOEXEC);
+  const char *why = ctty >= 0 ? "yes" : errno_name(errno);
+  printf("isatty0=%d ctty=%s\n", isatty(STDIN_FILENO), why != NULL ? why : "?");
+  if (ctty >= 0) close(ctty);
+  return 0;
+}
+
+/* tiocsti FD [high]: push one space into the terminal's input queue. */
+static int cmd_tiocsti(int argc, char **argv) {
+  int fd = parse_fd_arg(argv[0]);
+  unsigned long hi;
+  if (fd < 0 || high_bits_arg(argc, argv, &hi) < 0) return usage("tiocsti FD [high]");
+  char c = ' ';
+  return ok_or_fail(syscall(SYS_ioctl, fd, (unsigned long)TIOCSTI | hi, &c));
+}
+
+/* tioclinux FD [high]: TIOCL_GETSHIFTSTATE, the harmless subcommand (a pty answers ENOTTY or
+ * EINVAL when the call gets through). */
+static int cmd_tioclinux(int argc, char **argv) {
+  int fd = parse_fd_arg(argv[0]);
+  unsigned long hi;
+  if (fd < 0 || high_bits_arg(argc, argv, &hi) < 0) return usage("tioclinux FD [high]");
+  char sub = 6; /* TIOCL_GETSHIFTSTATE */
+  return ok_or_fail(syscall(SYS_ioctl, fd, (unsigned long)TIOCLINUX | hi, &sub));
+}
+
+/* "@name" is an abstract address, anything else a path. */
+static socklen_t unix_address(const char *name, struct sockaddr_un *sa) {
+  memset(sa, 0, sizeof *sa);
+  sa->sun_family = AF_UNIX;
+  size_t n = strlen(name);
+  if (n == 0 || n >= sizeof sa->sun_path) return 0;
+  memcpy(sa->sun_path, name, n);
+  if (name[0] == '@') {
+    sa->sun_path[0] = '\0';
+    return (socklen_t)(offsetof(struct sockaddr_un, sun_path) + n);
+  }
+  return (socklen_t)sizeof *sa;
+}
+
+/* connect-unix @NAME|PATH: connect a stream socket. */
+static int cmd_connect_unix(int argc, char **argv) {
+  (void)argc;
+  struct sockaddr_un sa;
+  socklen_t len = unix_address(argv[0], &sa);
+  if (len == 0) return usage("connect-unix @NAME|PATH");
+  int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  if (fd < 0) return fail();
+  return ok_or_fail(connect(fd, (struct sockaddr *)&sa, len));
+}
+
+/* listen-unix @NAME|PATH SECONDS: a server for connect-unix, run on the host by the tests.
+ * Prints "listening pid=N", accepts and closes connections, exits after SECONDS. */
+static int cmd_listen_unix(int argc, char **argv) {
+  (void)argc;
+  struct sockaddr_un sa;
+  socklen_t len = unix_address(argv[0], &sa);
+  long secs;
+  if (len == 0 || parse_long(argv[1], 1, 86400, &secs) < 0)
+    return usage("listen-unix @NAME|PATH SECONDS");
+  int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  if (fd < 0 || bind(fd, (struct sockaddr *)&sa, len) < 0 || listen(fd, 16) < 0) return fail();
+  printf("listening pid=%d\n", (int)getpid());
+  fflush(stdout);
+  alarm((unsigned)secs);
+  for (;;) {
+    int c = accept4(fd, NULL, NULL, SOCK_CLOEXEC);
+    if (c >= 0) close(c);
+  }
+}
+
+/* connect-tcp ADDRESS PORT: IPv4 or IPv6. */
+static int cmd_connect_tcp(int argc, char **argv) {
+  (void)argc;
+  long port;
+  if (parse_long(argv[1], 1, 65535, &port) < 0) return usage("connect-tcp ADDRESS PORT");
+  struct sockaddr_in v4 = {.sin_family = AF_INET, .sin_port = htons((uint16_t)port)};
+  struct sockaddr_in6 v6 = {.sin6_family = AF_INET6, .sin6_port = htons((uint16_t)port)};
+  struct sockaddr *sa;
+  socklen_t len;
+  if (inet_pton(AF_INET, argv[0], &v4.sin_addr) == 1) {
+    sa = (struct sockaddr *)&v4;
+    len = sizeof v4;
+  } else if (inet_pton(AF_INET6, argv[0], &v6.sin6_addr) == 1) {
+    sa = (struct sockaddr *)&v6;
+    len = sizeof v6;
+  } else {
+    return usage("connect-tcp ADDRESS PORT");
+  }
+  int fd = socket(sa->sa_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  if (fd < 0) return fail();
+  return ok_or_fail(connect(fd, sa, len));
+}
+
+/* kill PID SIG: SIG as for kill-self, or 0 (only the permission check). */
+static int cmd_kill(int argc, char **argv) {
+  (void)argc;
+  long pid;
+  int sig = strcmp(argv[1], "0") == 0 ? 0 : parse_signal(argv[1]);
+  if (parse_long(argv[0], 1, INT_MAX, &pid) < 0 || sig < 0) return usage("kill PID SIG");
+  return ok_or_fail(kill((pid_t)pid, sig));
+}
+
+/* ptrace-attach PID: PTRACE_ATTACH, then detach again when it worked. */
+static int cmd_ptrace_attach(int argc, char **argv) {
+  (void)argc;
+  long pid;
+  if (parse_long(argv[0], 1, INT_MAX, &pid) < 0) return usage("ptrace-attach PID");
+  if (ptrace(PTRACE_ATTACH, (pid_t)pid, NULL, NULL) < 0) return fail();
+  int status;
+  waitpid((pid_t)pid, &status, __WALL);
+  ptrace(PTRACE_DETACH, (pid_t)pid, NULL, NULL);
+  printf("OK\n");
+  return 0;
+}
+
+/* ptrace-child: forks a child that waits, attaches to it as a debugger would, reads one word
+ * of its memory (PTRACE_PEEKDATA), detaches and kills it. */
+static int cmd_ptrace_child(int argc, char **argv) {
+  (void)argc;
+  (void)argv;
+  static long marker = 0x6873752d70726f62L; /* "hsu-prob", read back from the child */
+  fflush(stdout);
+  pid_t pid = fork();
+  if (pid < 0) return fail();
+  if (pid == 0) {
+    for (;;) pause();
+  }
+  int saved = 0;
+  long word = 0;
+  if (ptrace(PTRACE_ATTACH, pid, NULL, NULL) < 0) {
+    saved = errno;
+  } else {
+    int status;
+    if (waitpid(pid, &status, 0) < 0) saved = errno;
+    errno = 0;
+    if (saved == 0) word = ptrace(PTRACE_PEEKDATA, pid, (void *)&marker, NULL);
+    if (saved == 0 && errno != 0) saved = errno;
+    ptrace(PTRACE_DETACH, pid, NULL, NULL);
+  }
+  kill(pid, SIGKILL);
+  waitpid(pid, NULL, 0);
+  if (saved != 0) return fail_errno(saved);
+  printf(word == marker ? "OK\n" : "ERR EBADMSG read a wrong word\n");
+  return word == marker ? 0 : EXIT_ERR;
+}
+
+static const struct name_num ns_flags[] = {
+    {"user", CLONE_NEWUSER}, {"mnt", CLONE_NEWNS}, {"pid", CLONE_NEWPID},
+    {"net", CLONE_NEWNET},   {"uts", CLONE_NEWUTS}, {"ipc", CLONE_NEWIPC},
+    {"cgroup", CLONE_NEWCGROUP},
+};
+
+/* "user,mnt" -> CLONE_NEWUSER | CLONE_NEWNS; "none" -> 0; -1 on an unknown name. */
+static long parse_ns_flags(const char *list) {
+  if (strcmp(list, "none") == 0) return 0;
+  long flags = 0;
+  char buf[256];
+  snprintf(buf, sizeof buf, "%s", list);
+  char *save = NULL;
+  for (char *t = strtok_r(buf, ",", &save); t != NULL; t = strtok_r(NULL, ",", &save)) {
+    size_t i = 0;
+    while (i < N_ELEMS(ns_flags) && strcmp(t, ns_flags[i].name) != 0) i++;
+    if (i == N_ELEMS(ns_flags)) return -1;
+    flags |= ns_flags[i].num;
+  }
+  return flags;
+}
+
+/* unshare NS[,NS...] (user, mnt, pid, net, uts, ipc, cgroup). */
+static int cmd_unshare(int argc, char **argv) {
+  (void)argc;
+  long flags = parse_ns_flags(argv[0]);
+  if (flags <= 0) return usage("unshare NS[,NS...] (user, mnt, pid, net, uts, ipc, cgroup)");
+  return ok_or_fail(unshare((int)flags));
+}
+
+/* A raw clone / clone3 with these flags; the child exits at once. */
+static int clone_and_reap(int use_clone3, long flags) {
+  fflush(stdout);
+  long pid;
+  if (use_clone3) {
+    struct clone_args args;
+    memset(&args, 0, sizeof args);
+    args.flags = (uint64_t)flags;
+    args.exit_signal = SIGCHLD;
+    pid = syscall(SYS_clone3, &args, sizeof args);
+  } else {
+    pid = syscall(SYS_clone, flags | SIGCHLD, NULL, NULL, NULL, NULL);
+  }
+  if (pid == 0) _exit(0);
+  if (pid < 0) return fail();
+  waitpid((pid_t)pid, NULL, 0);
+  printf("OK\n");
+  return 0;
+}
+
+/* clone NS[,NS...]|none: clone(2) with those namespace flags. */
+static int cmd_clone(int argc, char **argv) {
+  (void)argc;
+  long flags = parse_ns_flags(argv[0]);
+  if (flags < 0) return usage("clone NS[,NS...]|none");
+  return clone_and_reap(0, flags);
+}
+
+/* clone3 NS[,NS...]|none: clone3(2) with those namespace flags. */
+static int cmd_clone3(int argc, char **argv) {
+  (void)argc;
+  long flags = parse_ns_flags(argv[0]);
+  if (flags < 0) return usage("clone3 NS[,NS...]|none");
+  return clone_and_reap(1, flags);
+}
+
+/* setns PATH: join the namespace of a /proc/PID/ns/NAME file. */
+static int cmd_setns(int argc, char **argv) {
+  (void)argc;
+  int fd = open(argv[0], O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return fail();
+  return ok_or_fail(setns(fd, 0));
+}
+
+/* mount-tmpfs PATH */
+static int cmd_mount_tmpfs(int argc, char **argv) {
+  (void)argc;
+  return ok_or_fail(mount("none", argv[0], "tmpfs", 0, NULL));
+}
+
+/* bind-mount SRC DST: a plain bind. */
+static int cmd_bind_mount(int argc, char **argv) {
+  (void)argc;
+  return ok_or_fail(mount(argv[0], argv[1], NULL, MS_BIND, NULL));
+}
+
+/* pivot-root NEW OLD */
+static int cmd_pivot_root(int argc, char **argv) {
+  (void)argc;
+  return ok_or_fail(syscall(SYS_pivot_root, argv[0], argv[1]));
+}
+
+static int cmd_chroot(int argc, char **argv) {
+  (void)argc;
+  return ok_or_fail(chroot(argv[0]));
+}
+
+static int dispatch(int argc, char **argv);
+
+/* in-userns COMMAND [ARGS...]: unshare a user and a mount namespace (printing "userns OK"),
+ * then run another probe command in them, where this process holds every capability. */
+static int cmd_in_userns(int argc, char **argv) {
+  if (unshare(CLONE_NEWUSER | CLONE_NEWNS) < 0) return fail();
+  printf("userns OK\n");
+  fflush(stdout);
+  return dispatch(argc, argv);
+}
+
+/* exec-creds PATH [ARGS...]: runs PATH (output discarded), and once it exited reads the
+ * credentials it ran with from its zombie's /proc entry:
+ * "name=N uid=R,E,S,FS gid=R,E,S,FS status=S" (as in /proc/PID/status). */
+static int cmd_exec_creds(int argc, char **argv) {
+  (void)argc;
+  fflush(stdout);
+  pid_t pid = fork();
+  if (pid < 0) return fail();
+  if (pid == 0) {
+    int devnull = open("/dev/null", O_RDWR | O_CLOEXEC);
+    if (devnull >= 0) {
+      dup2(devnull, STDIN_FILENO);
+      dup2(devnull, STDOUT_FILENO);
+      dup2(devnull, STDERR_FILENO);
+    }
+    execv(argv[0], argv);
+    _exit(127);
+  }
+  siginfo_t info;
+  memset(&info, 0, sizeof info);
+  if (waitid(P_PID, (id_t)pid, &info, WEXITED | WNOWAIT) < 0) return fail();
+  char path[64], line[512], name[64] = "?", uid[128] = "?", gid[128] = "?";
+  snprintf(path, sizeof path, "/proc/%d/status", (int)pid);
+  FILE *f = fopen(path, "re");
+  if (f == NULL) return fail();
+  while (fgets(line, sizeof line, f) != NULL) {
+    char *dst = NULL;
+    size_t cap = 0;
+    const char *v = NULL;
+    if (strncmp(line, "Name:", 5) == 0) dst = name, cap = sizeof name, v = line + 5;
+    if (strncmp(line, "Uid:", 4) == 0) dst = uid, cap = sizeof uid, v = line + 4;
+    if (strncmp(line, "Gid:", 4) == 0) dst = gid, cap = sizeof gid, v = line + 4;
+    if (dst == NULL) continue;
+    size_t n = 0;
+    for (; *v != '\0' && *v != '\n' && n + 1 < cap; v++) {
+      if (*v == ' ' || *v == '\t') {
+        if (n > 0 && dst[n - 1] != ',') dst[n++] = ',';
+      } else {
+        dst[n++] = *v;
+      }
+    }
+    if (n > 0 && dst[n - 1] == ',') n--;
+    dst[n] = '\0';
+  }
+  fclose(f);
+  waitpid(pid, NULL, 0);
+  printf("name=%s uid=%s gid=%s status=%d\n", name, uid, gid, info.si_status);
+  return 0;
+}
+
+/* keyctl: KEYCTL_GET_KEYRING_ID of the user keyring (created when missing). */
+static int cmd_keyctl(int argc, char **argv) {
+  (void)argc;
+  (void)argv;
+  return ok_or_fail(syscall(SYS_keyctl, 0 /* GET_KEYRING_ID */, -4 /* USER_KEYRING */, 1));
+}
+
+/* bpf: BPF_MAP_CREATE of a one-entry array. */
+static int cmd_bpf(int argc, char **argv) {
+  (void)argc;
+  (void)argv;
+  uint32_t attr[32];
+  memset(attr, 0, sizeof attr);
+  attr[0] = 2; /* map_type BPF_MAP_TYPE_ARRAY */
+  attr[1] = 4; /* key_size */
+  attr[2] = 4; /* value_size */
+  attr[3] = 1; /* max_entries */
+  return ok_or_fail(syscall(SYS_bpf, 0 /* BPF_MAP_CREATE */, attr, sizeof attr));
+}
+
+/* perf-open: a task-clock counter on this process, user space only (what
+ * perf_event_paranoid <= 2 allows an unprivileged process). */
+static int cmd_perf_open(int argc, char **argv) {
+  (void)argc;
+  (void)argv;
+  uint32_t attr[32]; /* struct perf_event_attr, as far as this needs */
+  memset(attr, 0, sizeof attr);
+  attr[0] = 1;                  /* type PERF_TYPE_SOFTWARE */
+  attr[1] = sizeof attr;        /* size */
+  attr[2] = 1;                  /* config PERF_COUNT_SW_TASK_CLOCK (low half) */
+  attr[10] = 1u << 5 | 1u << 6; /* exclude_kernel, exclude_hv */
+  return ok_or_fail(syscall(SYS_perf_event_open, attr, 0, -1, -1, 0));
+}
+
+/* int80-getpid: getpid (20) through the i386 entry, int $0x80; prints "pid=N". */
+static int cmd_int80_getpid(int argc, char **argv) {
+  (void)argc;
+  (void)argv;
+#if defined(__x86_64__)
+  long r;
+  __asm__ volatile("int $0x80" : "=a"(r) : "a"(20L) : "memory", "rcx", "r11");
+  if (r < 0 && r > -4096) return fail_errno((int)-r);
+  printf("pid=%ld\n", r);
+  return 0;
+#else
+  return fail_errno(ENOTSUP);
+#endif
+}
+
+/* x32-getpid: getpid with the x32 ABI bit set; prints "pid=N". */
+static int cmd_x32_getpid(int argc, char **argv) {
+  (void)argc;
+  (void)argv;
+#if defined(__x86_64__)
+  long r = syscall(0x40000000L | SYS_getpid);
+  if (r < 0) return fail();
+  printf("pid=%ld\n", r);
+  return 0;
+#else
+  return fail_errno(ENOTSUP);
+#endif
+}
+
+static const struct name_num socket_families[] = {
+    {"unix", AF_UNIX}, {"inet", AF_INET},           {"inet6", AF_INET6},   {"netlink", AF_NETLINK},
+    {"packet", AF_PACKET}, {"bluetooth", AF_BLUETOOTH}, {"alg", AF_ALG}, {"vsock", AF_VSOCK},
+    {"key", AF_KEY},
+};
+
+static const struct name_num socket_types[] = {
+    {"stream", SOCK_STREAM}, {"dgram", SOCK_DGRAM}, {"raw", SOCK_RAW}, {"seqpacket", SOCK_SEQPACKET},
+};
+
+/* socket FAMILY TYPE: a family name (unix, packet, ...) or number; a type name. */
+static int cmd_socket(int argc, char **argv) {
+  (void)argc;
+  long family = -1, type = -1;
+  for (size_t i = 0; i < N_ELEMS(socket_families); i++)
+    if (strcmp(argv[0], socket_families[i].name) == 0) family = socket_families[i].num;
+  for (size_t i = 0; i < N_ELEMS(socket_types); i++)
+    if (strcmp(argv[1], socket_types[i].name) == 0) type = socket_types[i].num;
+  if (family < 0 && parse_long(argv[0], 0, INT_MAX, &family) < 0) family = -1;
+  if (family < 0 || type < 0) return usage("socket FAMILY TYPE");
+  int fd = socket((int)family, (int)type | SOCK_CLOEXEC, 0);
+  if (fd < 0) return fail();
+  close(fd);
+  printf("OK\n");
+  return 0;
+}
+
+/* symlink TARGET LINK */
+static int cmd_symlink(int argc, char **argv) {
+  (void)argc;
+  return ok_or_fail(symlink(argv[0], argv[1]));
+}
+
+/* handle-open PATH [INODE]: name_to_handle_at(PATH) (printing "handle OK type=T bytes=N"),
+ * then open_by_handle_at with that handle, or with its first 32 bits replaced by INODE (the
+ * inode field of ext4's and tmpfs's handles), and print the first line of what it opened. */
+static int cmd_handle_open(int argc, char **argv) {
+  long ino = -1;
+  if (argc > 1 && parse_long(argv[1], 0, UINT32_MAX, &ino) < 0)
+    return usage("handle-open PATH [INODE]");
+  struct {
+    struct file_handle h;
+    unsigned char bytes[MAX_HANDLE_SZ];
+  } fh;
+  memset(&fh, 0, sizeof fh);
+  fh.h.handle_bytes = MAX_HANDLE_SZ;
+  int mount_id;
+  if (name_to_handle_at(AT_FDCWD, argv[0], &fh.h, &mount_id, 0) < 0) return fail();
+  printf("handle OK type=%d bytes=%u\n", fh.h.handle_type, fh.h.handle_bytes);
+  fflush(stdout);
+  if (ino >= 0) {
+    uint32_t v = (uint32_t)ino;
+    memcpy(fh.h.f_handle, &v, sizeof v);
+  }
+  char dir[PATH_MAX];
+  snprintf(dir, sizeof dir, "%s", argv[0]);
+  char *slash = strrchr(dir, '/');
+  if (slash == NULL) return usage("handle-open PATH [INODE] (PATH with a directory)");
+  slash[slash == dir ? 1 : 0] = '\0';
+  int mount_fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (mount_fd < 0) return fail();
+  int fd = open_by_handle_at(mount_fd, &fh.h, O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return fail();
+  char buf[256];
+  ssize_t n = read(fd, buf, sizeof buf - 1);
+  if (n < 0) return fail();
+  buf[n] = '\0';
+  buf[strcspn(buf, "\n")] = '\0';
+  printf("opened %s\n", buf);
+  return 0;
+}
+
+/* mknod-char PATH MAJOR MINOR: a character device node (0 0 is an overlayfs whiteout, which
+ * needs no capability, only the right to create it there). */
+static int cmd_mknod_char(int argc, char **argv) {
+  (void)argc;
+  long maj, min;
+  if (parse_long(argv[1], 0, 4095, &maj) < 0 || parse_long(argv[2], 0, 1048575, &min) < 0)
+    return usage("mknod-char PATH MAJOR MINOR");
+  return ok_or_fail(mknod(argv[0], S_IFCHR | 0600, makedev((unsigned)maj, (unsigned)min)));
+}
+
+static int cmd_rmdir(int argc, char **argv) {
+  (void)argc;
+  return ok_or_fail(rmdir(argv[0]));
+}
+
+static int cmd_unlink(int argc, char **argv) {
+  (void)argc;
+  return ok_or_fail(unlink(argv[0]));
+}
+
 /* ---- dispatch ---- */
 
 struct command {
@@ -593,6 +1094,36 @@ static const struct command commands[] = {
     {"sid", 0, 0, "", cmd_sid},
     {"netifs", 0, 0, "", cmd_netifs},
     {"cwd", 0, 0, "", cmd_cwd},
+    {"tty", 0, 0, "", cmd_tty},
+    {"tiocsti", 1, 2, "FD [high]", cmd_tiocsti},
+    {"tioclinux", 1, 2, "FD [high]", cmd_tioclinux},
+    {"connect-unix", 1, 1, "@NAME|PATH", cmd_connect_unix},
+    {"listen-unix", 2, 2, "@NAME|PATH SECONDS", cmd_listen_unix},
+    {"connect-tcp", 2, 2, "ADDRESS PORT", cmd_connect_tcp},
+    {"kill", 2, 2, "PID SIG", cmd_kill},
+    {"ptrace-attach", 1, 1, "PID", cmd_ptrace_attach},
+    {"ptrace-child", 0, 0, "", cmd_ptrace_child},
+    {"unshare", 1, 1, "NS[,NS...]", cmd_unshare},
+    {"clone", 1, 1, "NS[,NS...]|none", cmd_clone},
+    {"clone3", 1, 1, "NS[,NS...]|none", cmd_clone3},
+    {"setns", 1, 1, "PATH", cmd_setns},
+    {"mount-tmpfs", 1, 1, "PATH", cmd_mount_tmpfs},
+    {"bind-mount", 2, 2, "SRC DST", cmd_bind_mount},
+    {"pivot-root", 2, 2, "NEW OLD", cmd_pivot_root},
+    {"chroot", 1, 1, "PATH", cmd_chroot},
+    {"in-userns", 1, -1, "COMMAND [ARGS...]", cmd_in_userns},
+    {"exec-creds", 1, -1, "PATH [ARGS...]", cmd_exec_creds},
+    {"keyctl", 0, 0, "", cmd_keyctl},
+    {"bpf", 0, 0, "", cmd_bpf},
+    {"perf-open", 0, 0, "", cmd_perf_open},
+    {"int80-getpid", 0, 0, "", cmd_int80_getpid},
+    {"x32-getpid", 0, 0, "", cmd_x32_getpid},
+    {"socket", 2, 2, "FAMILY TYPE", cmd_socket},
+    {"symlink", 2, 2, "TARGET LINK", cmd_symlink},
+    {"mknod-char", 3, 3, "PATH MAJOR MINOR", cmd_mknod_char},
+    {"rmdir", 1, 1, "PATH", cmd_rmdir},
+    {"unlink", 1, 1, "PATH", cmd_unlink},
+    {"handle-open", 1, 2, "PATH [INODE]", cmd_handle_open},
 };
 
 static void list_commands(FILE *out) {
@@ -601,24 +1132,29 @@ static void list_commands(FILE *out) {
     fprintf(out, "  %s %s\n", commands[i].name, commands[i].args);
 }
 
+/* Runs the command named by argv[0] with the rest as its arguments. */
+static int dispatch(int argc, char **argv) {
+  for (size_t i = 0; i < N_ELEMS(commands); i++) {
+    const struct command *c = &commands[i];
+    if (strcmp(argv[0], c->name) != 0) continue;
+    int n = argc - 1;
+    if (n < c->min_args || (c->max_args >= 0 && n > c->max_args)) {
+      fprintf(stderr, "usage: hsu-probe %s %s\n", c->name, c->args);
+      return EXIT_USAGE;
+    }
+    int status = c->run(n, argv + 1);
+    if (fflush(stdout) != 0 && status == 0) return fail();
+    return status;
+  }
+  fprintf(stderr, "hsu-probe: unknown command \"%s\"\n", argv[0]);
+  list_commands(stderr);
+  return EXIT_USAGE;
+}
+
 int main(int argc, char **argv) {
   if (argc < 2) {
     list_commands(stderr);
     return EXIT_USAGE;
   }
-  for (size_t i = 0; i < N_ELEMS(commands); i++) {
-    const struct command *c = &commands[i];
-    if (strcmp(argv[1], c->name) != 0) continue;
-    int n = argc - 2;
-    if (n < c->min_args || (c->max_args >= 0 && n > c->max_args)) {
-      fprintf(stderr, "usage: hsu-probe %s %s\n", c->name, c->args);
-      return EXIT_USAGE;
-    }
-    int status = c->run(n, argv + 2);
-    if (fflush(stdout) != 0 && status == 0) return fail();
-    return status;
-  }
-  fprintf(stderr, "hsu-probe: unknown command \"%s\"\n", argv[1]);
-  list_commands(stderr);
-  return EXIT_USAGE;
+  return dispatch(argc - 1, argv + 1);
 }
