@@ -14,6 +14,8 @@ import org.freedesktop.dbus.connections.impl.DBusConnectionBuilder;
 import org.freedesktop.dbus.exceptions.DBusException;
 import org.freedesktop.dbus.exceptions.DBusExecutionException;
 import org.freedesktop.dbus.interfaces.DBusSigHandler;
+import org.freedesktop.dbus.matchrules.DBusMatchRuleBuilder;
+import org.freedesktop.dbus.messages.DBusSignal;
 import org.freedesktop.dbus.types.UInt32;
 import org.freedesktop.dbus.types.UInt64;
 import org.freedesktop.dbus.types.Variant;
@@ -56,7 +58,14 @@ public final class DbusScopes {
     Jobs jobs = new Jobs();
     try (DBusConnection c = DBusConnectionBuilder.forAddress(address).withShared(false).build()) {
       // Subscribe before the call: the signal can come before the reply. Closing c drops it.
-      c.addSigHandler(Manager.JobRemoved.class, jobs);
+      c.addSigHandler(
+          DBusMatchRuleBuilder.create()
+              .withType("signal")
+              .withPath(Manager.PATH)
+              .withInterface("org.freedesktop.systemd1.Manager")
+              .withMember("JobRemoved")
+              .build(),
+          jobs);
       Manager m = c.getRemoteObject(Manager.BUS_NAME, Manager.PATH, Manager.class, false);
       DBusPath job = m.StartTransientUnit(r.unit(), "fail", properties(r), List.of());
       String result = jobs.await(job.getPath(), timeout);
@@ -73,8 +82,12 @@ public final class DbusScopes {
     } catch (ScopeException e) {
       throw e;
     } catch (DBusExecutionException e) {
-      String type = e.getClass().getSimpleName();
-      if (type.equals("ServiceUnknown") || type.equals("NameHasNoOwner")) {
+      // dbus-daemon answers a call to an unowned name with ServiceUnknown (dbus-java's class of
+      // that name) or, with NO_AUTO_START, NameHasNoOwner, which dbus-java does not type.
+      String m = String.valueOf(e.getMessage());
+      if (e.getClass().getSimpleName().equals("ServiceUnknown")
+          || m.contains("org.freedesktop.DBus.Error.NameHasNoOwner")
+          || m.equals("Name \"" + Manager.BUS_NAME + "\" does not exist")) {
         throw new ScopeException("the session bus has no systemd user manager", e);
       }
       throw new ScopeException(
@@ -89,14 +102,24 @@ public final class DbusScopes {
     }
   }
 
-  /** JobRemoved signals seen so far; they can arrive before the call's reply. */
-  static final class Jobs implements DBusSigHandler<Manager.JobRemoved> {
+  /**
+   * JobRemoved(u id, o job, s unit, s result) signals seen so far; they can arrive before the
+   * call's reply. Read by position, whatever class dbus-java maps the signal to.
+   */
+  static final class Jobs implements DBusSigHandler<DBusSignal> {
     private final Map<String, String> done = new HashMap<>();
 
     @Override
-    public synchronized void handle(Manager.JobRemoved s) {
-      done.put(s.job().getPath(), s.result());
-      notifyAll();
+    public synchronized void handle(DBusSignal s) {
+      try {
+        Object[] args = s.getParameters();
+        if (args.length == 4 && args[1] instanceof DBusPath job && args[3] instanceof String r) {
+          done.put(job.getPath(), r);
+          notifyAll();
+        }
+      } catch (DBusException e) {
+        // A malformed JobRemoved is not ours to wait for.
+      }
     }
 
     synchronized String await(String job, Duration timeout) throws InterruptedException {
