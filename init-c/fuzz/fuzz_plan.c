@@ -21,6 +21,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
       sum += strlen(p.argv.v[i]);
     if (p.argv.v[p.argv.n] != NULL)
       __builtin_trap();
+    if (p.wayland.present) {
+      /* Promised by the parser: an INSTANCE, and a socket in its dir unless DIRECT. */
+      if (!p.instance.present || strlen(p.instance.id) != 16)
+        __builtin_trap();
+      size_t d = strlen(p.instance.dir);
+      if ((p.wayland.flags & WAYLAND_DIRECT) == 0 &&
+          (strncmp(p.wayland.socket, p.instance.dir, d) != 0 || p.wayland.socket[d] != '/'))
+        __builtin_trap();
+      sum += strlen(p.wayland.compositor) + strlen(p.wayland.app_id);
+    }
     (void)sum;
     if (p.seccomp.present) {
       scmp_filter_ctx ctx;

@@ -1,5 +1,6 @@
 /* Writes valid plans (and a few near-misses) as fuzzing seeds into a directory. */
 #include <fcntl.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <unistd.h>
@@ -55,5 +56,29 @@ int main(int argc, char **argv) {
   pb_finish(&b);
   save(argv[1], "overlay-persistent", &b);
   pb_free(&b);
+
+  for (uint32_t flags = 0; flags <= WAYLAND_DIRECT; flags++) {
+    pb_init(&b);
+    pb_params(&b, argv_sh);
+    pb_begin(&b, TAG_INSTANCE);
+    pb_str(&b, "0123456789abcdef");
+    pb_str(&b, "/run/user/1000/hsu/0123456789abcdef");
+    pb_end(&b);
+    pb_begin(&b, TAG_WAYLAND);
+    pb_u32(&b, flags);
+    pb_str(&b, "/run/user/1000/wayland-1");
+    pb_str(&b, flags ? "/run/user/1000/wayland-1" : "/run/user/1000/hsu/0123456789abcdef/wayland-0");
+    pb_str(&b, "org.example.App");
+    pb_end(&b);
+    pb_begin(&b, TAG_BIND);
+    pb_str(&b, flags ? "/run/user/1000/wayland-1" : "/run/user/1000/hsu/0123456789abcdef/wayland-0");
+    pb_str(&b, "/run/user/1000/wayland-0");
+    pb_u32(&b, 0);
+    pb_end(&b);
+    pb_end_record(&b);
+    pb_finish(&b);
+    save(argv[1], flags ? "wayland-direct" : "wayland", &b);
+    pb_free(&b);
+  }
   return 0;
 }

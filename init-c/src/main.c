@@ -159,13 +159,17 @@ static _Noreturn void run(struct plan *p, scmp_filter_ctx filter) {
   int death[2];
   if (pipe2(death, O_CLOEXEC) < 0)
     die_err(EXIT_SETUP, errno, "cannot create a pipe");
-  sigset_t set;
-  signals_forwarded_set(&set);
-  sigprocmask(SIG_BLOCK, &set, NULL);
+  /* The instance dir and the Wayland socket exist before the clone, so the
+   * BIND ops of the early phase find them. */
+  outer_prepare(p);
   pid_t pid = ns_clone((p->flags & PARAMS_HOST_NET) != 0);
   if (pid < 0)
     die_err(EXIT_SETUP, -pid, "cannot create the sandbox namespaces");
   if (pid == 0) {
+    outer_forget();
+    sigset_t set;
+    signals_forwarded_set(&set);
+    sigprocmask(SIG_BLOCK, &set, NULL);
     close(death[1]);
     sandbox_main(p, &c, uid, gid, death[0]);
   }

@@ -84,6 +84,8 @@ void op_describe(const struct op *op, char *buf, size_t size) {
   case TAG_PARAMS:
   case TAG_SECCOMP:
   case TAG_LANDLOCK:
+  case TAG_INSTANCE:
+  case TAG_WAYLAND:
   case TAG_END:
     sb_printf(&sb, "%s", plan_tag_name(op->tag));
     break;
@@ -301,6 +303,8 @@ int op_early(struct build *b, struct op *op) {
   case TAG_PARAMS:
   case TAG_SECCOMP:
   case TAG_LANDLOCK:
+  case TAG_INSTANCE:
+  case TAG_WAYLAND:
   case TAG_END:
     return 0;
   }
@@ -841,6 +845,8 @@ int op_apply(struct build *b, struct op *op) {
   case TAG_PARAMS:
   case TAG_SECCOMP:
   case TAG_LANDLOCK:
+  case TAG_INSTANCE:
+  case TAG_WAYLAND:
   case TAG_END:
     return 0;
   }

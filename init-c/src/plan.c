@@ -51,6 +51,8 @@ const char *plan_tag_name(uint32_t tag) {
   case TAG_DAEMON: return "DAEMON";
   case TAG_SECCOMP: return "SECCOMP";
   case TAG_LANDLOCK: return "LANDLOCK";
+  case TAG_INSTANCE: return "INSTANCE";
+  case TAG_WAYLAND: return "WAYLAND";
   case TAG_END: return "END";
   default: return NULL;
   }
@@ -394,6 +396,61 @@ static bool parse_landlock(struct parser *c, struct reader *r, struct landlock_r
   return true;
 }
 
+static bool parse_instance(struct parser *c, struct reader *r, struct instance *in) {
+  if (!get_str(c, r, "instance_id", &in->id))
+    return false;
+  size_t n = strlen(in->id);
+  if (n != INSTANCE_ID_LEN || strspn(in->id, "0123456789abcdef") != n) {
+    fail(c, "instance_id ");
+    sb_quote(&c->err, in->id, n, 80);
+    sb_printf(&c->err, " is not 16 lowercase hex digits");
+    return false;
+  }
+  if (!get_path(c, r, "dir", &in->dir))
+    return false;
+  /* The Java side finds stale instance dirs by their name. */
+  if (strcmp(strrchr(in->dir, '/') + 1, in->id) != 0) {
+    fail(c, "dir path ");
+    sb_quote(&c->err, in->dir, strlen(in->dir), 200);
+    sb_printf(&c->err, " does not end with the instance_id");
+    return false;
+  }
+  in->present = true;
+  return true;
+}
+
+static bool parse_wayland(struct parser *c, struct reader *r, const struct instance *in,
+                          struct wayland *w) {
+  if (!get_u32(c, r, "flags", &w->flags) || !check_flags(c, "flags", w->flags, WAYLAND_DIRECT) ||
+      !get_path(c, r, "compositor", &w->compositor) || !get_path(c, r, "socket", &w->socket) ||
+      !get_str(c, r, "app_id", &w->app_id))
+    return false;
+  size_t n = strlen(w->app_id);
+  if (n == 0 || n > WAYLAND_MAX_APP_ID)
+    return fail(c, "app_id is %zu bytes long, it must be 1..%u", n, WAYLAND_MAX_APP_ID);
+  for (size_t i = 0; i < n; i++) {
+    unsigned char ch = (unsigned char)w->app_id[i];
+    if (ch < 0x20 || ch == 0x7F)
+      return fail(c, "app_id contains a control character");
+  }
+  if ((w->flags & WAYLAND_DIRECT) != 0) {
+    if (strcmp(w->socket, w->compositor) != 0)
+      return fail(c, "with DIRECT, socket must be the compositor path");
+  } else {
+    /* hsu-init creates the socket itself: only directly inside its own dir. */
+    size_t d = strlen(in->dir);
+    const char *name = w->socket + d + 1;
+    if (strncmp(w->socket, in->dir, d) != 0 || w->socket[d] != '/' || strchr(name, '/') != NULL) {
+      fail(c, "socket path ");
+      sb_quote(&c->err, w->socket, strlen(w->socket), 200);
+      sb_printf(&c->err, " is not directly inside the instance dir");
+      return false;
+    }
+  }
+  w->present = true;
+  return true;
+}
+
 static bool parse_op(struct parser *c, struct reader *r, struct op *op) {
   switch ((enum plan_tag)op->tag) {
   case TAG_AUTO_ROOT: {
@@ -502,6 +559,8 @@ static bool parse_op(struct parser *c, struct reader *r, struct op *op) {
   case TAG_PARAMS:
   case TAG_SECCOMP:
   case TAG_LANDLOCK:
+  case TAG_INSTANCE:
+  case TAG_WAYLAND:
   case TAG_END:
     break;
   }
@@ -594,8 +653,12 @@ int plan_parse(const unsigned char *buf, size_t len, struct plan *out, char *err
       have_params = true;
       if (!parse_params(&c, &payload, out))
         goto bad;
-    } else if (tag == TAG_SECCOMP || tag == TAG_LANDLOCK) {
-      bool seen = tag == TAG_SECCOMP ? out->seccomp.present : out->landlock.present;
+    } else if (tag == TAG_SECCOMP || tag == TAG_LANDLOCK || tag == TAG_INSTANCE ||
+               tag == TAG_WAYLAND) {
+      bool seen = tag == TAG_SECCOMP    ? out->seccomp.present
+                  : tag == TAG_LANDLOCK ? out->landlock.present
+                  : tag == TAG_INSTANCE ? out->instance.present
+                                        : out->wayland.present;
       if (seen) {
         fail(&c, "there is more than one %s record", plan_tag_name(tag));
         goto bad;
@@ -604,8 +667,15 @@ int plan_parse(const unsigned char *buf, size_t len, struct plan *out, char *err
         fail(&c, "%s must come before the first op", plan_tag_name(tag));
         goto bad;
       }
-      if (!(tag == TAG_SECCOMP ? parse_seccomp(&c, &payload, &out->seccomp)
-                               : parse_landlock(&c, &payload, &out->landlock)))
+      if (tag == TAG_WAYLAND && !out->instance.present) {
+        fail(&c, "WAYLAND needs an INSTANCE record before it");
+        goto bad;
+      }
+      bool parsed = tag == TAG_SECCOMP    ? parse_seccomp(&c, &payload, &out->seccomp)
+                    : tag == TAG_LANDLOCK ? parse_landlock(&c, &payload, &out->landlock)
+                    : tag == TAG_INSTANCE ? parse_instance(&c, &payload, &out->instance)
+                                          : parse_wayland(&c, &payload, &out->instance, &out->wayland);
+      if (!parsed)
         goto bad;
     } else if (tag == TAG_END) {
       if (length != 0) {

@@ -33,6 +33,8 @@ enum plan_tag {
   TAG_DAEMON = 27,
   TAG_SECCOMP = 28,
   TAG_LANDLOCK = 29,
+  TAG_INSTANCE = 30,
+  TAG_WAYLAND = 31,
   TAG_END = 0xFFFF,
 };
 
@@ -82,6 +84,9 @@ enum plan_tag {
 #define LANDLOCK_NET_ACCESS 0x3ull
 #define LANDLOCK_MAX_FS 4096u
 #define LANDLOCK_MAX_NET 1024u
+#define INSTANCE_ID_LEN 16u
+#define WAYLAND_DIRECT 1u
+#define WAYLAND_MAX_APP_ID 255u
 
 struct strs {
   char **v; /* NULL-terminated */
@@ -139,6 +144,21 @@ struct landlock_rules {
   uint32_t n_net;
 };
 
+/* The per-instance host directory the outer hsu-init owns. */
+struct instance {
+  bool present;
+  char *id;  /* 16 lowercase hex digits */
+  char *dir; /* a path whose last component is id */
+};
+
+struct wayland {
+  bool present;
+  uint32_t flags;
+  char *compositor; /* host socket */
+  char *socket;     /* DIRECT: the compositor itself; else dir/<name> */
+  char *app_id;
+};
+
 struct plan {
   uint32_t uid, gid, flags;
   char *hostname, *cwd;
@@ -146,6 +166,8 @@ struct plan {
   uint64_t wait_delay_ms;
   struct seccomp_rules seccomp;
   struct landlock_rules landlock;
+  struct instance instance;
+  struct wayland wayland;
   struct op *ops;
   uint32_t n_ops;
   void *arena; /* every allocation of the parser, freed by plan_free */

@@ -36,6 +36,16 @@ void signals_forwarded_set(sigset_t *set) {
   sigaddset(set, SIGCHLD);
 }
 
+/* Asynchronous signals whose default action ends a process. */
+static const int fatal[] = {SIGUSR1, SIGUSR2, SIGALRM, SIGVTALRM, SIGPROF,
+                            SIGIO,   SIGXCPU, SIGXFSZ, SIGPWR,    SIGSTKFLT};
+
+void signals_fatal_set(sigset_t *set) {
+  sigemptyset(set);
+  for (size_t i = 0; i < sizeof(fatal) / sizeof(fatal[0]); i++)
+    sigaddset(set, fatal[i]);
+}
+
 bool signals_is_forwarded(int sig) {
   for (size_t i = 0; i < sizeof(forwarded) / sizeof(forwarded[0]); i++)
     if (forwarded[i] == sig)

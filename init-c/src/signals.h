@@ -9,6 +9,9 @@ void signals_reset(void);
 /* SIGTERM, SIGINT, SIGHUP, SIGQUIT, and SIGCHLD. */
 void signals_forwarded_set(sigset_t *set);
 bool signals_is_forwarded(int sig);
+/* The other asynchronous signals that end a process by default (SIGUSR1,
+ * SIGALRM, ...): the outer catches them to clean up before it dies. */
+void signals_fatal_set(sigset_t *set);
 /* Blocks the forwarded signals and SIGCHLD; returns a signalfd or -errno. */
 int signals_block_to_fd(void);
 /* A pid namespace's init ignores signals it has no handler for, even from

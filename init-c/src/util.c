@@ -167,12 +167,26 @@ void warn_err(int err, const char *fmt, ...) {
   va_end(ap);
 }
 
+static void (*die_cleanup)(void);
+
+void die_set_cleanup(void (*fn)(void)) {
+  die_cleanup = fn;
+}
+
+static _Noreturn void die_exit(int status) {
+  void (*fn)(void) = die_cleanup;
+  die_cleanup = NULL; /* once, even if the cleanup dies */
+  if (fn != NULL)
+    fn();
+  _exit(status);
+}
+
 void die(int status, const char *fmt, ...) {
   va_list ap;
   va_start(ap, fmt);
   vmessage(0, fmt, ap);
   va_end(ap);
-  _exit(status);
+  die_exit(status);
 }
 
 void die_err(int status, int err, const char *fmt, ...) {
@@ -180,7 +194,7 @@ void die_err(int status, int err, const char *fmt, ...) {
   va_start(ap, fmt);
   vmessage(err, fmt, ap);
   va_end(ap);
-  _exit(status);
+  die_exit(status);
 }
 
 int write_all(int fd, const void *buf, size_t len) {

@@ -65,6 +65,8 @@ const char *q(const char *s);
 void warnx(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* "hsu-init: <msg>: <strerror(err)>"; err may be one of ours. */
 void warn_err(int err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* die and die_err run fn (once) before exiting; NULL clears it. */
+void die_set_cleanup(void (*fn)(void));
 _Noreturn void die(int status, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 _Noreturn void die_err(int status, int err, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 

@@ -410,6 +410,180 @@ expect "fs rules: a device without a rule fails with EACCES" "$fs" EACCES write 
 expect "fs rules: reading beneath / works" "$fs" ok read /etc/hostname
 expect "no fs rules: writing /tmp works" '"landlock": {"flags": 6}' ok write /tmp/x
 
+# --- Wayland against real compositors: sway 1.10 (Debian 13, through
+# ../shared/tools/real-sway; it speaks security-context-v1) and weston 10
+# (Debian 12; it does not). The client inside is Debian's wayland-info.
+skip() {
+  if [ -n "${HSU_REQUIRE_ALL:-}" ]; then
+    n=$((n + 1)); failed=$((failed + 1)); echo "not ok $n - $1 (required: $2)"
+  else
+    n=$((n + 1)); echo "ok $n - $1 # SKIP $2"
+  fi
+}
+real_sway=${HSU_REAL_SWAY:-$(cd "$here/../../.." && pwd)/shared/tools/real-sway}
+# chroot lives in /usr/sbin, which a normal user's PATH may lack.
+sway_path=/usr/local/bin:/usr/bin:/bin:/usr/sbin:/sbin
+rt=$work/rt
+mkdir -p "$rt" && chmod 700 "$rt"
+[ "$(id -u)" = 0 ] && chown "$user" "$rt"
+id=0123456789abcdef
+idir=$rt/hsu/$id
+inner_env='XDG_RUNTIME_DIR=/run/user/1000 WAYLAND_DISPLAY=wayland-0'
+globals='wayland-info 2>&1 | grep -o "interface: .[a-z_0-9]*" | cut -c13- | sort | tr "\n" " "'
+# wl_plan NAME SCRIPT COMPOSITOR-SOCKET [FLAGS] [EXTRA-OPS]: a plan with INSTANCE, WAYLAND and the
+# socket bound at /run/user/1000/wayland-0; SCRIPT runs in sh with the Wayland environment.
+wl_plan() {
+  local name=$1 script=$2 c=${3:-$comp} flags=${4:-0} sock
+  sock=$idir/wayland-0
+  [ "$flags" = 1 ] && sock=$c
+  local argv
+  argv=$(python3 -c 'import json, sys; print(json.dumps(["/usr/bin/env"] + sys.argv[2].split() + ["/bin/sh", "-c", sys.argv[1]]))' "$script" "$inner_env")
+  plan "$name" "$argv" "{\"op\": \"mkdir\", \"target\": \"/run/user/1000\", \"mode\": 448},
+    {\"op\": \"bind\", \"source\": \"$sock\", \"target\": \"/run/user/1000/wayland-0\"}${5:+, $5}" \
+    "\"uid\": 1000, \"instance\": {\"id\": \"$id\", \"dir\": \"$idir\"},
+     \"wayland\": {\"flags\": $flags, \"compositor\": \"$c\", \"socket\": \"$sock\", \"app_id\": \"org.example.App\"}"
+}
+# refused SOCKET-PATH: 0 when connecting to it is refused (the listener is closed), waiting up to 3 s
+refused() {
+  as_user python3 -c '
+import socket, sys, time
+for _ in range(30):
+    s = socket.socket(socket.AF_UNIX)
+    try:
+        s.connect(sys.argv[1])
+    except ConnectionRefusedError:
+        sys.exit(0)
+    finally:
+        s.close()
+    time.sleep(0.1)
+sys.exit(1)' "$1"
+}
+
+sway_pid= weston_pid=
+if [ ! -x "$real_sway" ] || ! command -v wayland-info >/dev/null; then
+  skip "Wayland tests" "needs $real_sway and wayland-info (wayland-utils)"
+elif ! started=$(as_user env PATH=$sway_path "$real_sway" start "$rt" 2>"$work/sway.err"); then
+  skip "Wayland tests" "real-sway did not start: $(cat "$work/sway.err")"
+else
+  eval "$started" # WAYLAND_DISPLAY=... PID=...
+  sway_pid=$PID display=$WAYLAND_DISPLAY
+  comp=$rt/$display
+  raw=$(as_user env XDG_RUNTIME_DIR="$rt" WAYLAND_DISPLAY="$display" sh -c "$globals")
+  privileged="wp_security_context_manager_v1 zwlr_screencopy_manager_v1 zwp_virtual_keyboard_manager_v1"
+  out=$raw
+  check "sway lists the privileged globals on its raw socket" \
+    sh -c 'for g in $1; do echo " $0 " | grep -q " $g " || exit 1; done' "$raw" "$privileged"
+
+  wl_plan wl "ls /run/user/1000; $globals" "$comp"
+  run wl
+  check "security context: wayland-info connects through hsu's socket" \
+    sh -c '[ "$0" = 0 ] && echo "$1" | grep -q " wl_compositor "' "$rc" "$(echo $out)"
+  check "security context: sway hides its privileged globals inside" \
+    sh -c 'for g in $1; do echo " $0 " | grep -q " $g " && exit 1; done; exit 0' "$out" "$privileged"
+  check "security context: only wayland-0 in the runtime dir" [ "$(echo "$out" | sed -n 1p)" = wayland-0 ]
+  check "security context: the instance dir is removed at the end" [ ! -e "$idir" ]
+
+  # The compositor stops accepting on the listener once the sandbox ends:
+  # a hard link to the socket outlives the instance dir and tells.
+  wl_plan wl_hold 'echo ready; trap "exit 0" TERM; while :; do sleep 0.05; done'
+  as_user_exec "$init" --plan "$work/wl_hold.plan" >"$work/out" 2>&1 &
+  pid=$!
+  for _ in $(seq 50); do grep -q ready "$work/out" 2>/dev/null && break; sleep 0.1; done
+  as_user ln "$idir/wayland-0" "$rt/held"
+  check "instance dir: 0700, pid holds the supervisor's pid" \
+    [ "$(stat -c %a "$idir"):$(cat "$idir/pid" 2>/dev/null)" = "700:$pid" ]
+  out=$(as_user env WAYLAND_DISPLAY="$rt/held" sh -c "$globals")
+  check "while the sandbox runs, the listener accepts clients (restricted)" \
+    sh -c 'echo " $0 " | grep -q " wl_compositor " && ! echo " $0 " | grep -q " zwlr_screencopy_manager_v1 "' "$out"
+  kill -TERM "$pid"
+  wait "$pid"; rc=$?
+  check "after the sandbox ends: exit 0, the instance dir is gone" [ "$rc" = 0 ] && [ ! -e "$idir" ]
+  check "after the sandbox ends: the compositor no longer accepts on the listener" refused "$rt/held"
+  rm -f "$rt/held"
+
+  plan wl_none "[\"/bin/sh\", \"-c\", \"env XDG_RUNTIME_DIR=/run WAYLAND_DISPLAY=$comp wayland-info >/dev/null 2>&1 || echo unreachable; ls /run\"]"
+  run wl_none
+  check "without WAYLAND: the compositor socket is unreachable inside" [ "$rc:$(echo $out)" = "0:unreachable" ]
+
+  wl_plan wl_direct "$globals" "$comp" 1
+  run wl_direct
+  check "DIRECT on sway: the raw socket, privileged globals listed" \
+    sh -c '[ "$0" = 0 ] && echo " $1 " | grep -q " zwlr_screencopy_manager_v1 "' "$rc" "$(echo $out)"
+  check "DIRECT: the instance dir is removed at the end" [ ! -e "$idir" ]
+
+  wl_plan wl_missing true "$rt/wayland-none"
+  run wl_missing
+  check "missing compositor: 125 and a sentence" [ "$rc:$err" = "125:hsu-init: cannot connect to the Wayland compositor at \"$rt/wayland-none\": No such file or directory" ]
+  check "missing compositor: no instance dir left" [ ! -e "$idir" ]
+
+  wl_plan wl_setup true "$comp" 0 '{"op": "bind", "source": "/nonexistent/x", "target": "/y"}'
+  run wl_setup
+  check "a setup error after the negotiation: 125, no instance dir left" \
+    sh -c '[ "$0" = 125 ] && [ ! -e "$1" ]' "$rc" "$idir"
+
+  # Paths longer than sun_path (108 bytes), on both sides.
+  long=$rt/$(printf 'l%.0s' $(seq 100))
+  as_user mkdir -p "$long"
+  as_user ln "$comp" "$long/$display"
+  saved_idir=$idir idir=$long/hsu/$id
+  wl_plan wl_long "$globals" "$long/$display"
+  run wl_long
+  check "socket paths longer than sun_path work" \
+    sh -c '[ "$0" = 0 ] && echo " $1 " | grep -q " wl_compositor " && [ ! -e "$2" ]' "$rc" "$(echo $out)" "$idir"
+  idir=$saved_idir
+  as_user rm -rf "$long"
+
+  as_user mkdir -p "$idir"
+  as_user sh -c "echo 999999999 >'$idir/pid'; echo x >'$idir/junk'; mkdir '$idir/d'; ln -s /etc '$idir/d/l'"
+  wl_plan wl_stale 'ls /run/user/1000'
+  run wl_stale
+  check "a stale instance dir of a dead process is reused and removed" \
+    sh -c '[ "$0:$1" = 0:wayland-0 ] && [ ! -e "$2" ] && [ -e /etc/hostname ]' "$rc" "$out" "$idir"
+
+  as_user_exec sleep 30 &
+  live=$!
+  as_user mkdir -p "$idir"
+  as_user sh -c "echo $live >'$idir/pid'"
+  run wl_stale
+  check "a live instance dir is refused" [ "$rc:$err" = "125:hsu-init: the instance directory \"$idir\" is in use by process $live" ]
+  check "a live instance dir is left alone" [ -e "$idir/pid" ]
+  kill "$live"; wait "$live" 2>/dev/null
+  as_user rm -rf "$idir"
+  as_user ln -s /tmp "$idir"
+  run wl_stale
+  check "a symlink as instance dir is refused" [ "$rc:$err" = "125:hsu-init: cannot open the instance directory \"$idir\": Not a directory" ]
+  as_user rm -f "$idir"
+
+  # A fatal signal to the supervisor: the sandbox dies and the dir goes.
+  as_user_exec "$init" --plan "$work/wl_hold.plan" >"$work/out" 2>&1 &
+  pid=$!
+  for _ in $(seq 50); do grep -q ready "$work/out" 2>/dev/null && break; sleep 0.1; done
+  kill -USR1 "$pid"
+  wait "$pid"; rc=$?
+  sleep 0.2
+  check "SIGUSR1 to the supervisor: it dies of it, the app too, the dir is removed" \
+    sh -c '[ "$0" = 138 ] && [ ! -e "$1" ] && ! pgrep -f "[w]hile :; do sleep 0.05" >/dev/null' "$rc" "$idir"
+
+  if ! command -v weston >/dev/null; then
+    skip "weston tests" "needs weston"
+  else
+    as_user_exec env XDG_RUNTIME_DIR="$rt" weston --backend=headless-backend.so --socket=weston-hsu \
+      >"$work/weston.log" 2>&1 &
+    weston_pid=$!
+    for _ in $(seq 50); do [ -S "$rt/weston-hsu" ] && break; sleep 0.1; done
+    wl_plan wl_weston true "$rt/weston-hsu"
+    run wl_weston
+    check "weston 10 lacks security-context-v1: 125 and a sentence" [ "$rc:$err" = "125:hsu-init: the Wayland compositor at \"$rt/weston-hsu\" does not offer wp_security_context_manager_v1 (set wayland: {direct: true} to pass the raw socket)" ]
+    check "weston 10: no instance dir left" [ ! -e "$idir" ]
+    wl_plan wl_weston_direct "$globals" "$rt/weston-hsu" 1
+    run wl_weston_direct
+    check "DIRECT on weston 10: wayland-info connects" \
+      sh -c '[ "$0" = 0 ] && echo " $1 " | grep -q " wl_compositor "' "$rc" "$(echo $out)"
+    kill "$weston_pid"; wait "$weston_pid" 2>/dev/null
+  fi
+  as_user "$real_sway" stop "$sway_pid"
+fi
+
 findmnt -rn >"$work/mounts.after"
 out=$(diff "$work/mounts.before" "$work/mounts.after")
 check "host mounts unchanged" [ -z "$out" ]

@@ -3,7 +3,9 @@
 
 usage: mkplan.py OUT < spec.json
 
-spec: {"seccomp": {...}, "landlock": {...}, "uid": 1000, "gid": 1000, "flags": 0, "hostname": "hsu", "cwd": "/",
+spec: {"seccomp": {...}, "landlock": {...}, "instance": {"id": "0123456789abcdef", "dir": "/run/user/1000/hsu/0123456789abcdef"},
+       "wayland": {"flags": 0, "compositor": "/run/user/1000/wayland-1", "socket": ".../wayland-0", "app_id": "org.x"},
+       "uid": 1000, "gid": 1000, "flags": 0, "hostname": "hsu", "cwd": "/",
        "argv": [...], "env": [...], "wait_delay_ms": 500,
        "ops": [{"op": "auto_root", "host": "/", "flags": 0, "exclude": []}, ...]}
 Op fields are named as in the doc; missing ones take the defaults below.
@@ -89,6 +91,13 @@ def encode(spec):
         body += record(29, u32(ll.get("flags", 0)) + u32(len(fs))
                        + b"".join(s(p) + u64(a) for p, a in fs) + u32(len(net))
                        + b"".join(u32(p) + u64(a) for p, a in net))
+    if "instance" in spec:
+        ins = spec["instance"]
+        body += record(30, s(ins["id"]) + s(ins["dir"]))
+    if "wayland" in spec:
+        wl = spec["wayland"]
+        body += record(31, u32(wl.get("flags", 0)) + s(wl["compositor"]) + s(wl["socket"])
+                       + s(wl.get("app_id", "org.example.App")))
     for o in spec.get("ops", []):
         body += record(TAGS[o["op"]], op_payload(o))
     body += record(TAGS["end"], b"")

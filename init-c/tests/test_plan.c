@@ -149,7 +149,7 @@ static void test_records(void) {
   expect(&b, "exceeds the", "record length beyond the plan");
   pb_free(&b);
 
-  static const uint16_t unknown[] = {0, 2, 15, 30, 0xFFFE};
+  static const uint16_t unknown[] = {0, 2, 15, 32, 0xFFFE};
   for (size_t i = 0; i < sizeof(unknown) / sizeof(unknown[0]); i++) {
     pb_init(&b);
     pb_params(&b, default_argv);
@@ -778,7 +778,157 @@ static void test_hardening(void) {
   pb_free(&many);
 }
 
+#define ID "0123456789abcdef"
+#define DIR "/run/user/1000/hsu/" ID
+
+static struct pb instance_rec(const char *id, const char *dir) {
+  struct pb r = {0};
+  pb_begin(&r, TAG_INSTANCE);
+  pb_str(&r, id);
+  pb_str(&r, dir);
+  pb_end(&r);
+  return r;
+}
+
+static struct pb wayland_rec(uint32_t flags, const char *compositor, const char *socket,
+                             const char *app_id) {
+  struct pb r = {0};
+  pb_begin(&r, TAG_WAYLAND);
+  pb_u32(&r, flags);
+  pb_str(&r, compositor);
+  pb_str(&r, socket);
+  pb_str(&r, app_id);
+  pb_end(&r);
+  return r;
+}
+
+static void expect_instance(const char *id, const char *dir, const char *want, const char *name) {
+  struct pb r = instance_rec(id, dir);
+  expect_hardening(&r, NULL, false, want, name);
+  pb_free(&r);
+}
+
+static void expect_wayland(uint32_t flags, const char *compositor, const char *socket,
+                           const char *app_id, const char *want, const char *name) {
+  struct pb i = instance_rec(ID, DIR), w = wayland_rec(flags, compositor, socket, app_id);
+  expect_hardening(&i, &w, false, want, name);
+  pb_free(&i);
+  pb_free(&w);
+}
+
+static void test_desktop(void) {
+  expect_instance(ID, DIR, NULL, "INSTANCE");
+  expect_instance(ID, "/" ID, NULL, "INSTANCE directly under /");
+  expect_instance("0123456789ABCDEF", "/run/hsu/0123456789ABCDEF",
+                  "record 2 (INSTANCE): instance_id \"0123456789ABCDEF\" is not 16 lowercase hex",
+                  "INSTANCE upper-case id");
+  expect_instance("0123456789abcde", "/run/hsu/0123456789abcde", "is not 16 lowercase hex digits",
+                  "INSTANCE 15-digit id");
+  expect_instance("0123456789abcdef0", "/run/0123456789abcdef0", "is not 16 lowercase hex",
+                  "INSTANCE 17-digit id");
+  expect_instance("../456789abcdef", "/run/x", "is not 16 lowercase hex", "INSTANCE id with /");
+  expect_instance(ID, "/run/user/1000/hsu/fedcba9876543210",
+                  "dir path \"/run/user/1000/hsu/fedcba9876543210\" does not end with the instance_id",
+                  "INSTANCE dir of another id");
+  expect_instance(ID, "run/" ID, "dir path \"run/" ID "\" is not absolute",
+                  "INSTANCE relative dir");
+  expect_instance(ID, "/run/../" ID, "contains a '.' or '..' component", "INSTANCE dir with ..");
+
+  struct pb i = instance_rec(ID, DIR), w = wayland_rec(0, "/run/user/1000/wayland-1",
+                                                      DIR "/wayland-0", "org.example.App");
+  expect_hardening(&i, &i, false, "there is more than one INSTANCE record", "two INSTANCE");
+  expect_hardening(&i, NULL, true, "INSTANCE must come before the first op",
+                   "INSTANCE after an op");
+  expect_hardening(&w, &i, false, "record 2 (WAYLAND): WAYLAND needs an INSTANCE record before it",
+                   "WAYLAND before INSTANCE");
+  expect_hardening(&w, NULL, false, "WAYLAND needs an INSTANCE record", "WAYLAND alone");
+  struct pb iw = {0};
+  pb_bytes(&iw, i.buf, i.len);
+  pb_bytes(&iw, w.buf, w.len);
+  expect_hardening(&iw, &w, false, "record 4 (WAYLAND): there is more than one WAYLAND record",
+                   "two WAYLAND");
+  expect_hardening(&iw, NULL, false, NULL, "INSTANCE then WAYLAND");
+  struct pb sc = seccomp_rec((struct seccomp_args){.presets = 1});
+  expect_hardening(&iw, &sc, false, NULL, "INSTANCE, WAYLAND, then SECCOMP");
+  expect_hardening(&sc, &iw, false, NULL, "SECCOMP, INSTANCE, WAYLAND");
+  pb_free(&sc);
+  pb_free(&iw);
+  pb_free(&i);
+  pb_free(&w);
+
+  const char *comp = "/run/user/1000/wayland-1";
+  expect_wayland(0, comp, DIR "/wayland-0", "org.example.App", NULL, "WAYLAND");
+  expect_wayland(WAYLAND_DIRECT, comp, comp, "org.example.App", NULL, "WAYLAND DIRECT");
+  expect_wayland(2, comp, DIR "/wayland-0", "a", "flags 0x2 has unknown bits",
+                 "WAYLAND unknown flag");
+  expect_wayland(WAYLAND_DIRECT, comp, DIR "/wayland-0", "a",
+                 "with DIRECT, socket must be the compositor path", "WAYLAND DIRECT elsewhere");
+  expect_wayland(0, comp, "/run/user/1000/wayland-0", "a",
+                 "socket path \"/run/user/1000/wayland-0\" is not directly inside the instance dir",
+                 "WAYLAND socket outside the dir");
+  expect_wayland(0, comp, DIR "/sub/wayland-0", "a", "is not directly inside the instance dir",
+                 "WAYLAND socket in a subdirectory");
+  expect_wayland(0, comp, DIR "0/wayland-0", "a", "is not directly inside the instance dir",
+                 "WAYLAND socket in a sibling with a longer name");
+  expect_wayland(0, comp, DIR, "a", "is not directly inside the instance dir",
+                 "WAYLAND socket is the dir");
+  expect_wayland(0, "wayland-1", DIR "/wayland-0", "a", "compositor path \"wayland-1\" is not absolute",
+                 "WAYLAND relative compositor");
+  expect_wayland(0, comp, DIR "/wayland-0", "", "app_id is 0 bytes long, it must be 1..255",
+                 "WAYLAND empty app_id");
+  char long_id[257];
+  memset(long_id, 'a', 256);
+  long_id[256] = '\0';
+  expect_wayland(0, comp, DIR "/wayland-0", long_id, "app_id is 256 bytes long",
+                 "WAYLAND 256-byte app_id");
+  long_id[255] = '\0';
+  expect_wayland(0, comp, DIR "/wayland-0", long_id, NULL, "WAYLAND 255-byte app_id");
+  expect_wayland(0, comp, DIR "/wayland-0", "org.x\n", "app_id contains a control character",
+                 "WAYLAND app_id with a newline");
+
+  /* A truncated WAYLAND record never parses. */
+  struct pb full = {0};
+  pb_init(&full);
+  pb_params(&full, default_argv);
+  struct pb i2 = instance_rec(ID, DIR), w2 = wayland_rec(0, comp, DIR "/wayland-0", "org.x");
+  pb_bytes(&full, i2.buf, i2.len);
+  size_t wstart = full.len;
+  pb_bytes(&full, w2.buf, w2.len);
+  pb_end_record(&full);
+  pb_finish(&full);
+  bool all = true;
+  for (size_t cut = wstart + 8; cut < wstart + w2.len; cut++) {
+    struct pb t = {0};
+    pb_init(&t);
+    pb_bytes(&t, full.buf + PLAN_HEADER_SIZE, wstart - PLAN_HEADER_SIZE);
+    pb_begin(&t, TAG_WAYLAND);
+    pb_bytes(&t, full.buf + wstart + 8, cut - wstart - 8);
+    pb_end(&t);
+    pb_end_record(&t);
+    pb_finish(&t);
+    if (parse(t.buf, t.len) == NULL)
+      all = false;
+    pb_free(&t);
+  }
+  ok(all, "every truncated WAYLAND payload rejected");
+  struct plan p;
+  char err[512];
+  bool parsed = plan_parse(full.buf, full.len, &p, err, sizeof(err)) == 0;
+  ok(parsed && p.instance.present && strcmp(p.instance.id, ID) == 0 &&
+         strcmp(p.instance.dir, DIR) == 0 && p.wayland.present && p.wayland.flags == 0 &&
+         strcmp(p.wayland.compositor, comp) == 0 &&
+         strcmp(p.wayland.socket, DIR "/wayland-0") == 0 &&
+         strcmp(p.wayland.app_id, "org.x") == 0 && p.n_ops == 0,
+     "INSTANCE and WAYLAND fields");
+  if (parsed)
+    plan_free(&p);
+  pb_free(&i2);
+  pb_free(&w2);
+  pb_free(&full);
+}
+
 int main(void) {
+  test_desktop();
   test_hardening();
   test_header();
   test_records();
