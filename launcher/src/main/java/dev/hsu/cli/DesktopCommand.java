@@ -160,7 +160,7 @@ final class DesktopCommand implements Callable<Integer> {
       if (Installing.looksLikeId(profile) && Files.exists(apps.fileFor(profile))) {
         id = profile;
       } else {
-        id = Installing.profile(ctx, errors, profile).profile().id();
+        id = Installing.idOf(ctx, errors, profile);
       }
       Path file = apps.fileFor(id);
       try {

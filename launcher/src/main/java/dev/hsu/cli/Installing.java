@@ -54,6 +54,23 @@ final class Installing {
     out.println(verb + " " + Quote.escape(file.toString()));
   }
 
+  /**
+   * The id of the profile {@code arg}; when no such profile exists and {@code arg} looks like an
+   * id, {@code arg} itself (so an entry can be removed after its profile is gone).
+   */
+  static String idOf(Context ctx, Errors errors, String arg)
+      throws HsuException, dev.hsu.compile.CompileException {
+    try {
+      ProfileFinder.find(arg, ctx.env(), userHome(ctx), ctx.hsuHome());
+    } catch (HsuException e) {
+      if (looksLikeId(arg)) {
+        return arg;
+      }
+      throw e;
+    }
+    return profile(ctx, errors, arg).profile().id();
+  }
+
   /** True when {@code arg} looks like a profile id rather than a file or a profile name. */
   static boolean looksLikeId(String arg) {
     return arg.matches("[A-Za-z][A-Za-z0-9_-]*(\\.[A-Za-z0-9_-]+)+") && !arg.endsWith(".yaml");

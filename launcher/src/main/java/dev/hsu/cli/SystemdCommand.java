@@ -173,10 +173,10 @@ final class SystemdCommand implements Callable<Integer> {
       try {
         String id;
         if (Installing.looksLikeId(profile) && Files.exists(units.fileFor(profile))) {
-          id = profile;
-        } else {
-          id = Installing.profile(ctx, errors, profile).profile().id();
-        }
+        id = profile;
+      } else {
+        id = Installing.idOf(ctx, errors, profile);
+      }
         Path file = units.fileFor(id);
         if (MarkedFile.readOurs(file, UnitFile::isOurs) != null && managerRuns(ctx)) {
           String problem = systemctl(ctx, "disable", "--now", file.getFileName().toString());
