@@ -1,14 +1,18 @@
 package dev.hsu.compile;
 
 import dev.hsu.plan.AbsPath;
+import dev.hsu.plan.Instance;
 import dev.hsu.plan.Landlock;
 import dev.hsu.plan.Op;
 import dev.hsu.plan.Params;
 import dev.hsu.plan.Plan;
 import dev.hsu.plan.Seccomp;
+import dev.hsu.plan.Wayland;
 import dev.hsu.profile.Profile;
 import dev.hsu.profile.Profile.FsEntry;
 import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
+import java.util.HexFormat;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
@@ -30,6 +34,10 @@ public final class Compiler {
   static final AbsPath ROOT = AbsPath.ROOT;
   static final AbsPath ETC = AbsPath.of("/etc");
   static final AbsPath RUN = AbsPath.of("/run");
+  /** The Wayland socket's name inside the sandbox's runtime directory. */
+  public static final String WAYLAND_SOCKET = "wayland-0";
+
+  private static final SecureRandom RANDOM = new SecureRandom();
 
   private Compiler() {}
 
@@ -47,16 +55,69 @@ public final class Compiler {
    */
   public static Plan compile(Profile profile, Map<String, String> hostEnv, List<String> extraArgs)
       throws CompileException {
+    return compile(profile, hostEnv, extraArgs, newInstanceId());
+  }
+
+  /**
+   * Compiles {@code profile} for the instance {@code instanceId} (16 lowercase hex digits; tests
+   * pass a fixed one, launches a random one).
+   */
+  public static Plan compile(
+      Profile profile, Map<String, String> hostEnv, List<String> extraArgs, String instanceId)
+      throws CompileException {
     try {
-      Params params = params(profile, hostEnv, extraArgs);
-      List<Op> ops = ops(profile, params);
-      return new Plan(params, seccomp(profile.seccomp()), landlock(profile, ops), ops);
+      Instance instance = null;
+      Wayland wayland = null;
+      if (profile.wayland() != null) {
+        Profile.Host host = profile.host();
+        instance = Instance.under(host.xdgRuntimeDir(), instanceId);
+        AbsPath compositor = waylandCompositor(host.xdgRuntimeDir(), hostEnv);
+        boolean direct = profile.wayland().direct();
+        wayland = new Wayland(direct, compositor,
+            direct ? compositor : instance.dir().resolve(WAYLAND_SOCKET), profile.id());
+      }
+      Params params = params(profile, hostEnv, extraArgs, wayland != null);
+      List<Op> ops = ops(profile, params, wayland);
+      return new Plan(
+          params, seccomp(profile.seccomp()), landlock(profile, ops), instance, wayland, ops);
     } catch (IllegalArgumentException e) {
       throw new CompileException(profile.source() + ": cannot compile: " + e.getMessage(), e);
     }
   }
 
+  /** A fresh instance id: 64 random bits as 16 lowercase hex digits. */
+  public static String newInstanceId() {
+    byte[] b = new byte[8];
+    RANDOM.nextBytes(b);
+    return HexFormat.of().formatHex(b);
+  }
+
+  /**
+   * The host compositor's socket, as Wayland clients find it: {@code $WAYLAND_DISPLAY} when
+   * absolute, else that name (default {@code wayland-0}) in the runtime directory.
+   *
+   * @throws IllegalArgumentException when the result is not a clean absolute path
+   */
+  public static AbsPath waylandCompositor(AbsPath runtimeDir, Map<String, String> hostEnv) {
+    String display = hostEnv.get("WAYLAND_DISPLAY");
+    if (display == null || display.isEmpty()) {
+      display = "wayland-0";
+    }
+    String path = display.startsWith("/") ? display : runtimeDir.value() + "/" + display;
+    String problem = AbsPath.problem(path);
+    if (problem != null) {
+      throw new IllegalArgumentException(
+          "the Wayland socket " + dev.hsu.plan.Quote.q(path) + " from WAYLAND_DISPLAY " + problem);
+    }
+    return AbsPath.of(path);
+  }
+
   static Params params(Profile p, Map<String, String> hostEnv, List<String> extraArgs) {
+    return params(p, hostEnv, extraArgs, false);
+  }
+
+  static Params params(
+      Profile p, Map<String, String> hostEnv, List<String> extraArgs, boolean wayland) {
     List<String> argv = new ArrayList<>(p.command());
     argv.addAll(extraArgs);
     return new Params(
@@ -67,12 +128,17 @@ public final class Compiler {
         p.hostname(),
         p.cwd(),
         argv,
-        env(p, hostEnv),
+        env(p, hostEnv, wayland),
         p.waitDelay());
   }
 
   /** Always-set variables, then the passed host variables, then `env.set`; sorted by name. */
   static TreeMap<String, String> env(Profile p, Map<String, String> hostEnv) {
+    return env(p, hostEnv, false);
+  }
+
+  /** With {@code wayland}, WAYLAND_DISPLAY and XDG_SESSION_TYPE after the passed variables. */
+  static TreeMap<String, String> env(Profile p, Map<String, String> hostEnv, boolean wayland) {
     Profile.Host host = p.host();
     TreeMap<String, String> env = new TreeMap<>();
     env.put("HOME", host.home().value());
@@ -87,11 +153,19 @@ public final class Compiler {
         env.put(name, value);
       }
     }
+    if (wayland) {
+      env.put("WAYLAND_DISPLAY", WAYLAND_SOCKET);
+      env.put("XDG_SESSION_TYPE", "wayland");
+    }
     env.putAll(p.env().set());
     return env;
   }
 
   static List<Op> ops(Profile p, Params params) {
+    return ops(p, params, null);
+  }
+
+  static List<Op> ops(Profile p, Params params, Wayland wayland) {
     Profile.Host host = p.host();
     List<Op> ops = new ArrayList<>();
     if (p.root().mirror()) {
@@ -117,6 +191,12 @@ public final class Compiler {
     // Only mount points (the runtime directory, binds the profile adds) live in /run itself.
     ops.add(new Op.Tmpfs(RUN, 0, 0755, true));
     ops.add(new Op.Tmpfs(host.xdgRuntimeDir(), 0, 0700, false));
+    if (wayland != null) {
+      // Read-only is enough: connect(2) needs no write access to the mount.
+      ops.add(new Op.Bind(
+          wayland.socket(), host.xdgRuntimeDir().resolve(WAYLAND_SOCKET), false, false, false,
+          false));
+    }
     Profile.Home home = p.home();
     if (home instanceof Profile.Home.Persistent h) {
       ops.add(new Op.Bind(h.dir(), host.home(), true, false, false, true));

@@ -40,6 +40,24 @@ public final class PlanJson {
     seccomp(b, plan.seccomp());
     b.append(",\n  \"landlock\": ");
     landlock(b, plan.landlock());
+    if (plan.instance() != null) {
+      b.append(",\n  \"instance\": {");
+      Obj x = new Obj(b);
+      x.str("id", plan.instance().id());
+      x.str("dir", plan.instance().dir().value());
+      b.append('}');
+    }
+    if (plan.wayland() != null) {
+      Wayland w = plan.wayland();
+      b.append(",\n  \"wayland\": {");
+      Obj x = new Obj(b);
+      x.bool("direct", w.direct());
+      x.str("compositor", w.compositor().value());
+      x.str("socket", w.socket().value());
+      x.str("engine", Wayland.ENGINE);
+      x.str("appId", w.appId());
+      b.append('}');
+    }
     b.append(",\n  \"ops\": [");
     first = true;
     for (Op op : plan.ops()) {

@@ -29,6 +29,12 @@ public final class PlanText {
     b.append("wait-delay ").append(Op.duration(p.waitDelay())).append('\n');
     seccomp(b, plan.seccomp());
     landlock(b, plan.landlock(), p.hostNet());
+    if (plan.instance() != null) {
+      b.append(plan.instance()).append('\n');
+    }
+    if (plan.wayland() != null) {
+      b.append(plan.wayland().describe(plan.instance().id())).append('\n');
+    }
     for (Op op : plan.ops()) {
       b.append(op).append('\n');
     }

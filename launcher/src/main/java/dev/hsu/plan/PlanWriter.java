@@ -12,6 +12,8 @@ public final class PlanWriter {
   static final int TAG_PARAMS = 1;
   static final int TAG_SECCOMP = 28;
   static final int TAG_LANDLOCK = 29;
+  static final int TAG_INSTANCE = 30;
+  static final int TAG_WAYLAND = 31;
   static final int TAG_END = 0xFFFF;
 
   static final int PARAMS_HOST_NET = 1;
@@ -30,6 +32,7 @@ public final class PlanWriter {
   static final int REMOUNT_READ_ONLY = 1;
   static final int REMOUNT_NOEXEC = 2;
   static final int REMOUNT_NODEV = 4;
+  static final int WAYLAND_DIRECT = 1;
 
   private PlanWriter() {}
 
@@ -46,6 +49,21 @@ public final class PlanWriter {
     }
     if (plan.landlock() != null) {
       record(body, TAG_LANDLOCK, landlock(plan.landlock()));
+    }
+    if (plan.instance() != null) {
+      Buf b = new Buf();
+      b.str(plan.instance().id());
+      b.path(plan.instance().dir());
+      record(body, TAG_INSTANCE, b);
+    }
+    if (plan.wayland() != null) {
+      Wayland w = plan.wayland();
+      Buf b = new Buf();
+      b.u32(w.direct() ? WAYLAND_DIRECT : 0);
+      b.path(w.compositor());
+      b.path(w.socket());
+      b.str(w.appId());
+      record(body, TAG_WAYLAND, b);
     }
     for (Op op : plan.ops()) {
       record(body, op.tag(), payload(op));

@@ -103,6 +103,10 @@ final class Draft {
   Str desktop;
   String serviceRestart;
   Duration serviceRestartSec;
+  /** {@code wayland}: null when not given, else whether it is granted. */
+  Boolean wayland;
+  boolean waylandDirect;
+  Pos waylandPos;
   /** Where a {@code limits} block was given (even an empty one); null when none was. */
   Pos limitsPos;
   Long limitsMemory;
@@ -168,6 +172,11 @@ final class Draft {
     serviceRestart = pick(serviceRestart, later.serviceRestart);
     serviceRestartSec = pick(serviceRestartSec, later.serviceRestartSec);
     limitsPos = pick(limitsPos, later.limitsPos);
+    if (later.wayland != null) {
+      wayland = later.wayland;
+      waylandDirect = later.waylandDirect;
+      waylandPos = later.waylandPos;
+    }
     limitsMemory = pick(limitsMemory, later.limitsMemory);
     limitsTasks = pick(limitsTasks, later.limitsTasks);
     limitsCpuWeight = pick(limitsCpuWeight, later.limitsCpuWeight);

@@ -46,7 +46,8 @@ final class DraftReader {
           "landlock",
           "desktop",
           "service",
-          "limits");
+          "limits",
+          "wayland");
 
   static final List<String> SECCOMP_KEYS = List.of("presets", "relax", "deny", "socket-families");
   static final List<String> PRESETS = List.of("common", "ext", "deny-ns", "deny-tty", "deny-devel");
@@ -233,6 +234,9 @@ final class DraftReader {
         break;
       case "limits":
         readLimits(d, v);
+        break;
+      case "wayland":
+        readWayland(d, v);
         break;
       default:
         throw new IllegalStateException(key);
@@ -987,6 +991,32 @@ final class DraftReader {
     if (k.containsKey("restart-sec")) {
       d.serviceRestartSec = duration(k.get("restart-sec").getValueNode(), "'restart-sec'");
     }
+  }
+
+  /** {@code true}/{@code false}, or {@code {direct: BOOL}}. */
+  private void readWayland(Draft d, Node v) {
+    if (!(v instanceof MappingNode)) {
+      Boolean b = bool(v, "'wayland'");
+      if (b != null) {
+        d.wayland = b;
+        d.waylandDirect = false;
+        d.waylandPos = src.at(v);
+      }
+      return;
+    }
+    MappingNode m = (MappingNode) v;
+    Map<String, NodeTuple> k = keys(m, "'wayland'", List.of("direct"));
+    boolean direct = false;
+    if (k.containsKey("direct")) {
+      Boolean b = bool(k.get("direct").getValueNode(), "'direct'");
+      if (b == null) {
+        return;
+      }
+      direct = b;
+    }
+    d.wayland = true;
+    d.waylandDirect = direct;
+    d.waylandPos = src.at(m);
   }
 
   private void readLimits(Draft d, Node v) {

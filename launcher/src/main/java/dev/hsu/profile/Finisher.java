@@ -160,7 +160,8 @@ final class Finisher {
         new Profile.Service(d.serviceRestart, d.serviceRestartSec),
         d.limitsPos == null
             ? null
-            : new Profile.Limits(d.limitsMemory, d.limitsTasks, d.limitsCpuWeight));
+            : new Profile.Limits(d.limitsMemory, d.limitsTasks, d.limitsCpuWeight),
+        Boolean.TRUE.equals(d.wayland) ? new Profile.Wayland(d.waylandDirect) : null);
   }
 
   private static Profile.Seccomp seccomp(Draft d) {
@@ -274,6 +275,13 @@ final class Finisher {
           }
         }
       }
+    }
+    if (Boolean.TRUE.equals(d.wayland) && d.waylandDirect) {
+      problems.warning(
+          d.waylandPos,
+          "'wayland: {direct: true}' passes the compositor's raw socket: the app can use every"
+              + " privileged protocol it offers (screen capture, virtual keyboards and pointers,"
+              + " clipboard managers), which a security context hides");
     }
     if (network == Profile.Network.HOST && d.networkPos != null) {
       problems.warning(

@@ -35,7 +35,8 @@ public record Profile(
     Landlock landlock,
     String desktop,
     Service service,
-    Limits limits) {
+    Limits limits,
+    Wayland wayland) {
 
   public Profile {
     if (seccomp == null || landlock == null || service == null) {
@@ -69,8 +70,15 @@ public record Profile(
       Seccomp seccomp,
       Landlock landlock) {
     this(source, id, name, command, cwd, env, hostname, ids, home, root, etc, network, devices,
-        filesystem, daemons, waitDelay, host, seccomp, landlock, null, Service.defaults(), null);
+        filesystem, daemons, waitDelay, host, seccomp, landlock, null, Service.defaults(), null,
+        null);
   }
+
+  /**
+   * Wayland access ({@code wayland:} in the profile; null when not granted): a security context
+   * from the compositor (security-context-v1), or with {@code direct} its raw socket.
+   */
+  public record Wayland(boolean direct) {}
 
   /**
    * How {@code hsu systemd install} sets up the unit: systemd's {@code Restart=} value and

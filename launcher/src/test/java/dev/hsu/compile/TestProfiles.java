@@ -66,6 +66,7 @@ public final class TestProfiles {
     Duration waitDelay = Duration.ofSeconds(2);
     Profile.Seccomp seccomp = Profile.Seccomp.defaults();
     Profile.Landlock landlock = Profile.Landlock.defaults();
+    Profile.Wayland wayland;
 
     Builder(String id, List<String> command) {
       this.id = id;
@@ -160,6 +161,11 @@ public final class TestProfiles {
       return this;
     }
 
+    public Builder wayland(Profile.Wayland w) {
+      wayland = w;
+      return this;
+    }
+
     public Profile build() {
       return new Profile(
           source,
@@ -180,7 +186,11 @@ public final class TestProfiles {
           waitDelay,
           HOST,
           seccomp,
-          landlock);
+          landlock,
+          null,
+          Profile.Service.defaults(),
+          null,
+          wayland);
     }
   }
 }
