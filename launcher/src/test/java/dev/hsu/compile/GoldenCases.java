@@ -22,6 +22,12 @@ final class GoldenCases {
   static Map<String, Profile> all() {
     Map<String, Profile> m = new LinkedHashMap<>();
     m.put("minimal", profile("org.example.Hello", "hello").build());
+    m.put(
+        "wayland-context",
+        profile("org.example.Viewer", "imv").wayland(new Profile.Wayland(false)).build());
+    m.put(
+        "wayland-direct",
+        profile("org.example.Viewer", "imv").wayland(new Profile.Wayland(true)).build());
 
     TestProfiles.Builder b = profile("org.example.Scratch", "scratch", "--new");
     b.name = "Scratch pad";

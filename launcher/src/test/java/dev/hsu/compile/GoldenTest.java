@@ -27,7 +27,7 @@ import org.junit.jupiter.api.TestFactory;
 final class GoldenTest {
   static final Path DIR = Path.of("src/test/resources/golden");
   static final boolean UPDATE = Boolean.getBoolean("hsu.updateGolden");
-  static final List<String> JSON = List.of("minimal", "overlays", "hardening");
+  static final List<String> JSON = List.of("minimal", "overlays", "hardening", "wayland-context");
 
   @TestFactory
   Stream<DynamicTest> handBuiltProfilesMatchGolden() {
@@ -61,7 +61,7 @@ final class GoldenTest {
   }
 
   static void check(String name, Profile profile, boolean update) throws Exception {
-    Plan plan = Compiler.compile(profile, TestProfiles.ENV);
+    Plan plan = Compiler.compile(profile, TestProfiles.ENV, List.of(), TestProfiles.INSTANCE_ID);
     compare(DIR.resolve(name + ".plan.txt"), PlanText.render(plan), update);
     if (JSON.contains(name)) {
       compare(DIR.resolve(name + ".plan.json"), PlanJson.render(plan), update);

@@ -35,6 +35,9 @@ public final class TestProfiles {
           "SECRET_TOKEN", "hunter2",
           "LD_PRELOAD", "/tmp/evil.so");
 
+  /** The instance id the golden plans are compiled with. */
+  public static final String INSTANCE_ID = "0123456789abcdef";
+
   private TestProfiles() {}
 
   public static Builder profile(String id, String... command) {
