@@ -23,7 +23,7 @@ import picocli.CommandLine.Parameters;
     mixinStandardHelpOptions = true,
     description = {
       "Manage menu entries (.desktop files) that start apps through hsu launch.",
-      "Entries go to ${XDG_DATA_HOME:-~/.local/share}/applications/hsu.ID.desktop."
+      "Entries go to $${XDG_DATA_HOME:-~/.local/share}/applications/hsu.ID.desktop."
     })
 final class DesktopCommand implements Callable<Integer> {
   private final Errors errors;

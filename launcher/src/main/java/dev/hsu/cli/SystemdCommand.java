@@ -27,7 +27,7 @@ import picocli.CommandLine.Parameters;
     mixinStandardHelpOptions = true,
     description = {
       "Manage per-user systemd service units that run apps through hsu launch.",
-      "Units go to ${XDG_CONFIG_HOME:-~/.config}/systemd/user/hsu-ID.service."
+      "Units go to $${XDG_CONFIG_HOME:-~/.config}/systemd/user/hsu-ID.service."
     })
 final class SystemdCommand implements Callable<Integer> {
   private final Errors errors;
