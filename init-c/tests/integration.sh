@@ -29,7 +29,9 @@ as_user_exec() {
 work=$(mktemp -d /tmp/hsu-itest.XXXXXX)
 chmod 755 "$work"
 [ "$(id -u)" = 0 ] && chown "$user" "$work"
-trap 'rm -rf "$work"' EXIT
+sway_pid= weston_pid=
+# Compositors the Wayland tests started go too, even when the script stops early.
+trap '[ -n "$sway_pid" ] && kill "$sway_pid" 2>/dev/null; [ -n "$weston_pid" ] && kill "$weston_pid" 2>/dev/null; rm -rf "$work"' EXIT
 
 n=0 failed=0
 ok() { n=$((n + 1)); echo "ok $n - $1"; }
@@ -459,7 +461,6 @@ for _ in range(30):
 sys.exit(1)' "$1"
 }
 
-sway_pid= weston_pid=
 if [ ! -x "$real_sway" ] || ! command -v wayland-info >/dev/null; then
   skip "Wayland tests" "needs $real_sway and wayland-info (wayland-utils)"
 elif ! started=$(as_user env PATH=$sway_path "$real_sway" start "$rt" 2>"$work/sway.err"); then
@@ -580,8 +581,10 @@ else
     check "DIRECT on weston 10: wayland-info connects" \
       sh -c '[ "$0" = 0 ] && echo " $1 " | grep -q " wl_compositor "' "$rc" "$(echo $out)"
     kill "$weston_pid"; wait "$weston_pid" 2>/dev/null
+    weston_pid=
   fi
   as_user "$real_sway" stop "$sway_pid"
+  sway_pid=
 fi
 
 findmnt -rn >"$work/mounts.after"

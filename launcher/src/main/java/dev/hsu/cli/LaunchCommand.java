@@ -3,10 +3,14 @@ package dev.hsu.cli;
 import dev.hsu.compile.Compiler;
 import dev.hsu.plan.AbsPath;
 import dev.hsu.plan.PlanWriter;
+import dev.hsu.plan.Wayland;
 import dev.hsu.profile.Profile;
 import dev.hsu.systemd.ScopeException;
 import dev.hsu.systemd.Scopes;
 import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -53,6 +57,10 @@ final class LaunchCommand implements Callable<Integer> {
     String init = ctx.initPath();
     byte[] plan = PlanWriter.write(c.plan());
     Profile.Host host = c.profile().host();
+    Instances.removeStale(host.xdgRuntimeDir(), host.uid());
+    if (c.plan().wayland() != null) {
+      checkCompositor(c.plan().wayland());
+    }
     AbsPath apps = host.xdgDataHome().resolve("hsu/apps");
     for (AbsPath dir : Compiler.hostDirsToCreate(c.plan())) {
       if (dir.startsWith(apps) && !dir.equals(apps)) {
@@ -78,5 +86,22 @@ final class LaunchCommand implements Callable<Integer> {
     errors.err().flush();
     ctx.actions().exec(init, plan, env);
     throw new IllegalStateException("execve returned");
+  }
+
+  /** The compositor's socket must exist now: a clear sentence rather than a failed bind. */
+  static void checkCompositor(Wayland w) throws HsuException {
+    Path socket = Path.of(w.compositor().value());
+    boolean isSocket;
+    try {
+      isSocket = Files.readAttributes(socket, BasicFileAttributes.class).isOther();
+    } catch (java.io.IOException e) {
+      isSocket = false;
+    }
+    if (!isSocket) {
+      throw new HsuException(HsuException.Kind.FAILURE,
+          "the profile asks for Wayland, but there is no Wayland compositor socket at "
+              + dev.hsu.plan.Quote.q(w.compositor().value())
+              + " (from WAYLAND_DISPLAY and XDG_RUNTIME_DIR)");
+    }
   }
 }
