@@ -968,13 +968,16 @@ static int cmd_x32_getpid(int argc, char **argv) {
 }
 
 static const struct name_num socket_families[] = {
-    {"unix", AF_UNIX}, {"inet", AF_INET},           {"inet6", AF_INET6},   {"netlink", AF_NETLINK},
-    {"packet", AF_PACKET}, {"bluetooth", AF_BLUETOOTH}, {"alg", AF_ALG}, {"vsock", AF_VSOCK},
-    {"key", AF_KEY},
+    {"unix", AF_UNIX},     {"inet", AF_INET},           {"inet6", AF_INET6},
+    {"netlink", AF_NETLINK}, {"packet", AF_PACKET},     {"bluetooth", AF_BLUETOOTH},
+    {"alg", AF_ALG},       {"vsock", AF_VSOCK},         {"key", AF_KEY},
 };
 
 static const struct name_num socket_types[] = {
-    {"stream", SOCK_STREAM}, {"dgram", SOCK_DGRAM}, {"raw", SOCK_RAW}, {"seqpacket", SOCK_SEQPACKET},
+    {"stream", SOCK_STREAM},
+    {"dgram", SOCK_DGRAM},
+    {"raw", SOCK_RAW},
+    {"seqpacket", SOCK_SEQPACKET},
 };
 
 /* socket FAMILY TYPE: a family name (unix, packet, ...) or number; a type name. */

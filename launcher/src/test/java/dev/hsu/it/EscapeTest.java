@@ -121,7 +121,8 @@ class EscapeTest extends SandboxTestBase {
   void hostProcessesAreNotVisible() {
     String host = Long.toString(ProcessHandle.current().pid());
     sb.profile().probe("stat", "/proc/" + host).launch().assertErrno("ENOENT");
-    List<String> pids = Arrays.asList(sb.profile().probe("pids").launch().fields().get("pids").split(","));
+    List<String> pids =
+        Arrays.asList(sb.profile().probe("pids").launch().fields().get("pids").split(","));
     assertFalse(pids.contains(host), "the test JVM's pid is visible inside: " + pids);
     sb.profile().probe("kill", host, "0").launch().assertErrno("ESRCH");
     sb.profile().probe("ptrace-attach", host).launch().assertErrno("EPERM");
@@ -194,7 +195,8 @@ class EscapeTest extends SandboxTestBase {
   void aNestedMountNeedsBothSeccompAndLandlockRelaxed() {
     String noDenyNs = "seccomp: {presets: [common, ext, deny-tty, deny-devel]}";
     // Landlock alone still refuses the mount.
-    Result landlock = sb.profile().yaml(noDenyNs).probe("in-userns", "mount-tmpfs", "/tmp").launch();
+    Result landlock =
+        sb.profile().yaml(noDenyNs).probe("in-userns", "mount-tmpfs", "/tmp").launch();
     assertEquals(List.of("userns OK"), landlock.lines().subList(0, 1), landlock::describe);
     assertTrue(landlock.lines().get(1).startsWith("ERR EPERM "), landlock::describe);
     Result none =
@@ -270,8 +272,16 @@ class EscapeTest extends SandboxTestBase {
   }
 
   @ParameterizedTest
-  @CsvSource({"packet, raw", "packet, dgram", "bluetooth, raw", "alg, seqpacket", "vsock, stream",
-    "key, raw", "17, raw", "46, dgram"})
+  @CsvSource({
+    "packet, raw",
+    "packet, dgram",
+    "bluetooth, raw",
+    "alg, seqpacket",
+    "vsock, stream",
+    "key, raw",
+    "17, raw",
+    "46, dgram"
+  })
   void unusualSocketFamiliesAreDenied(String family, String type) {
     sb.profile().probe("socket", family, type).launch().assertErrno("EAFNOSUPPORT");
   }
@@ -380,10 +390,7 @@ class EscapeTest extends SandboxTestBase {
       sb.profile().probe("connect-tcp", "127.0.0.1", port).launch().assertErrno("ECONNREFUSED");
       Optional<String> external = hostIPv4();
       if (external.isPresent()) {
-        sb.profile()
-            .probe("connect-tcp", external.get(), port)
-            .launch()
-            .assertErrno("ENETUNREACH");
+        sb.profile().probe("connect-tcp", external.get(), port).launch().assertErrno("ENETUNREACH");
       }
       var host = sb.profile().yaml("network: host");
       assertEquals("OK", host.probe("connect-tcp", "127.0.0.1", port).launch().ok().line());
@@ -412,8 +419,18 @@ class EscapeTest extends SandboxTestBase {
     }
     Set<String> allowed =
         Set.of(
-            "HOME", "USER", "LOGNAME", "PATH", "XDG_RUNTIME_DIR", "SHELL", "TERM", "COLORTERM",
-            "LANG", "LANGUAGE", "LC_ALL", "TZ");
+            "HOME",
+            "USER",
+            "LOGNAME",
+            "PATH",
+            "XDG_RUNTIME_DIR",
+            "SHELL",
+            "TERM",
+            "COLORTERM",
+            "LANG",
+            "LANGUAGE",
+            "LC_ALL",
+            "TZ");
     assertTrue(allowed.containsAll(names), r::describe);
     Result passed =
         sb.profile().yaml("env: {pass: [HSU_IT_SECRET_TOKEN]}").probe("env").launch().ok();
@@ -513,7 +530,8 @@ class EscapeTest extends SandboxTestBase {
   private Result launchInPty(Sandbox.Profile p) {
     Path script = Path.of("/usr/bin/script");
     assertTrue(Files.isExecutable(script), "util-linux script is needed to give sandboxes a tty");
-    String inner = shellQuote(tree.hsu().toString()) + " launch " + shellQuote(p.write().toString());
+    String inner =
+        shellQuote(tree.hsu().toString()) + " launch " + shellQuote(p.write().toString());
     List<String> cmd = List.of(script.toString(), "-qec", inner, "/dev/null");
     ProcessBuilder pb = new ProcessBuilder(cmd).directory(sb.root.toFile());
     pb.environment().clear();
@@ -526,8 +544,7 @@ class EscapeTest extends SandboxTestBase {
       String out = raw.stdout().replace("\r", "");
       List<String> described = new ArrayList<>(cmd);
       described.add("(profile:\n" + p.text() + ")");
-      return new Result(
-          described, raw.exit(), out.getBytes(StandardCharsets.UTF_8), raw.stderr());
+      return new Result(described, raw.exit(), out.getBytes(StandardCharsets.UTF_8), raw.stderr());
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

@@ -107,7 +107,8 @@ class OutsideInTest extends SandboxTestBase {
     Path dir = sb.hostDir("d $(touch pwned-dir);'\"x");
     String name = "-p;$(touch pwned-cmdsub)`touch pwned-backtick`\n.yaml";
     Path profile = dir.resolve(name);
-    Files.writeString(profile, sb.profile().probe("exit", "7").text());
+    String appName = "$(touch pwned-name); `touch pwned-name-bt` | 'q' \"dq\" & -x";
+    Files.writeString(profile, sb.profile().yaml("name: " + q(appName)).probe("exit", "7").text());
     Result r = sb.hsu("launch", profile.toString());
     assertEquals(7, r.exit(), r::describe);
     assertEquals(List.of(name), names(dir));
@@ -129,7 +130,8 @@ class OutsideInTest extends SandboxTestBase {
     assertTrue(
         Pattern.compile("(\\\\x1b|\\\\u001b|\\\\e|\\\\033)\\[31m").matcher(r.stderr()).find(),
         r::describe);
-    assertTrue(Pattern.compile("(?m)^\\S*e\\S*x\\S*\\.yaml:3:1: error: ").matcher(r.stderr()).find(),
+    assertTrue(
+        Pattern.compile("(?m)^\\S*e\\S*x\\S*\\.yaml:3:1: error: ").matcher(r.stderr()).find(),
         r::describe);
     assertNoStackTrace(r);
   }
@@ -148,12 +150,14 @@ class OutsideInTest extends SandboxTestBase {
     Path p =
         Files.writeString(
             sb.root.resolve("values.yaml"),
-            "id: dev.hsu.it.Bad\ncommand: [/run/probe]\nnetwork: \"\\e[31mbridge\\u202e\"\n");
+            "id: dev.hsu.it.Bad\ncommand: [/run/probe]\nnetwork: \"\\e[31mbridge\\u202e\"\n"
+                + "name: \"a\\e]0;title\\u0007b\"\n");
     Result r = sb.hsu("launch", p.toString());
     assertEquals(125, r.exit(), r::describe);
     assertNoRawControls(r);
     assertFalse(r.stderr().contains("\u202e"), () -> "a raw bidi override\n" + r.describe());
     assertTrue(r.stderr().contains("values.yaml:3:10: error: "), r::describe);
+    assertTrue(r.stderr().contains("values.yaml:4:7: error: "), r::describe);
   }
 
   @ParameterizedTest
@@ -188,7 +192,8 @@ class OutsideInTest extends SandboxTestBase {
     Path p = Files.writeString(sb.root.resolve("nulcmd.yaml"), text);
     Result r = sb.hsu("launch", p.toString());
     assertEquals(125, r.exit(), r::describe);
-    assertTrue(Pattern.compile("nulcmd\\.yaml:2:\\d+: error: .*NUL").matcher(r.stderr()).find(),
+    assertTrue(
+        Pattern.compile("nulcmd\\.yaml:2:\\d+: error: .*NUL").matcher(r.stderr()).find(),
         r::describe);
   }
 
@@ -270,7 +275,8 @@ class OutsideInTest extends SandboxTestBase {
   @Test
   void malformedPlansAre125WithOneSentence() throws IOException {
     Path plan = sb.root.resolve("plan.bin");
-    Result compiled = sb.hsu("compile", "-o", plan.toString(), sb.profile().probe("ids").write().toString());
+    Result compiled =
+        sb.hsu("compile", "-o", plan.toString(), sb.profile().probe("ids").write().toString());
     assertEquals(0, compiled.exit(), compiled::describe);
     byte[] good = Files.readAllBytes(plan);
     assertTrue(good.length > 64, "a suspiciously small plan");
@@ -316,15 +322,17 @@ class OutsideInTest extends SandboxTestBase {
       Result r = runInit(args.toArray(String[]::new));
       assertTrue(r.exit() == 125 || r.exit() == 2, r::describe);
       assertTrue(r.stdout().isEmpty(), r::describe);
-      assertTrue(Pattern.compile("hsu-init: [^\\n]+\\n|usage: [^\\n]+\\n")
-              .matcher(r.stderr()).matches(), () -> "not one sentence\n" + r.describe());
+      assertTrue(
+          Pattern.compile("hsu-init: [^\\n]+\\n|usage: [^\\n]+\\n").matcher(r.stderr()).matches(),
+          () -> "not one sentence\n" + r.describe());
     }
   }
 
   @Test
   void corruptedPlansNeverCrashTheChecker() throws IOException {
     Path plan = sb.root.resolve("plan.bin");
-    Result compiled = sb.hsu("compile", "-o", plan.toString(), sb.profile().probe("ids").write().toString());
+    Result compiled =
+        sb.hsu("compile", "-o", plan.toString(), sb.profile().probe("ids").write().toString());
     assertEquals(0, compiled.exit(), compiled::describe);
     byte[] good = Files.readAllBytes(plan);
     Random random = new Random(20240601);
