@@ -17,16 +17,13 @@ import org.freedesktop.dbus.annotations.DBusInterfaceName;
 import org.freedesktop.dbus.annotations.Position;
 import org.freedesktop.dbus.connections.impl.DBusConnection;
 import org.freedesktop.dbus.connections.impl.DBusConnectionBuilder;
-import org.freedesktop.dbus.exceptions.DBusException;
 import org.freedesktop.dbus.exceptions.DBusExecutionException;
 import org.freedesktop.dbus.interfaces.DBusInterface;
-import org.freedesktop.dbus.messages.DBusSignal;
-import org.freedesktop.dbus.types.UInt32;
 import org.freedesktop.dbus.types.Variant;
 
 /**
  * A private session bus (a real dbus-daemon) with a stand-in for systemd's Manager that records
- * StartTransientUnit calls and emits JobRemoved. Its interface is written here from
+ * StartTransientUnit calls and emits JobRemoved (with dbus-send). Its interface is written here from
  * org.freedesktop.systemd1(5), not shared with hsu's, so a wrong type on either side fails the
  * call (dbus-java dispatches on name and signature).
  */
@@ -36,14 +33,6 @@ public final class FakeSystemd implements AutoCloseable {
   public interface DocumentedManager extends DBusInterface {
     @SuppressWarnings("checkstyle:MethodName")
     DBusPath StartTransientUnit(String name, String mode, List<Prop> properties, List<AuxUnit> aux);
-
-    /** JobRemoved(u id, o job, s unit, s result). */
-    final class JobRemoved extends DBusSignal {
-      public JobRemoved(String path, UInt32 id, DBusPath job, String unit, String result)
-          throws DBusException {
-        super(path, id, job, unit, result);
-      }
-    }
   }
 
   /** (sv). */
@@ -89,6 +78,7 @@ public final class FakeSystemd implements AutoCloseable {
   public final List<Long> emitted = Collections.synchronizedList(new ArrayList<>());
 
   private final Process daemon;
+  private final Path dbusSend;
   public final String address;
   private final DBusConnection conn;
   private final AtomicInteger jobs = new AtomicInteger(100);
@@ -97,6 +87,7 @@ public final class FakeSystemd implements AutoCloseable {
   public FakeSystemd(Path dir, boolean export) throws Exception {
     System.setProperty("slf4j.internal.verbosity", "ERROR");
     Path tool = TestTools.require("dbus-daemon", "dbus");
+    dbusSend = TestTools.require("dbus-send", "dbus");
     Path socket = dir.resolve("bus");
     daemon =
         new ProcessBuilder(
@@ -147,8 +138,15 @@ public final class FakeSystemd implements AutoCloseable {
           try {
             Thread.sleep(delay);
             emitted.add(System.nanoTime());
-            conn.sendMessage(new DocumentedManager.JobRemoved(
-                "/org/freedesktop/systemd1", new UInt32(id), job, name, res));
+            // From another process, so no Java class for the signal exists in this JVM: hsu must
+            // read it as a generic signal, as it will from the real systemd.
+            TestTools.Run r = TestTools.run(List.of(dbusSend.toString(), "--bus=" + address,
+                "--type=signal", "/org/freedesktop/systemd1",
+                "org.freedesktop.systemd1.Manager.JobRemoved", "uint32:" + id,
+                "objpath:" + job.getPath(), "string:" + name, "string:" + res), null);
+            if (r.exit() != 0) {
+              throw new IllegalStateException("dbus-send failed: " + r.output());
+            }
           } catch (Exception e) {
             e.printStackTrace();
             throw new IllegalStateException(e);

@@ -58,7 +58,7 @@ public final class DbusScopes {
     Jobs jobs = new Jobs();
     try (DBusConnection c = DBusConnectionBuilder.forAddress(address).withShared(false).build()) {
       // Subscribe before the call: the signal can come before the reply. Closing c drops it.
-      c.addSigHandler(
+      c.addGenericSigHandler(
           DBusMatchRuleBuilder.create()
               .withType("signal")
               .withPath(Manager.PATH)
@@ -104,7 +104,8 @@ public final class DbusScopes {
 
   /**
    * JobRemoved(u id, o job, s unit, s result) signals seen so far; they can arrive before the
-   * call's reply. Read by position, whatever class dbus-java maps the signal to.
+   * call's reply. A generic handler reads them by position: hsu has no signal class, and a typed
+   * handler would drop a signal dbus-java cannot map to one.
    */
   static final class Jobs implements DBusSigHandler<DBusSignal> {
     private final Map<String, String> done = new HashMap<>();
@@ -113,8 +114,9 @@ public final class DbusScopes {
     public synchronized void handle(DBusSignal s) {
       try {
         Object[] args = s.getParameters();
-        if (args.length == 4 && args[1] instanceof DBusPath job && args[3] instanceof String r) {
-          done.put(job.getPath(), r);
+        if (args.length == 4 && args[3] instanceof String r) {
+          String job = args[1] instanceof DBusPath p ? p.getPath() : String.valueOf(args[1]);
+          done.put(job, r);
           notifyAll();
         }
       } catch (DBusException e) {
