@@ -1062,6 +1062,43 @@ static int cmd_unlink(int argc, char **argv) {
   return ok_or_fail(unlink(argv[0]));
 }
 
+/* pidfd-kill PID SIG: the same as kill, through pidfd_open and pidfd_send_signal. */
+static int cmd_pidfd_kill(int argc, char **argv) {
+  (void)argc;
+  long pid;
+  int sig = strcmp(argv[1], "0") == 0 ? 0 : parse_signal(argv[1]);
+  if (parse_long(argv[0], 1, INT_MAX, &pid) < 0 || sig < 0) return usage("pidfd-kill PID SIG");
+  int fd = (int)syscall(SYS_pidfd_open, (pid_t)pid, 0);
+  if (fd < 0) return fail();
+  return ok_or_fail(syscall(SYS_pidfd_send_signal, fd, sig, NULL, 0));
+}
+
+/* personality HEX: set the execution domain flags (e.g. 0x0040000 ADDR_NO_RANDOMIZE). */
+static int cmd_personality(int argc, char **argv) {
+  (void)argc;
+  char *end;
+  errno = 0;
+  unsigned long v = strtoul(argv[0], &end, 16);
+  if (errno != 0 || end == argv[0] || *end != '\0') return usage("personality HEX");
+  return ok_or_fail(syscall(SYS_personality, v));
+}
+
+/* io-uring: io_uring_setup with one entry. */
+static int cmd_io_uring(int argc, char **argv) {
+  (void)argc;
+  (void)argv;
+  unsigned char params[120]; /* struct io_uring_params */
+  memset(params, 0, sizeof params);
+  return ok_or_fail(syscall(SYS_io_uring_setup, 1, params));
+}
+
+/* userfaultfd: with UFFD_USER_MODE_ONLY (what an unprivileged process may ask for). */
+static int cmd_userfaultfd(int argc, char **argv) {
+  (void)argc;
+  (void)argv;
+  return ok_or_fail(syscall(SYS_userfaultfd, O_CLOEXEC | 1 /* UFFD_USER_MODE_ONLY */));
+}
+
 /* ---- dispatch ---- */
 
 struct command {
@@ -1104,6 +1141,7 @@ static const struct command commands[] = {
     {"listen-unix", 2, 2, "@NAME|PATH SECONDS", cmd_listen_unix},
     {"connect-tcp", 2, 2, "ADDRESS PORT", cmd_connect_tcp},
     {"kill", 2, 2, "PID SIG", cmd_kill},
+    {"pidfd-kill", 2, 2, "PID SIG", cmd_pidfd_kill},
     {"ptrace-attach", 1, 1, "PID", cmd_ptrace_attach},
     {"ptrace-child", 0, 0, "", cmd_ptrace_child},
     {"unshare", 1, 1, "NS[,NS...]", cmd_unshare},
@@ -1117,6 +1155,9 @@ static const struct command commands[] = {
     {"in-userns", 1, -1, "COMMAND [ARGS...]", cmd_in_userns},
     {"exec-creds", 1, -1, "PATH [ARGS...]", cmd_exec_creds},
     {"keyctl", 0, 0, "", cmd_keyctl},
+    {"personality", 1, 1, "HEX", cmd_personality},
+    {"io-uring", 0, 0, "", cmd_io_uring},
+    {"userfaultfd", 0, 0, "", cmd_userfaultfd},
     {"bpf", 0, 0, "", cmd_bpf},
     {"perf-open", 0, 0, "", cmd_perf_open},
     {"int80-getpid", 0, 0, "", cmd_int80_getpid},

@@ -134,10 +134,17 @@ class EscapeTest extends SandboxTestBase {
     sb.profile().probe("kill", "1", signal).launch().assertErrno("EPERM");
   }
 
+  @ParameterizedTest
+  @ValueSource(strings = {"0", "TERM", "KILL"})
+  void signallingPid1ThroughAPidfdIsScopedAway(String signal) {
+    sb.profile().probe("pidfd-kill", "1", signal).launch().assertErrno("EPERM");
+  }
+
   @Test
   void withoutTheSignalScopePid1CanBeSignalled() {
     var p = sb.profile().yaml("landlock: {scopes: {signal: false}}");
     assertEquals("OK", p.probe("kill", "1", "0").launch().ok().line());
+    assertEquals("OK", p.probe("pidfd-kill", "1", "0").launch().ok().line());
   }
 
   @Test
@@ -242,17 +249,42 @@ class EscapeTest extends SandboxTestBase {
   // ---- kernel interfaces: keys, bpf, perf, secondary ABIs, socket families ----
 
   @ParameterizedTest
-  @ValueSource(strings = {"keyctl", "bpf", "perf-open"})
+  @ValueSource(strings = {"keyctl", "bpf", "perf-open", "io-uring", "userfaultfd"})
   void kernelInterfacesAreDenied(String command) {
     sb.profile().probe(command).launch().assertErrno("EPERM");
   }
 
-  @Test
-  void withoutThePresetsTheKernelAnswersKeyctlAndPerfItself() {
+  @ParameterizedTest
+  @ValueSource(strings = {"keyctl", "perf-open", "io-uring", "userfaultfd"})
+  void withoutThePresetsTheKernelGivesItsOwnAnswer(String command) {
+    // Sysctls (perf_event_paranoid, io_uring_disabled, ...) decide: the same answer as the host's.
     var p = sb.profile().yaml("seccomp: {presets: []}");
-    assertEquals("OK", p.probe("keyctl").launch().ok().line());
-    // perf depends on perf_event_paranoid: the sandbox now gets the host's own answer.
-    assertEquals(onHost("perf-open").line(), p.probe("perf-open").launch().line());
+    assertEquals(onHost(command).line(), p.probe(command).launch().line());
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"0040000", "0400000", "0000008"})
+  void personalityChangesAreDenied(String flags) {
+    // ADDR_NO_RANDOMIZE, READ_IMPLIES_EXEC, PER_LINUX32 (low byte 8): each would weaken the app.
+    sb.profile().probe("personality", flags).launch().assertErrno("EPERM");
+    var relaxed = sb.profile().yaml("seccomp: {presets: [common, ext, deny-ns, deny-tty]}");
+    assertEquals("OK", relaxed.probe("personality", flags).launch().ok().line());
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"0", "ffffffff"})
+  void personalityQueriesStillWork(String value) {
+    assertEquals("OK", sb.profile().probe("personality", value).launch().ok().line());
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"", "ids: {uid: 0, gid: 0}"})
+  void kernelKnobsInProcAreNotWritable(String ids) {
+    var p = sb.profile();
+    if (!ids.isEmpty()) p.yaml(ids);
+    p.probe("write", "/proc/sys/kernel/core_pattern", "|/tmp/x").launch().assertErrno("EACCES");
+    p.probe("write", "/proc/sys/vm/overcommit_memory", "1").launch().assertErrno("EACCES");
+    p.probe("write", "/proc/sys/vm/drop_caches", "3").launch().assertErrno("EACCES");
   }
 
   @Test
@@ -380,6 +412,37 @@ class EscapeTest extends SandboxTestBase {
     assertEquals("OK", none.probe("mknod-char", "/tmp/whiteout", "0", "0").launch().ok().line());
   }
 
+  // ---- 4. the app cannot change its own next run ----
+
+  @Test
+  void hostFilesThatShapeTheNextRunAreOutOfReach() throws IOException {
+    var p = sb.profile();
+    List<Path> hostFiles =
+        List.of(
+            p.write(),
+            Files.writeString(sb.home.resolve(".bashrc"), "host rc\n"),
+            Files.writeString(sb.home.resolve(".profile"), "host rc\n"),
+            hostFile(sb.configHome.resolve("hsu/profiles/app.yaml")),
+            hostFile(sb.configHome.resolve("autostart/app.desktop")),
+            hostFile(sb.configHome.resolve("systemd/user/app.service")),
+            hostFile(sb.dataHome.resolve("applications/app.desktop")));
+    for (Path f : hostFiles) {
+      p.probe("stat", f.toString()).launch().assertErrno("ENOENT");
+      p.probe("write", f.toString(), "pwned").launch();
+      assertFalse(Files.readString(f).contains("pwned"), f + " was changed from inside");
+    }
+    // hsu itself: new files next to the launcher, the init and the jar (never the real ones).
+    for (Path dir :
+        List.of(tree.repo(), tree.hsuInit().getParent(), tree.repo().resolve("launcher/target"))) {
+      Path f = dir.resolve("hsu-it-pwned");
+      Result r = p.probe("write", f.toString(), "pwned").launch();
+      boolean created = Files.deleteIfExists(f);
+      assertFalse(created, f + " was created from inside");
+      assertEquals(1, r.exit(), r::describe);
+      assertTrue(r.line().matches("ERR (ENOENT|EROFS) .*"), r::describe);
+    }
+  }
+
   // ---- the host network ----
 
   @Test
@@ -462,6 +525,11 @@ class EscapeTest extends SandboxTestBase {
     assertEquals(1, r.exit(), r::describe);
     assertTrue(r.line().startsWith("handle OK "), () -> "no handle to try\n" + r.describe());
     assertTrue(r.lines().get(1).startsWith("ERR EPERM "), r::describe);
+  }
+
+  private static Path hostFile(Path p) throws IOException {
+    Files.createDirectories(p.getParent());
+    return Files.writeString(p, "host file\n");
   }
 
   private static List<String> names(Path dir) throws IOException {
