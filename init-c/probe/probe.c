@@ -625,6 +625,15 @@ static int cmd_tioclinux(int argc, char **argv) {
   return ok_or_fail(syscall(SYS_ioctl, fd, (unsigned long)TIOCLINUX | hi, &sub));
 }
 
+/* tiocsctty FD: make the terminal on FD this session's controlling terminal (without stealing
+ * it: argument 0). */
+static int cmd_tiocsctty(int argc, char **argv) {
+  (void)argc;
+  int fd = parse_fd_arg(argv[0]);
+  if (fd < 0) return usage("tiocsctty FD");
+  return ok_or_fail(ioctl(fd, TIOCSCTTY, 0));
+}
+
 /* "@name" is an abstract address, anything else a path. */
 static socklen_t unix_address(const char *name, struct sockaddr_un *sa) {
   memset(sa, 0, sizeof *sa);
@@ -1137,6 +1146,7 @@ static const struct command commands[] = {
     {"tty", 0, 0, "", cmd_tty},
     {"tiocsti", 1, 2, "FD [high]", cmd_tiocsti},
     {"tioclinux", 1, 2, "FD [high]", cmd_tioclinux},
+    {"tiocsctty", 1, 1, "FD", cmd_tiocsctty},
     {"connect-unix", 1, 1, "@NAME|PATH", cmd_connect_unix},
     {"listen-unix", 2, 2, "@NAME|PATH SECONDS", cmd_listen_unix},
     {"connect-tcp", 2, 2, "ADDRESS PORT", cmd_connect_tcp},

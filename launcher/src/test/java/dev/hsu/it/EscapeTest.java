@@ -71,6 +71,12 @@ class EscapeTest extends SandboxTestBase {
     launchInPty(sb.profile().probe(tty("tioclinux", bits))).assertErrno("EPERM");
   }
 
+  @Test
+  void theTerminalCannotBeTakenAsControllingTerminal() {
+    // It is still the caller's session's: without CAP_SYS_ADMIN it cannot be stolen.
+    launchInPty(sb.profile().probe("tiocsctty", "0")).assertErrno("EPERM");
+  }
+
   @ParameterizedTest
   @ValueSource(strings = {"plain", "high"})
   void keptSessionStillRefusesTiocstiAndTioclinux(String bits) {
@@ -145,6 +151,66 @@ class EscapeTest extends SandboxTestBase {
     var p = sb.profile().yaml("landlock: {scopes: {signal: false}}");
     assertEquals("OK", p.probe("kill", "1", "0").launch().ok().line());
     assertEquals("OK", p.probe("pidfd-kill", "1", "0").launch().ok().line());
+  }
+
+  @Test
+  void daemonsAreAnotherDomainEvenWithAllowPtrace() {
+    String name = "@hsu-it-daemon-" + UUID.randomUUID();
+    var p = withListeningDaemon(name, "seccomp: {relax: [allow-ptrace]}");
+    Result r = p.launch();
+    assertTrue(r.line().matches("daemon=[0-9]+"), () -> "no daemon found\n" + r.describe());
+    String d = r.line().substring("daemon=".length());
+    assertEquals(
+        List.of(
+            "kill " + d + " 0: ERR EPERM Operation not permitted",
+            "pidfd-kill " + d + " 0: ERR EPERM Operation not permitted",
+            "ptrace-attach " + d + ": ERR EPERM Operation not permitted",
+            "connect-unix " + name + ": ERR EPERM Operation not permitted"),
+        r.lines().subList(1, r.lines().size()),
+        r::describe);
+  }
+
+  @Test
+  void withoutTheScopesTheDaemonCanBeSignalledAndReached() {
+    String name = "@hsu-it-daemon-" + UUID.randomUUID();
+    String scopesOff = "landlock: {scopes: {signal: false, abstract-unix: false}}";
+    Result r = withListeningDaemon(name, scopesOff).launch();
+    String d = r.line().substring("daemon=".length());
+    List<String> lines = r.lines();
+    assertEquals("kill " + d + " 0: OK", lines.get(1), r::describe);
+    assertEquals("pidfd-kill " + d + " 0: OK", lines.get(2), r::describe);
+    assertEquals("connect-unix " + name + ": OK", lines.get(4), r::describe);
+  }
+
+  /**
+   * A profile whose daemon is the probe listening on {@code name}; the app (a shell) finds the
+   * daemon's pid, prints "daemon=PID", then signals, ptraces and connects to it, one line each.
+   */
+  private Sandbox.Profile withListeningDaemon(String name, String yaml) {
+    String listen = Sandbox.PROBE + " listen-unix " + name + " 60";
+    String daemon = listen + " | { read -r line; touch /tmp/ready; cat >/dev/null; }";
+    String app =
+        "for p in /proc/[0-9]*; do\n"
+            + "  [ \"$(tr '\\0' ' ' < $p/cmdline 2>/dev/null)\" = '"
+            + listen
+            + " ' ] && d=$${p#/proc/}\n"
+            + "done\n"
+            + "echo daemon=$d\n"
+            + "for a in \"kill $d 0\" \"pidfd-kill $d 0\" \"ptrace-attach $d\" \"connect-unix "
+            + name
+            + "\"; do\n"
+            + "  echo \"$a: $("
+            + Sandbox.PROBE
+            + " $a)\"\n"
+            + "done\n";
+    return sb.profile()
+        .command("/bin/sh", "-c", app)
+        .yaml(yaml)
+        .yaml("wait-delay: 0s")
+        .yaml(
+            "daemons:\n  - {program: /bin/sh, args: [-c, "
+                + q(daemon)
+                + "], ready-path: /tmp/ready}");
   }
 
   @Test
