@@ -48,6 +48,46 @@ final class Draft {
   /** An extra Landlock rule; {@code path} is not yet expanded. */
   record Rule(Str path, Set<Profile.Landlock.Access> access) {}
 
+  /**
+   * One bus under {@code dbus} as written: {@code on} false when turned off ({@code false}),
+   * else granted with the lists given so far (concatenated over files, bases first).
+   */
+  static final class Bus {
+    boolean on;
+    Pos pos;
+    final List<Str> see = new ArrayList<>();
+    final List<Str> talk = new ArrayList<>();
+    final List<Str> own = new ArrayList<>();
+    final Map<String, List<Str>> call = new LinkedHashMap<>();
+    final Map<String, List<Str>> broadcast = new LinkedHashMap<>();
+
+    /** This bus with {@code later} applied on top: off replaces, on adds its lists. */
+    static Bus merge(Bus earlier, Bus later) {
+      if (later == null) {
+        return earlier;
+      }
+      Bus out = new Bus();
+      out.on = later.on;
+      out.pos = later.pos;
+      if (later.on && earlier != null && earlier.on) {
+        out.addAll(earlier);
+      }
+      if (later.on) {
+        out.addAll(later);
+      }
+      return out;
+    }
+
+    private void addAll(Bus b) {
+      see.addAll(b.see);
+      talk.addAll(b.talk);
+      own.addAll(b.own);
+      b.call.forEach((k, v) -> call.computeIfAbsent(k, x -> new ArrayList<>()).addAll(v));
+      b.broadcast.forEach(
+          (k, v) -> broadcast.computeIfAbsent(k, x -> new ArrayList<>()).addAll(v));
+    }
+  }
+
   /** Where the document's top-level mapping starts (for "missing key" diagnostics). */
   Pos start;
 
@@ -107,6 +147,16 @@ final class Draft {
   Boolean wayland;
   boolean waylandDirect;
   Pos waylandPos;
+  /** {@code dbus.session} and {@code dbus.system}: null when not given. */
+  Bus dbusSession;
+  Bus dbusSystem;
+  /** {@code audio} as written (each server once); null when not given. */
+  List<Str> audio;
+  Pos audioPos;
+  Boolean x11;
+  Pos x11Pos;
+  Boolean gpu;
+  Pos gpuPos;
   /** Where a {@code limits} block was given (even an empty one); null when none was. */
   Pos limitsPos;
   Long limitsMemory;
@@ -176,6 +226,20 @@ final class Draft {
       wayland = later.wayland;
       waylandDirect = later.waylandDirect;
       waylandPos = later.waylandPos;
+    }
+    dbusSession = Bus.merge(dbusSession, later.dbusSession);
+    dbusSystem = Bus.merge(dbusSystem, later.dbusSystem);
+    if (later.audio != null) {
+      audio = later.audio;
+      audioPos = later.audioPos;
+    }
+    if (later.x11 != null) {
+      x11 = later.x11;
+      x11Pos = later.x11Pos;
+    }
+    if (later.gpu != null) {
+      gpu = later.gpu;
+      gpuPos = later.gpuPos;
     }
     limitsMemory = pick(limitsMemory, later.limitsMemory);
     limitsTasks = pick(limitsTasks, later.limitsTasks);

@@ -47,7 +47,11 @@ final class DraftReader {
           "desktop",
           "service",
           "limits",
-          "wayland");
+          "wayland",
+          "dbus",
+          "audio",
+          "x11",
+          "gpu");
 
   static final List<String> SECCOMP_KEYS = List.of("presets", "relax", "deny", "socket-families");
   static final List<String> PRESETS = List.of("common", "ext", "deny-ns", "deny-tty", "deny-devel");
@@ -63,6 +67,21 @@ final class DraftReader {
   static final List<String> LIMITS_KEYS = List.of("memory", "tasks", "cpu-weight");
   /** A desktop file ID as found under $XDG_DATA_DIRS/applications (no subdirectory). */
   static final Pattern DESKTOP_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,246}\\.desktop");
+  static final List<String> DBUS_KEYS = List.of("session", "system");
+  static final List<String> BUS_KEYS = List.of("see", "talk", "own", "call", "broadcast");
+  /** A well-known D-Bus bus name (the D-Bus specification; unique names are refused). */
+  static final Pattern BUS_NAME =
+      Pattern.compile("[A-Za-z_-][A-Za-z0-9_-]*(\\.[A-Za-z_-][A-Za-z0-9_-]*)+");
+  /** xdg-dbus-proxy's METHOD: '*', an interface (optionally '.*') or interface.Method. */
+  static final Pattern DBUS_METHOD =
+      Pattern.compile("\\*|[A-Za-z_][A-Za-z0-9_]*(\\.[A-Za-z_][A-Za-z0-9_]*)+(\\.\\*)?");
+  /** xdg-dbus-proxy's PATH: an object path, optionally ending in '/*'. */
+  static final Pattern DBUS_PATH = Pattern.compile("/|(/[A-Za-z0-9_]+)+|(/[A-Za-z0-9_]+)*/\\*");
+  static final int MAX_BUS_NAME = 255;
+  static final List<String> AUDIO = List.of("pulse", "pipewire");
+  /** Other names people use for a value, for "did you mean" hints. */
+  static final Map<String, String> ALIASES =
+      Map.of("pulseaudio", "pulse", "pipewire-pulse", "pulse", "pw", "pipewire", "false", "none");
   static final int MAX_TASKS = 4_194_304;
   static final int MAX_CPU_WEIGHT = 10_000;
 
@@ -237,6 +256,20 @@ final class DraftReader {
         break;
       case "wayland":
         readWayland(d, v);
+        break;
+      case "dbus":
+        readDbus(d, v);
+        break;
+      case "audio":
+        readAudio(d, v);
+        break;
+      case "x11":
+        d.x11 = bool(v, "'x11'");
+        d.x11Pos = src.at(v);
+        break;
+      case "gpu":
+        d.gpu = bool(v, "'gpu'");
+        d.gpuPos = src.at(v);
         break;
       default:
         throw new IllegalStateException(key);
@@ -1019,6 +1052,188 @@ final class DraftReader {
     d.waylandPos = src.at(m);
   }
 
+  // ---- dbus, audio ----
+
+  private void readDbus(Draft d, Node v) {
+    MappingNode m = mapping(v, "a mapping with 'session' and 'system'", "'dbus'");
+    if (m == null) {
+      return;
+    }
+    Map<String, NodeTuple> k = keys(m, "'dbus'", DBUS_KEYS);
+    if (k.containsKey("session")) {
+      d.dbusSession = bus(k.get("session").getValueNode(), "'session'");
+    }
+    if (k.containsKey("system")) {
+      d.dbusSystem = bus(k.get("system").getValueNode(), "'system'");
+    }
+  }
+
+  /** {@code true}, {@code false} or a mapping of filter keys; null after a problem. */
+  private Draft.Bus bus(Node v, String what) {
+    Draft.Bus bus = new Draft.Bus();
+    bus.pos = src.at(v);
+    if (v instanceof ScalarNode && v.getTag().equals(Tag.BOOL)) {
+      bus.on = bool(v, what);
+      return bus;
+    }
+    if (!(v instanceof MappingNode)) {
+      error(
+          src.at(v),
+          "expected true, false or a mapping with 'see', 'talk', 'own', 'call' and 'broadcast'"
+              + " for "
+              + what
+              + ", got "
+              + kind(v));
+      return null;
+    }
+    bus.on = true;
+    int before = problems.size();
+    Map<String, NodeTuple> k = keys((MappingNode) v, what, BUS_KEYS);
+    for (String key : List.of("see", "talk", "own")) {
+      if (k.containsKey(key)) {
+        List<Str> names = strings(k.get(key).getValueNode(), "'" + key + "'", false);
+        if (names != null) {
+          for (Str s : names) {
+            if (checked(s, this::busNameProblem) != null) {
+              (key.equals("see") ? bus.see : key.equals("talk") ? bus.talk : bus.own).add(s);
+            }
+          }
+        }
+      }
+    }
+    if (k.containsKey("call")) {
+      rules(k.get("call").getValueNode(), "'call'", bus.call);
+    }
+    if (k.containsKey("broadcast")) {
+      rules(k.get("broadcast").getValueNode(), "'broadcast'", bus.broadcast);
+    }
+    return problems.size() > before ? null : bus;
+  }
+
+  /** A mapping of bus names to lists of rules, into {@code out}. */
+  private void rules(Node v, String what, Map<String, List<Str>> out) {
+    MappingNode m =
+        mapping(v, "a mapping of bus names to lists of rules like '[org.example.Iface.*@/org/example]'", what);
+    if (m == null) {
+      return;
+    }
+    for (NodeTuple t : m.getValue()) {
+      if (!(t.getKeyNode() instanceof ScalarNode)) {
+        continue;
+      }
+      Str name = checked(string(t.getKeyNode(), "a bus name in " + what), this::busNameProblem);
+      Node value = t.getValueNode();
+      if (value instanceof ScalarNode && value.getTag().equals(Tag.STR)) {
+        error(
+            src.at(value),
+            "expected a list of rules for "
+                + Text.quote(((ScalarNode) t.getKeyNode()).getValue())
+                + " in "
+                + what
+                + ", got a string (write it as a list: ["
+                + ((ScalarNode) value).getValue()
+                + "])");
+        continue;
+      }
+      List<Str> list = strings(value, "the rules of a name in " + what, false);
+      if (name == null || list == null) {
+        continue;
+      }
+      List<Str> ok = new ArrayList<>();
+      for (Str r : list) {
+        if (checked(r, this::ruleProblem) != null) {
+          ok.add(r);
+        }
+      }
+      if (!out.containsKey(name.value())) {
+        out.put(name.value(), ok);
+      }
+    }
+  }
+
+  private String busNameProblem(String s) {
+    if (s.length() > MAX_BUS_NAME) {
+      return "the D-Bus name is longer than " + MAX_BUS_NAME + " characters";
+    }
+    String base = s.endsWith(".*") ? s.substring(0, s.length() - 2) : s;
+    if (BUS_NAME.matcher(base).matches()) {
+      return null;
+    }
+    String hint;
+    if (s.startsWith(":")) {
+      hint = " (a unique name like ':1.42' changes with every connection; give the service's"
+          + " well-known name)";
+    } else if (s.contains("*")) {
+      hint = " ('*' may only be the last element, as in 'org.example.*')";
+    } else {
+      hint = "";
+    }
+    return "invalid D-Bus name "
+        + Text.quote(s)
+        + ": expected a bus name like 'org.example.Service' (at least two elements of letters,"
+        + " digits, '_' and '-' separated by '.', none starting with a digit), or one followed"
+        + " by '.*' for it and every name below it"
+        + hint;
+  }
+
+  private String ruleProblem(String r) {
+    int at = r.indexOf('@');
+    String method = at < 0 ? r : r.substring(0, at);
+    String path = at < 0 ? null : r.substring(at + 1);
+    boolean ok =
+        !r.isEmpty()
+            && (method.isEmpty() || DBUS_METHOD.matcher(method).matches())
+            && (path == null || DBUS_PATH.matcher(path).matches());
+    if (ok) {
+      return null;
+    }
+    return "invalid D-Bus rule "
+        + Text.quote(r)
+        + ": expected [METHOD][@PATH], where METHOD is '*', an interface (optionally followed by"
+        + " '.*') or interface.Method, and PATH an object path (optionally ending in '/*'), like"
+        + " 'org.example.Iface.Method@/org/example/*'"
+        + (r.isEmpty() ? " ('*' allows every call)" : "");
+  }
+
+  /** {@code none}, a server name, or a list of server names. */
+  private void readAudio(Draft d, Node v) {
+    List<String> allowed = List.of("none", "pulse", "pipewire");
+    List<Str> out = new ArrayList<>();
+    if (v instanceof SequenceNode) {
+      List<Str> list = strings(v, "'audio'", false);
+      if (list == null) {
+        return;
+      }
+      int before = problems.size();
+      for (Str s : list) {
+        if (!AUDIO.contains(s.value())) {
+          choiceError(s, "an 'audio' entry", AUDIO);
+        } else if (out.stream().noneMatch(x -> x.value().equals(s.value()))) {
+          out.add(s);
+        }
+      }
+      if (problems.size() > before) {
+        return;
+      }
+    } else {
+      if (!isString(v)) {
+        error(
+            src.at(v),
+            "expected 'none', 'pulse', 'pipewire' or a list of them for 'audio', got " + kind(v));
+        return;
+      }
+      String s = choice(v, "'audio'", allowed);
+      if (s == null) {
+        return;
+      }
+      if (!s.equals("none")) {
+        out.add(string(v, "'audio'"));
+      }
+    }
+    d.audio = out;
+    d.audioPos = src.at(v);
+  }
+
   private void readLimits(Draft d, Node v) {
     MappingNode m =
         mapping(v, "a mapping with 'memory', 'tasks' and 'cpu-weight'", "'limits'");
@@ -1145,7 +1360,16 @@ final class DraftReader {
     if (allowed.contains(s.value())) {
       return s.value();
     }
+    choiceError(s, what, allowed);
+    return null;
+  }
+
+  private void choiceError(Str s, String what, List<String> allowed) {
     String hint = Text.suggest(s.value(), allowed);
+    String alias = ALIASES.get(s.value().toLowerCase(java.util.Locale.ROOT));
+    if (hint == null && alias != null && allowed.contains(alias)) {
+      hint = alias;
+    }
     error(
         s.pos(),
         "unknown value "
@@ -1155,7 +1379,6 @@ final class DraftReader {
             + (hint == null ? "" : " (did you mean '" + hint + "'?)")
             + "; expected one of: "
             + Text.list(allowed));
-    return null;
   }
 
   private Integer integer(Node v, String what, int min, int max) {

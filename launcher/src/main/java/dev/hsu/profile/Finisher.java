@@ -130,6 +130,7 @@ final class Finisher {
     Profile.Network network = d.network == null ? Profile.Network.NONE : d.network;
     Profile.Seccomp seccomp = seccomp(d);
     Profile.Landlock landlock = landlock(d, network);
+    Profile.Dbus dbus = dbus(d, id);
 
     if (problems.size() > before || problems.hasErrors() || missing.hasErrors()) {
       return null;
@@ -161,7 +162,54 @@ final class Finisher {
         d.limitsPos == null
             ? null
             : new Profile.Limits(d.limitsMemory, d.limitsTasks, d.limitsCpuWeight),
-        Boolean.TRUE.equals(d.wayland) ? new Profile.Wayland(d.waylandDirect) : null);
+        Boolean.TRUE.equals(d.wayland) ? new Profile.Wayland(d.waylandDirect) : null,
+        dbus,
+        audio(d),
+        Boolean.TRUE.equals(d.x11),
+        Boolean.TRUE.equals(d.gpu));
+  }
+
+  /** Each granted bus's filter; the session bus may always own the app's id and below it. */
+  private Profile.Dbus dbus(Draft d, String id) {
+    Profile.Bus session = null;
+    if (d.dbusSession != null && d.dbusSession.on) {
+      if (!DraftReader.BUS_NAME.matcher(id).matches() && d.id != null) {
+        problems.error(
+            d.dbusSession.pos,
+            "the session bus needs an id that is also a D-Bus name, so the app can own it: "
+                + Text.quote(id)
+                + " has an element starting with a digit (D-Bus names do not allow that)");
+      }
+      List<Str> own = new ArrayList<>();
+      own.add(new Str(id, d.dbusSession.pos));
+      own.add(new Str(id + ".*", d.dbusSession.pos));
+      own.addAll(d.dbusSession.own);
+      session = bus(d.dbusSession, own);
+    }
+    Profile.Bus system =
+        d.dbusSystem != null && d.dbusSystem.on ? bus(d.dbusSystem, d.dbusSystem.own) : null;
+    return new Profile.Dbus(session, system);
+  }
+
+  private static Profile.Bus bus(Draft.Bus b, List<Str> own) {
+    return new Profile.Bus(
+        distinct(b.see), distinct(b.talk), distinct(own), rules(b.call), rules(b.broadcast));
+  }
+
+  private static Map<String, List<String>> rules(Map<String, List<Str>> m) {
+    Map<String, List<String>> out = new LinkedHashMap<>();
+    m.forEach((name, list) -> out.put(name, distinct(list)));
+    return out;
+  }
+
+  private static Set<Profile.Audio> audio(Draft d) {
+    Set<Profile.Audio> out = EnumSet.noneOf(Profile.Audio.class);
+    if (d.audio != null) {
+      for (Str s : d.audio) {
+        out.add(Profile.Audio.valueOf(constant(s.value())));
+      }
+    }
+    return out;
   }
 
   private static Profile.Seccomp seccomp(Draft d) {
@@ -283,6 +331,24 @@ final class Finisher {
               + " privileged protocol it offers (screen capture, virtual keyboards and pointers,"
               + " clipboard managers), which a security context hides");
     }
+    if (Boolean.TRUE.equals(d.x11)) {
+      problems.warning(
+          d.x11Pos,
+          "'x11: true' connects the app to your X server, which isolates no client from another:"
+              + " the app can read every window's contents and keystrokes, inject input and"
+              + " read the clipboard"
+              + (network == Profile.Network.HOST
+                  ? "; with 'network: host' it shares the host's network too, so it may also"
+                      + " reach an X server listening on TCP or the abstract socket"
+                      + " '@/tmp/.X11-unix/X<n>' of any display (not just the granted one)"
+                  : ""));
+    }
+    if (d.dbusSession != null && d.dbusSession.on) {
+      dbusWarnings(d.dbusSession);
+    }
+    if (d.dbusSystem != null && d.dbusSystem.on) {
+      dbusWarnings(d.dbusSystem);
+    }
     if (network == Profile.Network.HOST && d.networkPos != null) {
       problems.warning(
           d.networkPos,
@@ -337,6 +403,80 @@ final class Finisher {
           "landlock 'filesystem: none': Landlock does not restrict the filesystem, only the mounts"
               + " do");
     }
+  }
+
+  /**
+   * Bus names whose services run code on the host or change the session for any caller
+   * (SECURITY.md item 5): talking to them, or owning them, is a warning.
+   */
+  static final List<String> HOST_CODE_NAMES =
+      List.of(
+          "org.freedesktop.systemd1",
+          "org.freedesktop.Flatpak",
+          "org.freedesktop.impl.portal.PermissionStore",
+          "ca.desrt.dconf",
+          "org.gnome.Shell",
+          "org.gnome.SessionManager",
+          "org.gnome.Terminal",
+          "org.kde.konsole",
+          "org.kde.KLauncher",
+          "org.kde.klauncher5",
+          "org.freedesktop.FileManager1",
+          "org.gnome.Nautilus");
+
+  /** Grants on one bus that reach services able to run host code. */
+  private void dbusWarnings(Draft.Bus bus) {
+    for (Str s : bus.talk) {
+      String reached = hostCodeName(s.value());
+      if (reached != null) {
+        problems.warning(
+            s.pos(),
+            "D-Bus 'talk' to "
+                + Text.quote(s.value())
+                + (reached.equals(s.value()) ? "" : ", which covers " + Text.quote(reached))
+                + ": that service can run programs or change settings outside the sandbox");
+      }
+    }
+    for (Str s : bus.own) {
+      String reached = hostCodeName(s.value());
+      if (reached != null) {
+        problems.warning(
+            s.pos(),
+            "D-Bus 'own' of "
+                + Text.quote(s.value())
+                + ": the app can pose as "
+                + Text.quote(reached)
+                + " to other programs of your session");
+      }
+    }
+    for (Map.Entry<String, List<Str>> e : bus.call.entrySet()) {
+      String reached = hostCodeName(e.getKey());
+      if (reached != null && !e.getValue().isEmpty()) {
+        problems.warning(
+            e.getValue().get(0).pos(),
+            "D-Bus 'call' rules for "
+                + Text.quote(e.getKey())
+                + ": that service can run programs or change settings outside the sandbox");
+      }
+    }
+  }
+
+  /** The first host-code name that {@code name} (a name or {@code prefix.*}) covers, or null. */
+  static String hostCodeName(String name) {
+    for (String h : HOST_CODE_NAMES) {
+      if (covers(name, h)) {
+        return h;
+      }
+    }
+    return null;
+  }
+
+  private static boolean covers(String pattern, String name) {
+    if (pattern.endsWith(".*")) {
+      String prefix = pattern.substring(0, pattern.length() - 2);
+      return name.equals(prefix) || name.startsWith(prefix + ".");
+    }
+    return pattern.equals(name);
   }
 
   static final Map<String, String> RELAX_RISK =

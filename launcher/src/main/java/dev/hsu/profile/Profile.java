@@ -36,19 +36,25 @@ public record Profile(
     String desktop,
     Service service,
     Limits limits,
-    Wayland wayland) {
+    Wayland wayland,
+    Dbus dbus,
+    Set<Audio> audio,
+    boolean x11,
+    boolean gpu) {
 
   public Profile {
-    if (seccomp == null || landlock == null || service == null) {
-      throw new IllegalArgumentException("seccomp, landlock and service settings are required");
+    if (seccomp == null || landlock == null || service == null || dbus == null) {
+      throw new IllegalArgumentException(
+          "seccomp, landlock, service and dbus settings are required");
     }
+    audio = enumSet(Audio.class, audio);
     command = List.copyOf(command);
     devices = List.copyOf(devices);
     filesystem = List.copyOf(filesystem);
     daemons = List.copyOf(daemons);
   }
 
-  /** A profile without {@code desktop}, {@code service} and {@code limits}. */
+  /** A profile without {@code desktop}, {@code service}, {@code limits} and desktop grants. */
   public Profile(
       Path source,
       String id,
@@ -71,7 +77,7 @@ public record Profile(
       Landlock landlock) {
     this(source, id, name, command, cwd, env, hostname, ids, home, root, etc, network, devices,
         filesystem, daemons, waitDelay, host, seccomp, landlock, null, Service.defaults(), null,
-        null);
+        null, Dbus.NONE, Set.of(), false, false);
   }
 
   /**
@@ -79,6 +85,53 @@ public record Profile(
    * from the compositor (security-context-v1), or with {@code direct} its raw socket.
    */
   public record Wayland(boolean direct) {}
+
+  /**
+   * D-Bus access ({@code dbus:} in the profile): each bus is null when not granted, else the
+   * filter of the xdg-dbus-proxy in front of it.
+   */
+  public record Dbus(Bus session, Bus system) {
+    /** Neither bus. */
+    public static final Dbus NONE = new Dbus(null, null);
+
+    public boolean any() {
+      return session != null || system != null;
+    }
+  }
+
+  /**
+   * One bus's filter, in xdg-dbus-proxy's terms: names the app may see, talk to and own (a bus
+   * name, or {@code prefix.*} for the prefix and every name below it), and per name the rules
+   * ({@code [METHOD][@PATH]}) of the calls it may make and the broadcasts it may receive. Lists
+   * are in profile order without duplicates; for the session bus {@code own} starts with the
+   * defaults {@code <id>} and {@code <id>.*}.
+   */
+  public record Bus(
+      List<String> see,
+      List<String> talk,
+      List<String> own,
+      Map<String, List<String>> call,
+      Map<String, List<String>> broadcast) {
+    public Bus {
+      see = List.copyOf(see);
+      talk = List.copyOf(talk);
+      own = List.copyOf(own);
+      call = rules(call);
+      broadcast = rules(broadcast);
+    }
+
+    private static Map<String, List<String>> rules(Map<String, List<String>> m) {
+      Map<String, List<String>> out = new java.util.LinkedHashMap<>();
+      m.forEach((k, v) -> out.put(k, List.copyOf(v)));
+      return Collections.unmodifiableMap(out);
+    }
+  }
+
+  /** A sound server whose socket is passed in ({@code audio:} in the profile). */
+  public enum Audio {
+    PULSE,
+    PIPEWIRE
+  }
 
   /**
    * How {@code hsu systemd install} sets up the unit: systemd's {@code Restart=} value and

@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /** A fixed fake host and environment, and a builder of profiles with the loader's defaults. */
 public final class TestProfiles {
@@ -70,6 +71,10 @@ public final class TestProfiles {
     Profile.Seccomp seccomp = Profile.Seccomp.defaults();
     Profile.Landlock landlock = Profile.Landlock.defaults();
     Profile.Wayland wayland;
+    Profile.Dbus dbus = Profile.Dbus.NONE;
+    Set<Profile.Audio> audio = Set.of();
+    boolean x11;
+    boolean gpu;
 
     Builder(String id, List<String> command) {
       this.id = id;
@@ -169,6 +174,26 @@ public final class TestProfiles {
       return this;
     }
 
+    public Builder dbus(Profile.Dbus d) {
+      dbus = d;
+      return this;
+    }
+
+    public Builder audio(Profile.Audio... a) {
+      audio = Set.of(a);
+      return this;
+    }
+
+    public Builder x11(boolean on) {
+      x11 = on;
+      return this;
+    }
+
+    public Builder gpu(boolean on) {
+      gpu = on;
+      return this;
+    }
+
     public Profile build() {
       return new Profile(
           source,
@@ -193,7 +218,11 @@ public final class TestProfiles {
           null,
           Profile.Service.defaults(),
           null,
-          wayland);
+          wayland,
+          dbus,
+          audio,
+          x11,
+          gpu);
     }
   }
 }
