@@ -1,6 +1,7 @@
 package dev.hsu.cli;
 
 import dev.hsu.compile.Compiler;
+import dev.hsu.compile.DesktopGrants;
 import dev.hsu.plan.AbsPath;
 import dev.hsu.plan.PlanWriter;
 import dev.hsu.plan.Wayland;
@@ -61,6 +62,7 @@ final class LaunchCommand implements Callable<Integer> {
     if (c.plan().wayland() != null) {
       checkCompositor(c.plan().wayland());
     }
+    checkSockets(c.profile(), ctx.env());
     AbsPath apps = host.xdgDataHome().resolve("hsu/apps");
     for (AbsPath dir : Compiler.hostDirsToCreate(c.plan())) {
       if (dir.startsWith(apps) && !dir.equals(apps)) {
@@ -86,6 +88,23 @@ final class LaunchCommand implements Callable<Integer> {
     errors.err().flush();
     ctx.actions().exec(init, plan, env);
     throw new IllegalStateException("execve returned");
+  }
+
+  /** The audio and X11 sockets must exist now: a clear sentence rather than a failed bind. */
+  static void checkSockets(Profile profile, Map<String, String> env) throws HsuException {
+    for (DesktopGrants.Needed n : DesktopGrants.needed(profile, env)) {
+      if (n.socket() == null || !isSocket(Path.of(n.socket().value()))) {
+        throw new HsuException(HsuException.Kind.FAILURE, n.missing());
+      }
+    }
+  }
+
+  private static boolean isSocket(Path p) {
+    try {
+      return Files.readAttributes(p, BasicFileAttributes.class).isOther();
+    } catch (java.io.IOException e) {
+      return false;
+    }
   }
 
   /** The compositor's socket must exist now: a clear sentence rather than a failed bind. */

@@ -76,8 +76,9 @@ public final class Compiler {
         wayland = new Wayland(direct, compositor,
             direct ? compositor : instance.dir().resolve(WAYLAND_SOCKET), profile.id());
       }
-      Params params = params(profile, hostEnv, extraArgs, wayland != null);
-      List<Op> ops = ops(profile, params, wayland);
+      DesktopGrants.Grants grants = DesktopGrants.of(profile, hostEnv);
+      Params params = params(profile, hostEnv, extraArgs, wayland != null, grants.env());
+      List<Op> ops = ops(profile, params, wayland, grants.ops());
       return new Plan(
           params, seccomp(profile.seccomp()), landlock(profile, ops), instance, wayland, ops);
     } catch (IllegalArgumentException e) {
@@ -118,6 +119,15 @@ public final class Compiler {
 
   static Params params(
       Profile p, Map<String, String> hostEnv, List<String> extraArgs, boolean wayland) {
+    return params(p, hostEnv, extraArgs, wayland, Map.of());
+  }
+
+  static Params params(
+      Profile p,
+      Map<String, String> hostEnv,
+      List<String> extraArgs,
+      boolean wayland,
+      Map<String, String> granted) {
     List<String> argv = new ArrayList<>(p.command());
     argv.addAll(extraArgs);
     return new Params(
@@ -128,7 +138,7 @@ public final class Compiler {
         p.hostname(),
         p.cwd(),
         argv,
-        env(p, hostEnv, wayland),
+        env(p, hostEnv, wayland, granted),
         p.waitDelay());
   }
 
@@ -139,6 +149,16 @@ public final class Compiler {
 
   /** With {@code wayland}, WAYLAND_DISPLAY and XDG_SESSION_TYPE after the passed variables. */
   static TreeMap<String, String> env(Profile p, Map<String, String> hostEnv, boolean wayland) {
+    return env(p, hostEnv, wayland, Map.of());
+  }
+
+  /**
+   * With {@code wayland}, WAYLAND_DISPLAY and XDG_SESSION_TYPE, and the {@code granted} variables
+   * of the other grants, after the passed variables (so a passed host value does not win) and
+   * before `env.set`.
+   */
+  static TreeMap<String, String> env(
+      Profile p, Map<String, String> hostEnv, boolean wayland, Map<String, String> granted) {
     Profile.Host host = p.host();
     TreeMap<String, String> env = new TreeMap<>();
     env.put("HOME", host.home().value());
@@ -157,6 +177,7 @@ public final class Compiler {
       env.put("WAYLAND_DISPLAY", WAYLAND_SOCKET);
       env.put("XDG_SESSION_TYPE", "wayland");
     }
+    env.putAll(granted);
     env.putAll(p.env().set());
     return env;
   }
@@ -166,6 +187,11 @@ public final class Compiler {
   }
 
   static List<Op> ops(Profile p, Params params, Wayland wayland) {
+    return ops(p, params, wayland, List.of());
+  }
+
+  /** {@code granted}: the audio, X11 and GPU ops, after the runtime directory and /tmp. */
+  static List<Op> ops(Profile p, Params params, Wayland wayland, List<Op> granted) {
     Profile.Host host = p.host();
     List<Op> ops = new ArrayList<>();
     if (p.root().mirror()) {
@@ -197,6 +223,7 @@ public final class Compiler {
           wayland.socket(), host.xdgRuntimeDir().resolve(WAYLAND_SOCKET), false, false, false,
           false));
     }
+    ops.addAll(granted);
     Profile.Home home = p.home();
     if (home instanceof Profile.Home.Persistent h) {
       ops.add(new Op.Bind(h.dir(), host.home(), true, false, false, true));

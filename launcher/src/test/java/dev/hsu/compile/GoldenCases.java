@@ -29,6 +29,15 @@ final class GoldenCases {
         "wayland-direct",
         profile("org.example.Viewer", "imv").wayland(new Profile.Wayland(true)).build());
 
+    m.put(
+        "audio",
+        profile("org.example.Player", "player")
+            .audio(Profile.Audio.PULSE, Profile.Audio.PIPEWIRE)
+            .build());
+    m.put("x11", profile("org.example.Xterm", "xterm").x11(true).build());
+    m.put("gpu", profile("org.example.Game", "game").gpu(true).build());
+    m.put("dri-no-mirror", profile("org.example.Game", "game").root(false).gpu(true).build());
+
     TestProfiles.Builder b = profile("org.example.Scratch", "scratch", "--new");
     b.name = "Scratch pad";
     m.put(

@@ -27,7 +27,8 @@ import org.junit.jupiter.api.TestFactory;
 final class GoldenTest {
   static final Path DIR = Path.of("src/test/resources/golden");
   static final boolean UPDATE = Boolean.getBoolean("hsu.updateGolden");
-  static final List<String> JSON = List.of("minimal", "overlays", "hardening", "wayland-context");
+  static final List<String> JSON =
+      List.of("minimal", "overlays", "hardening", "wayland-context", "audio", "x11");
 
   @TestFactory
   Stream<DynamicTest> handBuiltProfilesMatchGolden() {

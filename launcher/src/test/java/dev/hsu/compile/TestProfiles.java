@@ -24,17 +24,18 @@ public final class TestProfiles {
 
   /** The host environment the golden plans are compiled with. */
   public static final Map<String, String> ENV =
-      Map.of(
-          "HOME", "/home/user",
-          "USER", "user",
-          "LOGNAME", "user",
-          "PATH", "/home/user/bin:/usr/local/bin:/usr/bin:/bin",
-          "TERM", "xterm-256color",
-          "LANG", "C.UTF-8",
-          "XDG_RUNTIME_DIR", "/run/user/1000",
-          "WAYLAND_DISPLAY", "wayland-0",
-          "SECRET_TOKEN", "hunter2",
-          "LD_PRELOAD", "/tmp/evil.so");
+      Map.ofEntries(
+          Map.entry("HOME", "/home/user"),
+          Map.entry("USER", "user"),
+          Map.entry("LOGNAME", "user"),
+          Map.entry("PATH", "/home/user/bin:/usr/local/bin:/usr/bin:/bin"),
+          Map.entry("TERM", "xterm-256color"),
+          Map.entry("LANG", "C.UTF-8"),
+          Map.entry("XDG_RUNTIME_DIR", "/run/user/1000"),
+          Map.entry("WAYLAND_DISPLAY", "wayland-0"),
+          Map.entry("DISPLAY", ":3.0"),
+          Map.entry("SECRET_TOKEN", "hunter2"),
+          Map.entry("LD_PRELOAD", "/tmp/evil.so"));
 
   /** The instance id the golden plans are compiled with. */
   public static final String INSTANCE_ID = "0123456789abcdef";
