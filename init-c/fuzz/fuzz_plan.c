@@ -31,6 +31,18 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
         __builtin_trap();
       sum += strlen(p.wayland.compositor) + strlen(p.wayland.app_id);
     }
+    for (uint32_t i = 0; i < p.n_proxies; i++) {
+      /* Promised: an INSTANCE, the ready socket in its dir, a nested plan
+       * without INSTANCE, WAYLAND or PROXY. */
+      const struct plan *n = p.proxies[i].plan;
+      size_t d = strlen(p.instance.dir);
+      if (!p.instance.present || strncmp(p.proxies[i].ready, p.instance.dir, d) != 0 ||
+          p.proxies[i].ready[d] != '/' || n == NULL || n->instance.present ||
+          n->wayland.present || n->n_proxies != 0 || n->argv.v[n->argv.n] != NULL ||
+          p.proxies[i].sync_fd < PROXY_MIN_FD || p.proxies[i].sync_fd > PROXY_MAX_FD)
+        __builtin_trap();
+      sum += strlen(n->argv.v[0]) + n->n_ops;
+    }
     (void)sum;
     if (p.seccomp.present) {
       scmp_filter_ctx ctx;

@@ -80,5 +80,51 @@ int main(int argc, char **argv) {
     save(argv[1], flags ? "wayland-direct" : "wayland", &b);
     pb_free(&b);
   }
+
+  /* PROXY: the nested plan a D-Bus proxy runs in, inside the main plan. */
+  static const char *const proxy_argv[] = {"/usr/bin/xdg-dbus-proxy", "--fd=3",
+                                           "unix:path=/run/user/1000/bus",
+                                           "/run/user/1000/hsu/0123456789abcdef/bus", "--filter",
+                                           NULL};
+  struct pb nested;
+  pb_init(&nested);
+  pb_params(&nested, proxy_argv);
+  pb_begin(&nested, TAG_AUTO_ROOT);
+  pb_str(&nested, "/");
+  pb_u32(&nested, 0);
+  pb_u32(&nested, 0);
+  pb_end(&nested);
+  pb_begin(&nested, TAG_BIND);
+  pb_str(&nested, "/run/user/1000/hsu/0123456789abcdef");
+  pb_str(&nested, "/run/user/1000/hsu/0123456789abcdef");
+  pb_u32(&nested, BIND_WRITABLE);
+  pb_end(&nested);
+  pb_end_record(&nested);
+  pb_finish(&nested);
+  save(argv[1], "proxy-nested", &nested);
+  pb_init(&b);
+  pb_params(&b, argv_sh);
+  pb_begin(&b, TAG_INSTANCE);
+  pb_str(&b, "0123456789abcdef");
+  pb_str(&b, "/run/user/1000/hsu/0123456789abcdef");
+  pb_end(&b);
+  pb_begin(&b, TAG_PROXY);
+  pb_u32(&b, 0);
+  pb_u32(&b, 3);
+  pb_str(&b, "/run/user/1000/hsu/0123456789abcdef/bus");
+  pb_u64(&b, 5000);
+  pb_u32(&b, (uint32_t)nested.len);
+  pb_bytes(&b, nested.buf, nested.len);
+  pb_end(&b);
+  pb_begin(&b, TAG_BIND);
+  pb_str(&b, "/run/user/1000/hsu/0123456789abcdef/bus");
+  pb_str(&b, "/run/user/1000/bus");
+  pb_u32(&b, 0);
+  pb_end(&b);
+  pb_end_record(&b);
+  pb_finish(&b);
+  save(argv[1], "proxy", &b);
+  pb_free(&b);
+  pb_free(&nested);
   return 0;
 }

@@ -150,6 +150,13 @@ static int probe_landlock(const struct plan *p) {
   return abi;
 }
 
+static _Noreturn void run(struct plan *p, scmp_filter_ctx filter);
+
+/* A PROXY's nested plan, in the forked child of the supervisor. */
+static _Noreturn void run_nested(struct plan *p) {
+  run(p, build_filter(p));
+}
+
 static _Noreturn void run(struct plan *p, scmp_filter_ctx filter) {
   struct confine c = {.seccomp = filter, .landlock_abi = probe_landlock(p)};
   uid_t uid = geteuid();
@@ -159,9 +166,9 @@ static _Noreturn void run(struct plan *p, scmp_filter_ctx filter) {
   int death[2];
   if (pipe2(death, O_CLOEXEC) < 0)
     die_err(EXIT_SETUP, errno, "cannot create a pipe");
-  /* The instance dir and the Wayland socket exist before the clone, so the
-   * BIND ops of the early phase find them. */
-  outer_prepare(p);
+  /* The instance dir, the Wayland socket and the proxies' sockets exist
+   * before the clone, so the BIND ops of the early phase find them. */
+  outer_prepare(p, run_nested);
   pid_t pid = ns_clone((p->flags & PARAMS_HOST_NET) != 0);
   if (pid < 0)
     die_err(EXIT_SETUP, -pid, "cannot create the sandbox namespaces");
@@ -174,6 +181,8 @@ static _Noreturn void run(struct plan *p, scmp_filter_ctx filter) {
     sandbox_main(p, &c, uid, gid, death[0]);
   }
   close(death[0]);
+  if (p->sync_fd >= 0)
+    close(p->sync_fd); /* PID 1 passes it on to the app */
   outer_supervise(pid);
 }
 
@@ -208,6 +217,15 @@ int main(int argc, char **argv) {
     close(fd);
     scmp_filter_ctx filter = build_filter(&plan);
     if (strcmp(opt, "--check-plan") == 0) {
+      /* The nested plans' filters are built in their own processes at
+       * launch; checking builds them here too. */
+      message_set_context("D-Bus proxy");
+      for (uint32_t i = 0; i < plan.n_proxies; i++) {
+        scmp_filter_ctx nested = build_filter(plan.proxies[i].plan);
+        if (nested != NULL)
+          seccomp_release(nested);
+      }
+      message_set_context(NULL);
       if (write_all(STDOUT_FILENO, "ok\n", 3) < 0)
         return EXIT_SETUP;
       return 0;

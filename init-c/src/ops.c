@@ -86,6 +86,7 @@ void op_describe(const struct op *op, char *buf, size_t size) {
   case TAG_LANDLOCK:
   case TAG_INSTANCE:
   case TAG_WAYLAND:
+  case TAG_PROXY:
   case TAG_END:
     sb_printf(&sb, "%s", plan_tag_name(op->tag));
     break;
@@ -305,6 +306,7 @@ int op_early(struct build *b, struct op *op) {
   case TAG_LANDLOCK:
   case TAG_INSTANCE:
   case TAG_WAYLAND:
+  case TAG_PROXY:
   case TAG_END:
     return 0;
   }
@@ -847,6 +849,7 @@ int op_apply(struct build *b, struct op *op) {
   case TAG_LANDLOCK:
   case TAG_INSTANCE:
   case TAG_WAYLAND:
+  case TAG_PROXY:
   case TAG_END:
     return 0;
   }

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "pid1.h"
+#include "proxy.h"
 #include "signals.h"
 #include "util.h"
 #include "wayland.h"
@@ -27,6 +28,8 @@ static struct {
   int parent_fd, dir_fd;
   bool created;         /* ours to remove */
   int close_fd;         /* the Wayland security context lives while it is open */
+  struct proxy_handle proxies[PROXY_MAX];
+  size_t n_proxies;
   sigset_t saved_mask;  /* the mask before outer_prepare, for the child */
 } st = {.parent_fd = -1, .dir_fd = -1, .close_fd = -1};
 
@@ -72,6 +75,9 @@ static int remove_contents(int dfd, int depth) {
 }
 
 static void cleanup(void) {
+  /* The helpers go first: their sockets live in the instance dir. */
+  proxy_stop(st.proxies, st.n_proxies);
+  st.n_proxies = 0;
   if (st.close_fd >= 0) {
     close(st.close_fd);
     st.close_fd = -1;
@@ -197,7 +203,41 @@ static void outer_signal_set(sigset_t *set) {
       sigaddset(set, sig);
 }
 
-void outer_prepare(const struct plan *p) {
+/* One after the other, each ready before the next starts. */
+static void proxies_start(const struct plan *p, proxy_runner run) {
+  if (p->n_proxies == 0)
+    return;
+  sigset_t set;
+  outer_signal_set(&set);
+  /* Without a signalfd the wait still ends: by the timeout at the latest. */
+  autoclose int sfd = signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK);
+  for (uint32_t i = 0; i < p->n_proxies; i++) {
+    int fds[2];
+    if (pipe2(fds, O_CLOEXEC) < 0)
+      die_err(EXIT_SETUP, errno, "cannot create a pipe for the D-Bus proxy");
+    pid_t parent = getpid();
+    pid_t pid = fork();
+    if (pid < 0) {
+      int err = errno;
+      close(fds[0]);
+      close(fds[1]);
+      die_err(EXIT_SETUP, err, "cannot start the D-Bus proxy");
+    }
+    if (pid == 0) {
+      close(fds[0]);
+      if (sfd >= 0)
+        close(sfd);
+      outer_forget();
+      proxy_child(&p->proxies[i], fds[1], parent, run);
+    }
+    close(fds[1]);
+    struct proxy_handle *h = &st.proxies[st.n_proxies++];
+    *h = (struct proxy_handle){.pid = pid, .read_fd = fds[0]};
+    proxy_wait_ready(&p->proxies[i], h, sfd);
+  }
+}
+
+void outer_prepare(const struct plan *p, proxy_runner run) {
   sigset_t set;
   outer_signal_set(&set);
   sigprocmask(SIG_BLOCK, &set, &st.saved_mask);
@@ -206,11 +246,16 @@ void outer_prepare(const struct plan *p) {
   if (p->instance.present)
     instance_create(&p->instance);
   wayland_prepare(p);
+  proxies_start(p, run);
 }
 
 void outer_forget(void) {
   die_set_cleanup(NULL);
   st.created = false;
+  for (size_t i = 0; i < st.n_proxies; i++)
+    if (st.proxies[i].read_fd >= 0)
+      close(st.proxies[i].read_fd);
+  st.n_proxies = 0;
   if (st.close_fd >= 0)
     close(st.close_fd);
   if (st.dir_fd >= 0)

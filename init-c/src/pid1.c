@@ -125,7 +125,7 @@ static void start_daemon(struct pid1 *s, const struct op *op, int sfd, const str
   struct spawn_req req = {
       .argv = d->argv.v, .envp = d->env.v, .search_path = false, .new_session = true,
       .last_cap = c->last_cap, .umask = c->umask, .landlock_fd = landlock_fd,
-      .seccomp = c->seccomp,
+      .seccomp = c->seccomp, .pass_fd = -1,
   };
   int report_fd = -1;
   pid_t pid = spawn(&req, &report_fd);
@@ -161,11 +161,16 @@ static void start_app(struct pid1 *s, const struct plan *p, const struct confine
       .argv = p->argv.v, .envp = p->env.v, .search_path = true,
       .new_session = (p->flags & PARAMS_KEEP_SESSION) == 0, .last_cap = c->last_cap,
       .umask = c->umask, .landlock_fd = landlock_fd, .seccomp = c->seccomp,
+      .pass_fd = p->sync_fd, .pass_to = (int)p->sync_target,
   };
   int report_fd = -1;
   pid_t pid = spawn(&req, &report_fd);
   s->app = pid;
   check_started(pid, report_fd, "", p->argv.v[0]);
+  /* Only the helper holds the write end: its exit is then an EOF for the
+   * supervisor waiting on the read end. */
+  if (p->sync_fd >= 0)
+    close(p->sync_fd);
 }
 
 void pid1_run(const struct plan *p, int sfd, const struct confine *c) {

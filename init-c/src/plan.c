@@ -25,6 +25,10 @@ static void *arena_alloc(struct plan *p, size_t n) {
 }
 
 void plan_free(struct plan *p) {
+  /* The nested plans live in their own arenas, reached through ours. */
+  for (uint32_t i = 0; i < p->n_proxies; i++)
+    plan_free(p->proxies[i].plan);
+  p->n_proxies = 0;
   struct block *b = p->arena;
   while (b != NULL) {
     struct block *next = b->next;
@@ -53,6 +57,7 @@ const char *plan_tag_name(uint32_t tag) {
   case TAG_LANDLOCK: return "LANDLOCK";
   case TAG_INSTANCE: return "INSTANCE";
   case TAG_WAYLAND: return "WAYLAND";
+  case TAG_PROXY: return "PROXY";
   case TAG_END: return "END";
   default: return NULL;
   }
@@ -561,16 +566,59 @@ static bool parse_op(struct parser *c, struct reader *r, struct op *op) {
   case TAG_LANDLOCK:
   case TAG_INSTANCE:
   case TAG_WAYLAND:
+  case TAG_PROXY:
   case TAG_END:
     break;
   }
   return fail(c, "not an op");
 }
 
+static int parse_plan(const unsigned char *buf, size_t len, struct plan *out, char *err,
+                      size_t err_size, bool nested);
+
+static bool parse_proxy(struct parser *c, struct reader *r, const struct instance *in,
+                        struct proxy *px) {
+  const unsigned char *data = NULL;
+  uint32_t n = 0;
+  if (!get_u32(c, r, "flags", &px->flags) || !check_flags(c, "flags", px->flags, 0) ||
+      !get_u32(c, r, "sync_fd", &px->sync_fd))
+    return false;
+  if (px->sync_fd < PROXY_MIN_FD || px->sync_fd > PROXY_MAX_FD)
+    return fail(c, "sync_fd %u is not in %u..%u", px->sync_fd, PROXY_MIN_FD, PROXY_MAX_FD);
+  if (!get_path(c, r, "ready", &px->ready) || !get_u64(c, r, "timeout_ms", &px->timeout_ms) ||
+      !get_raw(c, r, "plan", PROXY_MAX_PLAN, &data, &n))
+    return false;
+  /* The helper creates its sockets in the instance dir, which goes with it. */
+  size_t d = strlen(in->dir);
+  const char *name = px->ready + d + 1;
+  if (strncmp(px->ready, in->dir, d) != 0 || px->ready[d] != '/' || strchr(name, '/') != NULL) {
+    fail(c, "ready path ");
+    sb_quote(&c->err, px->ready, strlen(px->ready), 200);
+    sb_printf(&c->err, " is not directly inside the instance dir");
+    return false;
+  }
+  struct plan *nested = arena_alloc(c->plan, sizeof(*nested));
+  if (nested == NULL)
+    return fail(c, "out of memory");
+  char nested_err[768];
+  if (parse_plan(data, n, nested, nested_err, sizeof(nested_err), true) < 0)
+    return fail(c, "nested plan: %s", nested_err);
+  px->plan = nested;
+  return true;
+}
+
 int plan_parse(const unsigned char *buf, size_t len, struct plan *out, char *err,
                size_t err_size) {
+  return parse_plan(buf, len, out, err, err_size, false);
+}
+
+/* A nested plan (a PROXY's) may hold neither INSTANCE, WAYLAND nor PROXY:
+ * the instance and what lives in it belong to the main plan. */
+static int parse_plan(const unsigned char *buf, size_t len, struct plan *out, char *err,
+                      size_t err_size, bool nested) {
   struct parser c = {.plan = out};
   memset(out, 0, sizeof(*out));
+  out->sync_fd = -1;
   sb_init(&c.err, err, err_size);
 
   if (len > PLAN_MAX_SIZE) {
@@ -653,6 +701,25 @@ int plan_parse(const unsigned char *buf, size_t len, struct plan *out, char *err
       have_params = true;
       if (!parse_params(&c, &payload, out))
         goto bad;
+    } else if (nested && (tag == TAG_INSTANCE || tag == TAG_WAYLAND || tag == TAG_PROXY)) {
+      fail(&c, "a nested plan cannot contain %s", plan_tag_name(tag));
+      goto bad;
+    } else if (tag == TAG_PROXY) {
+      if (out->n_ops > 0) {
+        fail(&c, "PROXY must come before the first op");
+        goto bad;
+      }
+      if (!out->instance.present) {
+        fail(&c, "PROXY needs an INSTANCE record before it");
+        goto bad;
+      }
+      if (out->n_proxies >= PROXY_MAX) {
+        fail(&c, "there are more than %u PROXY records", PROXY_MAX);
+        goto bad;
+      }
+      if (!parse_proxy(&c, &payload, &out->instance, &out->proxies[out->n_proxies]))
+        goto bad;
+      out->n_proxies++;
     } else if (tag == TAG_SECCOMP || tag == TAG_LANDLOCK || tag == TAG_INSTANCE ||
                tag == TAG_WAYLAND) {
       bool seen = tag == TAG_SECCOMP    ? out->seccomp.present
@@ -708,6 +775,7 @@ int plan_parse(const unsigned char *buf, size_t len, struct plan *out, char *err
 bad:
   plan_free(out);
   memset(out, 0, sizeof(*out));
+  out->sync_fd = -1;
   return -1;
 }
 

@@ -35,6 +35,7 @@ enum plan_tag {
   TAG_LANDLOCK = 29,
   TAG_INSTANCE = 30,
   TAG_WAYLAND = 31,
+  TAG_PROXY = 32,
   TAG_END = 0xFFFF,
 };
 
@@ -87,6 +88,10 @@ enum plan_tag {
 #define INSTANCE_ID_LEN 16u
 #define WAYLAND_DIRECT 1u
 #define WAYLAND_MAX_APP_ID 255u
+#define PROXY_MAX 4u
+#define PROXY_MAX_PLAN (1024u * 1024)
+#define PROXY_MIN_FD 3u
+#define PROXY_MAX_FD 63u
 
 struct strs {
   char **v; /* NULL-terminated */
@@ -159,6 +164,18 @@ struct wayland {
   char *app_id;
 };
 
+struct plan;
+
+/* A helper (xdg-dbus-proxy) run in its own sandbox for as long as the main
+ * one runs. */
+struct proxy {
+  uint32_t flags;
+  uint32_t sync_fd;    /* the fd number the helper sees */
+  char *ready;         /* host path: dir/<name> */
+  uint64_t timeout_ms;
+  struct plan *plan;   /* the nested plan: no INSTANCE, WAYLAND or PROXY */
+};
+
 struct plan {
   uint32_t uid, gid, flags;
   char *hostname, *cwd;
@@ -168,6 +185,12 @@ struct plan {
   struct landlock_rules landlock;
   struct instance instance;
   struct wayland wayland;
+  struct proxy proxies[PROXY_MAX];
+  uint32_t n_proxies;
+  /* Not from the bytes: set by the supervisor of a nested plan. The fd (in
+   * this process, or -1) the app gets as fd number sync_target. */
+  int sync_fd;
+  uint32_t sync_target;
   struct op *ops;
   uint32_t n_ops;
   void *arena; /* every allocation of the parser, freed by plan_free */

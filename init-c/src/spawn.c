@@ -141,6 +141,15 @@ pid_t spawn(const struct spawn_req *req, int *report_fd) {
   }
   if (pid == 0) {
     close(fds[0]);
+    int report_to = fds[1];
+    /* Out of the way of the passed fd's number (at most 63). */
+    if (req->pass_fd >= 0 && report_to < 64) {
+      int moved = fcntl(report_to, F_DUPFD_CLOEXEC, 64);
+      if (moved >= 0) {
+        close(report_to);
+        report_to = moved;
+      }
+    }
     int report[2] = {SPAWN_PRIVILEGES, 0};
     signals_reset();
     umask(req->umask);
@@ -158,6 +167,14 @@ pid_t spawn(const struct spawn_req *req, int *report_fd) {
         report[0] = SPAWN_SECCOMP;
         r = filter_load(req->seccomp);
       }
+      /* Last, as what it replaces (the ruleset fd, say) is no longer needed. */
+      if (r == 0 && req->pass_fd >= 0) {
+        report[0] = SPAWN_EXEC;
+        if (req->pass_fd == req->pass_to)
+          r = fcntl(req->pass_fd, F_SETFD, 0) < 0 ? -errno : 0;
+        else
+          r = dup2(req->pass_fd, req->pass_to) < 0 ? -errno : 0;
+      }
       if (r < 0) {
         report[1] = -r;
       } else {
@@ -170,7 +187,7 @@ pid_t spawn(const struct spawn_req *req, int *report_fd) {
         }
       }
     }
-    (void)write_all(fds[1], report, sizeof(report));
+    (void)write_all(report_to, report, sizeof(report));
     _exit(EXIT_NOT_FOUND);
   }
   close(fds[1]);

@@ -16,6 +16,8 @@ struct spawn_req {
   mode_t umask;
   int landlock_fd;         /* a ruleset to enforce, or -1 */
   scmp_filter_ctx seccomp; /* a filter to load, or NULL */
+  int pass_fd;             /* an fd the program gets as pass_to, or -1 */
+  int pass_to;
 };
 
 /* What the child reports on the pipe when it cannot exec. */

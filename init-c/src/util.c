@@ -137,12 +137,20 @@ const char *q(const char *s) {
   return b;
 }
 
+static const char *context;
+
+void message_set_context(const char *what) {
+  context = what;
+}
+
 __attribute__((format(printf, 2, 0))) static void vmessage(int err, const char *fmt, va_list ap) {
   int saved = errno;
   char buf[20000];
   struct sbuf sb;
   sb_init(&sb, buf, sizeof(buf));
   sb_printf(&sb, "hsu-init: ");
+  if (context != NULL)
+    sb_printf(&sb, "%s: ", context);
   sb_vprintf(&sb, fmt, ap);
   if (err != 0)
     sb_printf(&sb, ": %s", hsu_strerror(err));
@@ -179,6 +187,10 @@ static _Noreturn void die_exit(int status) {
   if (fn != NULL)
     fn();
   _exit(status);
+}
+
+void die_quietly(int status) {
+  die_exit(status);
 }
 
 void die(int status, const char *fmt, ...) {

@@ -62,11 +62,15 @@ void sb_quote(struct sbuf *sb, const char *s, size_t n, size_t max_in);
  * good for up to four arguments of one message. */
 const char *q(const char *s);
 
+/* Messages read "hsu-init: <what>: ..." from now on (NULL: no context). */
+void message_set_context(const char *what);
 void warnx(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* "hsu-init: <msg>: <strerror(err)>"; err may be one of ours. */
 void warn_err(int err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* die and die_err run fn (once) before exiting; NULL clears it. */
 void die_set_cleanup(void (*fn)(void));
+/* Runs the cleanup and exits without a message (one was already given). */
+_Noreturn void die_quietly(int status);
 _Noreturn void die(int status, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 _Noreturn void die_err(int status, int err, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 

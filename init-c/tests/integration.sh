@@ -29,9 +29,9 @@ as_user_exec() {
 work=$(mktemp -d /tmp/hsu-itest.XXXXXX)
 chmod 755 "$work"
 [ "$(id -u)" = 0 ] && chown "$user" "$work"
-sway_pid= weston_pid=
-# Compositors the Wayland tests started go too, even when the script stops early.
-trap '[ -n "$sway_pid" ] && kill "$sway_pid" 2>/dev/null; [ -n "$weston_pid" ] && kill "$weston_pid" 2>/dev/null; rm -rf "$work"' EXIT
+sway_pid= weston_pid= bus_pid=
+# Compositors and the bus the tests started go too, even when the script stops early.
+trap '[ -n "$sway_pid" ] && kill "$sway_pid" 2>/dev/null; [ -n "$weston_pid" ] && kill "$weston_pid" 2>/dev/null; [ -n "$bus_pid" ] && kill "$bus_pid" 2>/dev/null; rm -rf "$work"' EXIT
 
 n=0 failed=0
 ok() { n=$((n + 1)); echo "ok $n - $1"; }
@@ -585,6 +585,128 @@ else
   fi
   as_user "$real_sway" stop "$sway_pid"
   sway_pid=
+fi
+
+# --- PROXY: xdg-dbus-proxy in its own sandbox (a nested plan), against a
+# real dbus-daemon. D-Bus authenticates by uid, so the sandbox keeps the
+# user's own.
+uid=$(as_user id -u) gid=$(as_user id -g)
+# px_plan NAME SCRIPT [PROXY-ARGV-JSON] [TIMEOUT-MS] [SYNC-FD] [EXTRA-OPS]: SCRIPT runs in sh
+# with DBUS_SESSION_BUS_ADDRESS on the proxy's socket, bound at /run/user/$uid/bus.
+px_plan() {
+  local name=$1 script=$2 pargv=${3:-} timeout=${4:-5000} fd=${5:-3} argv
+  [ -n "$pargv" ] || pargv="[\"/usr/bin/xdg-dbus-proxy\", \"--fd=$fd\", \"unix:path=$rt/bus\", \"$idir/bus\", \"--filter\", \"--own=org.example.App.*\"]"
+  argv=$(python3 -c 'import json, sys; print(json.dumps(["/usr/bin/env", "DBUS_SESSION_BUS_ADDRESS=unix:path=" + sys.argv[2], "/bin/sh", "-c", sys.argv[1]]))' "$script" "/run/user/$uid/bus")
+  plan "$name" "$argv" "{\"op\": \"mkdir\", \"target\": \"/run/user/$uid\", \"mode\": 448},
+    {\"op\": \"bind\", \"source\": \"$idir/bus\", \"target\": \"/run/user/$uid/bus\"}${6:+, $6}" \
+    "\"uid\": $uid, \"gid\": $gid, \"instance\": {\"id\": \"$id\", \"dir\": \"$idir\"},
+     \"proxies\": [{\"sync_fd\": $fd, \"ready\": \"$idir/bus\", \"timeout_ms\": $timeout, \"plan\": {
+       \"uid\": $uid, \"gid\": $gid, \"hostname\": \"\", \"cwd\": \"/\", \"argv\": $pargv, \"env\": [],
+       \"wait_delay_ms\": 200, \"seccomp\": {\"presets\": 31},
+       \"landlock\": {\"flags\": 14, \"fs\": [[\"/\", 13], [\"$idir\", 65535]]},
+       \"ops\": [{\"op\": \"auto_root\"}, {\"op\": \"proc\"}, {\"op\": \"dev\"},
+         {\"op\": \"bind\", \"source\": \"$rt/bus\", \"target\": \"$rt/bus\"},
+         {\"op\": \"bind\", \"source\": \"$idir\", \"target\": \"$idir\", \"flags\": 1}]}}]"
+}
+# leftovers: the processes and files an instance may leave; empty when none.
+leftovers() {
+  pgrep -u "$user" -a xdg-dbus-proxy
+  pgrep -u "$user" -af "sleep 4[0-9]"
+  [ -e "$idir" ] && echo "$idir"
+  return 0
+}
+# gone: 0 once leftovers is empty (within 2 s); else $out holds them.
+gone() {
+  for _ in $(seq 20); do out=$(leftovers); [ -z "$out" ] && return 0; sleep 0.1; done
+  return 1
+}
+list_names='dbus-send --print-reply --dest=org.freedesktop.DBus /org/freedesktop/DBus org.freedesktop.DBus.ListNames | grep -o "string \"[^\"]*\"" | cut -d\" -f2 | grep -v "^:" | tr "\n" " "'
+request_name='gdbus call --session --dest org.freedesktop.DBus --object-path /org/freedesktop/DBus --method org.freedesktop.DBus.RequestName'
+
+python3 "$mkplan" "$work/px_check.plan" <<JSON
+{"argv": ["/bin/true"], "instance": {"id": "$id", "dir": "$idir"},
+ "proxies": [{"ready": "$idir/bus", "plan": {"argv": ["/bin/true"], "seccomp": {"deny": [["nosuchcall", 1]]}}}]}
+JSON
+chmod 644 "$work/px_check.plan"
+as_user "$init" --check-plan "$work/px_check.plan" >"$work/out" 2>"$work/err"
+rc=$? err=$(cat "$work/err")
+check "PROXY: --check-plan builds the nested plan's seccomp filter too" \
+  [ "$rc:$err" = "125:hsu-init: D-Bus proxy: cannot build the seccomp filter: unknown syscall \"nosuchcall\"" ]
+
+if ! command -v dbus-daemon >/dev/null || ! command -v xdg-dbus-proxy >/dev/null || ! command -v gdbus >/dev/null; then
+  skip "PROXY tests" "needs dbus-daemon (dbus-daemon or dbus), xdg-dbus-proxy and gdbus (libglib2.0-bin)"
+else
+  as_user_exec dbus-daemon --session --nofork --address="unix:path=$rt/bus" >"$work/bus.log" 2>&1 &
+  bus_pid=$!
+  for _ in $(seq 50); do [ -S "$rt/bus" ] && break; sleep 0.1; done
+
+  px_plan px "ls /run/user/$uid; $list_names; echo; $request_name org.example.App.x 0; $request_name org.example.Other 0 2>&1 | grep -c ^Error:"
+  run px
+  check "PROXY: the app reaches the bus through the proxy's socket" \
+    sh -c '[ "$0" = 0 ] && [ "$(echo "$1" | sed -n 1p)" = bus ] && [ "$(echo "$1" | sed -n 2p)" = "org.freedesktop.DBus " ]' "$rc" "$out"
+  check "PROXY: the filter lets the app own org.example.App.x" [ "$(echo "$out" | sed -n 3p)" = "(uint32 1,)" ]
+  check "PROXY: the filter denies owning another name" [ "$(echo "$out" | sed -n 4p)" = 1 ]
+  check "PROXY: no proxy and no instance dir left after the app exits" gone
+
+  px_plan px_fd7 "$list_names" "" 5000 7
+  run px_fd7
+  check "PROXY: sync_fd 7 is the proxy's fd 7" sh -c '[ "$0:$1" = "0:org.freedesktop.DBus " ] ' "$rc" "$out"
+
+  px_plan px_inside 'ls -l /proc/*/exe 2>/dev/null | grep -c xdg-dbus-proxy; ls /run/user/*/hsu 2>&1 | grep -c "No such"'
+  run px_inside
+  check "PROXY: neither the proxy nor the instance dir is visible inside the app's sandbox" \
+    [ "$rc:$(echo $out)" = "0:0 1" ]
+
+  px_plan px_timeout true '["/bin/sleep", "40"]' 500
+  run px_timeout
+  check "PROXY: a proxy that never signals: 125 and a sentence" [ "$rc:$err" = "125:hsu-init: the D-Bus proxy did not become ready within 500 ms" ]
+  check "PROXY: timeout: nothing left behind" gone
+
+  px_plan px_false true '["/bin/false"]'
+  run px_false
+  check "PROXY: a proxy that exits: 125 and a sentence" [ "$rc:$err" = "125:hsu-init: the D-Bus proxy exited with status 1 before it was ready" ]
+  check "PROXY: exit: nothing left behind" gone
+
+  px_plan px_nosock true '["/bin/sh", "-c", "echo x >&3; exec sleep 41"]'
+  run px_nosock
+  check "PROXY: ready without the socket: 125 and a sentence" [ "$rc:$err" = "125:hsu-init: the D-Bus proxy is ready but did not create the socket \"$idir/bus\"" ]
+  check "PROXY: no socket: nothing left behind" gone
+
+  px_plan px_missing true '["/nonexistent/xdg-dbus-proxy"]'
+  run px_missing
+  check "PROXY: a missing proxy binary: 125 and the nested sandbox's sentence" [ "$rc:$err" = "125:hsu-init: D-Bus proxy: cannot execute \"/nonexistent/xdg-dbus-proxy\": No such file or directory" ]
+
+  px_plan px_nested_bad true "" 5000 3 '{"op": "bind", "source": "/nonexistent/x", "target": "/y"}'
+  run px_nested_bad
+  check "PROXY: a setup error of the main sandbox after the proxy is ready: 125, nothing left behind" \
+    sh -c '[ "$0" = 125 ] && [ "$1" = "hsu-init: cannot bind \"/nonexistent/x\" on \"/y\": No such file or directory" ]' "$rc" "$err"
+  check "PROXY: setup error: nothing left behind" gone
+
+  hold='echo ready; trap "exit 0" TERM; while :; do sleep 0.05; done'
+  px_plan px_hold "$hold"
+  for sig in TERM USR1 KILL; do
+    as_user_exec "$init" --plan "$work/px_hold.plan" >"$work/out" 2>&1 &
+    pid=$!
+    for _ in $(seq 50); do grep -q ready "$work/out" 2>/dev/null && break; sleep 0.1; done
+    running=$(pgrep -u "$user" -c xdg-dbus-proxy)
+    kill -"$sig" "$pid"
+    wait "$pid"; rc=$?
+    [ "$sig" = KILL ] && { sleep 0.3; as_user rm -rf "$idir"; } # only SIGKILL leaves the dir
+    case $sig in TERM) want=0 ;; USR1) want=138 ;; KILL) want=137 ;; esac
+    check "PROXY: SIG$sig to the supervisor: exit $want, the proxy and the app are gone" \
+      sh -c '[ "$0:$1" = "1:$2" ] && ! pgrep -f "[w]hile :; do sleep 0.05" >/dev/null' "$running" "$rc" "$want"
+    check "PROXY: SIG$sig: nothing left behind" gone
+  done
+
+  # The proxy's own sandbox: the host bus and the instance dir, nothing of the home.
+  px_plan px_confined true "[\"/bin/sh\", \"-c\", \"ls -d /home 2>&1 | grep -c 'No such'; touch /dev/shm/x 2>&1 | grep -c denied; touch $idir/x && echo dir-ok; ls $rt\"]"
+  run px_confined
+  check "PROXY: the nested sandbox: no home, the host bus; only the instance dir writable" \
+    [ "$(echo $out)" = "1 1 dir-ok bus hsu" ]
+  gone
+
+  kill "$bus_pid"; wait "$bus_pid" 2>/dev/null
+  bus_pid=
 fi
 
 findmnt -rn >"$work/mounts.after"

@@ -5,6 +5,7 @@ usage: mkplan.py OUT < spec.json
 
 spec: {"seccomp": {...}, "landlock": {...}, "instance": {"id": "0123456789abcdef", "dir": "/run/user/1000/hsu/0123456789abcdef"},
        "wayland": {"flags": 0, "compositor": "/run/user/1000/wayland-1", "socket": ".../wayland-0", "app_id": "org.x"},
+       "proxies": [{"flags": 0, "sync_fd": 3, "ready": ".../bus", "timeout_ms": 5000, "plan": {<a spec>}}],
        "uid": 1000, "gid": 1000, "flags": 0, "hostname": "hsu", "cwd": "/",
        "argv": [...], "env": [...], "wait_delay_ms": 500,
        "ops": [{"op": "auto_root", "host": "/", "flags": 0, "exclude": []}, ...]}
@@ -98,6 +99,10 @@ def encode(spec):
         wl = spec["wayland"]
         body += record(31, u32(wl.get("flags", 0)) + s(wl["compositor"]) + s(wl["socket"])
                        + s(wl.get("app_id", "org.example.App")))
+    for px in spec.get("proxies", []):
+        nested = px["plan"] if isinstance(px["plan"], (bytes, bytearray)) else encode(px["plan"])
+        body += record(32, u32(px.get("flags", 0)) + u32(px.get("sync_fd", 3)) + s(px["ready"])
+                       + u64(px.get("timeout_ms", 5000)) + s(nested))
     for o in spec.get("ops", []):
         body += record(TAGS[o["op"]], op_payload(o))
     body += record(TAGS["end"], b"")

@@ -149,7 +149,7 @@ static void test_records(void) {
   expect(&b, "exceeds the", "record length beyond the plan");
   pb_free(&b);
 
-  static const uint16_t unknown[] = {0, 2, 15, 32, 0xFFFE};
+  static const uint16_t unknown[] = {0, 2, 15, 33, 0xFFFE};
   for (size_t i = 0; i < sizeof(unknown) / sizeof(unknown[0]); i++) {
     pb_init(&b);
     pb_params(&b, default_argv);
@@ -927,8 +927,191 @@ static void test_desktop(void) {
   pb_free(&full);
 }
 
+/* A nested plan: PARAMS with argv, then the given records, END. */
+static struct pb nested_plan(const struct pb *extra) {
+  static const char *const proxy_argv[] = {"/usr/bin/xdg-dbus-proxy", "--fd=3", NULL};
+  struct pb b;
+  pb_init(&b);
+  pb_params(&b, proxy_argv);
+  if (extra != NULL)
+    pb_bytes(&b, extra->buf, extra->len);
+  pb_end_record(&b);
+  pb_finish(&b);
+  return b;
+}
+
+static struct pb proxy_rec(uint32_t flags, uint32_t sync_fd, const char *ready,
+                           const struct pb *nested) {
+  struct pb r = {0};
+  pb_begin(&r, TAG_PROXY);
+  pb_u32(&r, flags);
+  pb_u32(&r, sync_fd);
+  pb_str(&r, ready);
+  pb_u64(&r, 5000);
+  pb_u32(&r, (uint32_t)nested->len);
+  if (nested->len > 0)
+    pb_bytes(&r, nested->buf, nested->len);
+  pb_end(&r);
+  return r;
+}
+
+/* INSTANCE, then the PROXY record, as the only records after PARAMS. */
+static void expect_proxy(uint32_t flags, uint32_t sync_fd, const char *ready,
+                         const struct pb *nested, const char *want, const char *name) {
+  struct pb i = instance_rec(ID, DIR), x = proxy_rec(flags, sync_fd, ready, nested);
+  expect_hardening(&i, &x, false, want, name);
+  pb_free(&i);
+  pb_free(&x);
+}
+
+static void test_proxy(void) {
+  struct pb n = nested_plan(NULL);
+  expect_proxy(0, 3, DIR "/bus", &n, NULL, "PROXY");
+  expect_proxy(0, 63, DIR "/bus", &n, NULL, "PROXY sync_fd 63");
+  expect_proxy(1, 3, DIR "/bus", &n, "record 3 (PROXY): flags 0x1 has unknown bits",
+               "PROXY unknown flag");
+  expect_proxy(0, 2, DIR "/bus", &n, "sync_fd 2 is not in 3..63", "PROXY sync_fd 2");
+  expect_proxy(0, 64, DIR "/bus", &n, "sync_fd 64 is not in 3..63", "PROXY sync_fd 64");
+  expect_proxy(0, 3, "/run/user/1000/bus", &n,
+               "ready path \"/run/user/1000/bus\" is not directly inside the instance dir",
+               "PROXY ready outside the dir");
+  expect_proxy(0, 3, DIR "/a/bus", &n, "is not directly inside the instance dir",
+               "PROXY ready in a subdirectory");
+  expect_proxy(0, 3, DIR "0/bus", &n, "is not directly inside the instance dir",
+               "PROXY ready in a sibling with a longer name");
+  expect_proxy(0, 3, "bus", &n, "ready path \"bus\" is not absolute", "PROXY relative ready");
+
+  struct pb i = instance_rec(ID, DIR), x = proxy_rec(0, 3, DIR "/bus", &n);
+  expect_hardening(&x, NULL, false, "record 2 (PROXY): PROXY needs an INSTANCE record before it",
+                   "PROXY alone");
+  expect_hardening(&x, &i, false, "PROXY needs an INSTANCE record before it",
+                   "PROXY before INSTANCE");
+  struct pb after = {0};
+  pb_bytes(&after, i.buf, i.len);
+  pb_begin(&after, TAG_PROC);
+  pb_str(&after, "/proc");
+  pb_end(&after);
+  expect_hardening(&after, &x, false, "record 4 (PROXY): PROXY must come before the first op",
+                   "PROXY after an op");
+  pb_free(&after);
+  struct pb four = {0}, five = {0};
+  pb_bytes(&four, i.buf, i.len);
+  for (int k = 0; k < 4; k++)
+    pb_bytes(&four, x.buf, x.len);
+  expect_hardening(&four, NULL, false, NULL, "four PROXY records");
+  expect_hardening(&four, &x, false, "record 7 (PROXY): there are more than 4 PROXY records",
+                   "five PROXY records");
+  pb_bytes(&five, four.buf, four.len);
+  struct pb sc = seccomp_rec((struct seccomp_args){.presets = 1});
+  expect_hardening(&five, &sc, false, NULL, "four PROXY records, then SECCOMP");
+  pb_free(&sc);
+  pb_free(&four);
+  pb_free(&five);
+
+  /* The nested plan: parsed as strictly as the main one. */
+  struct pb bad = nested_plan(NULL);
+  bad.buf[6] = 'X';
+  expect_proxy(0, 3, DIR "/bus", &bad, "record 3 (PROXY): nested plan: bad magic",
+               "PROXY nested plan with a bad magic");
+  pb_free(&bad);
+  struct pb empty = {0};
+  expect_proxy(0, 3, DIR "/bus", &empty, "nested plan: plan is truncated",
+               "PROXY empty nested plan");
+  struct pb full = {0};
+  pb_full_plan(&full);
+  expect_proxy(0, 3, DIR "/bus", &full, NULL, "PROXY with a full nested plan");
+  pb_free(&full);
+  struct pb op = {0};
+  pb_begin(&op, TAG_BIND);
+  pb_str(&op, "/a");
+  pb_str(&op, "b");
+  pb_u32(&op, 0);
+  pb_end(&op);
+  struct pb nop = nested_plan(&op);
+  expect_proxy(0, 3, DIR "/bus", &nop,
+               "record 3 (PROXY): nested plan: record 2 (BIND): target path \"b\" is not absolute",
+               "PROXY nested plan with a bad op");
+  pb_free(&op);
+  pb_free(&nop);
+  struct pb ni = nested_plan(&i);
+  expect_proxy(0, 3, DIR "/bus", &ni,
+               "nested plan: record 2 (INSTANCE): a nested plan cannot contain INSTANCE",
+               "PROXY nested INSTANCE");
+  pb_free(&ni);
+  struct pb w = wayland_rec(WAYLAND_DIRECT, "/w", "/w", "a");
+  struct pb nw = nested_plan(&w);
+  expect_proxy(0, 3, DIR "/bus", &nw, "a nested plan cannot contain WAYLAND",
+               "PROXY nested WAYLAND");
+  pb_free(&w);
+  pb_free(&nw);
+  struct pb nx = nested_plan(&x);
+  expect_proxy(0, 3, DIR "/bus", &nx, "nested plan: record 2 (PROXY): a nested plan cannot contain PROXY",
+               "PROXY nested PROXY");
+  pb_free(&nx);
+  /* 1 MiB at most: a PLACE op fills the nested plan up to the limit, then one more byte. */
+  for (size_t extra = 0; extra <= 1; extra++) {
+    struct pb place = {0};
+    pb_begin(&place, TAG_PLACE);
+    pb_str(&place, "/f");
+    pb_u32(&place, 0644);
+    size_t fixed = n.len + 8 + 4 + 2 + 4 + 4; /* plan, record header, target, mode, length */
+    size_t data = PROXY_MAX_PLAN - fixed + extra;
+    char *fill = calloc(1, data);
+    pb_strn(&place, fill, data);
+    free(fill);
+    pb_end(&place);
+    struct pb big = nested_plan(&place);
+    expect_proxy(0, 3, DIR "/bus", &big, extra ? "plan is 1048577 bytes long, at most 1048576" : NULL,
+                 extra ? "PROXY nested plan of 1 MiB + 1" : "PROXY nested plan of 1 MiB");
+    pb_free(&place);
+    pb_free(&big);
+  }
+
+  /* Every truncated PROXY payload is rejected; the fields are what was written. */
+  struct pb whole = {0};
+  pb_init(&whole);
+  pb_params(&whole, default_argv);
+  pb_bytes(&whole, i.buf, i.len);
+  size_t xstart = whole.len;
+  pb_bytes(&whole, x.buf, x.len);
+  pb_end_record(&whole);
+  pb_finish(&whole);
+  bool all = true;
+  for (size_t cut = xstart + 8; cut < xstart + x.len; cut++) {
+    struct pb t = {0};
+    pb_init(&t);
+    pb_bytes(&t, whole.buf + PLAN_HEADER_SIZE, xstart - PLAN_HEADER_SIZE);
+    pb_begin(&t, TAG_PROXY);
+    pb_bytes(&t, whole.buf + xstart + 8, cut - xstart - 8);
+    pb_end(&t);
+    pb_end_record(&t);
+    pb_finish(&t);
+    if (parse(t.buf, t.len) == NULL)
+      all = false;
+    pb_free(&t);
+  }
+  ok(all, "every truncated PROXY payload rejected");
+  struct plan p;
+  char err[512];
+  bool parsed = plan_parse(whole.buf, whole.len, &p, err, sizeof(err)) == 0;
+  ok(parsed && p.n_proxies == 1 && p.proxies[0].flags == 0 && p.proxies[0].sync_fd == 3 &&
+         strcmp(p.proxies[0].ready, DIR "/bus") == 0 && p.proxies[0].timeout_ms == 5000 &&
+         p.proxies[0].plan->argv.n == 2 &&
+         strcmp(p.proxies[0].plan->argv.v[0], "/usr/bin/xdg-dbus-proxy") == 0 &&
+         p.proxies[0].plan->n_proxies == 0 && p.proxies[0].plan->sync_fd == -1 &&
+         p.sync_fd == -1,
+     "PROXY fields and its nested plan");
+  if (parsed)
+    plan_free(&p);
+  pb_free(&whole);
+  pb_free(&i);
+  pb_free(&x);
+  pb_free(&n);
+}
+
 int main(void) {
   test_desktop();
+  test_proxy();
   test_hardening();
   test_header();
   test_records();
