@@ -1,6 +1,7 @@
 package dev.hsu.cli;
 
 import dev.hsu.compile.Compiler;
+import dev.hsu.compile.DbusProxy;
 import dev.hsu.compile.DesktopGrants;
 import dev.hsu.plan.AbsPath;
 import dev.hsu.plan.PlanWriter;
@@ -92,10 +93,17 @@ final class LaunchCommand implements Callable<Integer> {
 
   /** The audio and X11 sockets must exist now: a clear sentence rather than a failed bind. */
   static void checkSockets(Profile profile, Map<String, String> env) throws HsuException {
-    for (DesktopGrants.Needed n : DesktopGrants.needed(profile, env)) {
+    List<DesktopGrants.Needed> needed = new ArrayList<>(DesktopGrants.needed(profile, env));
+    needed.addAll(DbusProxy.needed(profile, env));
+    for (DesktopGrants.Needed n : needed) {
       if (n.socket() == null || !isSocket(Path.of(n.socket().value()))) {
         throw new HsuException(HsuException.Kind.FAILURE, n.missing());
       }
+    }
+    if (profile.dbus().any() && !Files.isExecutable(Path.of(DbusProxy.PROGRAM.value()))) {
+      throw new HsuException(HsuException.Kind.FAILURE,
+          "the profile asks for D-Bus, but " + dev.hsu.plan.Quote.q(DbusProxy.PROGRAM.value())
+              + " is not installed (Debian: apt install xdg-dbus-proxy)");
     }
   }
 

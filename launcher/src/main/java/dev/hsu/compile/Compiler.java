@@ -68,22 +68,47 @@ public final class Compiler {
     try {
       Instance instance = null;
       Wayland wayland = null;
+      if (profile.wayland() != null || profile.dbus().any()) {
+        instance = Instance.under(profile.host().xdgRuntimeDir(), instanceId);
+      }
       if (profile.wayland() != null) {
         Profile.Host host = profile.host();
-        instance = Instance.under(host.xdgRuntimeDir(), instanceId);
         AbsPath compositor = waylandCompositor(host.xdgRuntimeDir(), hostEnv);
         boolean direct = profile.wayland().direct();
         wayland = new Wayland(direct, compositor,
             direct ? compositor : instance.dir().resolve(WAYLAND_SOCKET), profile.id());
       }
       DesktopGrants.Grants grants = DesktopGrants.of(profile, hostEnv);
-      Params params = params(profile, hostEnv, extraArgs, wayland != null, grants.env());
-      List<Op> ops = ops(profile, params, wayland, grants.ops());
-      return new Plan(
-          params, seccomp(profile.seccomp()), landlock(profile, ops), instance, wayland, ops);
+      DbusProxy.Grants dbus = dbus(profile, instance, hostEnv);
+      Map<String, String> grantedEnv = new LinkedHashMap<>(grants.env());
+      grantedEnv.putAll(dbus.env());
+      List<Op> grantedOps = new ArrayList<>(grants.ops());
+      grantedOps.addAll(dbus.ops());
+      Params params = params(profile, hostEnv, extraArgs, wayland != null, grantedEnv);
+      List<Op> ops = ops(profile, params, wayland, grantedOps);
+      return new Plan(params, seccomp(profile.seccomp()), landlock(profile, ops), instance,
+          wayland, dbus.proxy() == null ? List.of() : List.of(dbus.proxy()), ops);
     } catch (IllegalArgumentException e) {
       throw new CompileException(profile.source() + ": cannot compile: " + e.getMessage(), e);
     }
+  }
+
+  /**
+   * The D-Bus proxy and what the app gets of it. The bus authenticates a client by the uid it
+   * claims, which the proxy passes on and the bus compares with the proxy's (the caller's): so the
+   * sandbox keeps the caller's uid.
+   */
+  static DbusProxy.Grants dbus(Profile profile, Instance instance, Map<String, String> hostEnv) {
+    if (!profile.dbus().any()) {
+      return DbusProxy.Grants.NONE;
+    }
+    Profile.Ids ids = profile.ids();
+    if (ids.uid() != profile.host().uid()) {
+      throw new IllegalArgumentException(
+          "the D-Bus bus checks the uid a client claims, so with dbus the sandbox keeps your uid "
+              + profile.host().uid() + " (ids.uid is " + ids.uid() + ")");
+    }
+    return DbusProxy.of(profile, instance, ids.uid(), ids.gid(), hostEnv);
   }
 
   /** A fresh instance id: 64 random bits as 16 lowercase hex digits. */

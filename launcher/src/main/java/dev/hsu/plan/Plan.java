@@ -7,7 +7,8 @@ import java.util.List;
  * Wayland wiring, and the ops hsu-init executes in order. A null {@code seccomp} or {@code
  * landlock} leaves that record out of the binary plan (no filter); the compiler always sets both.
  * A null {@code instance} / {@code wayland} leaves those out (no instance directory, no Wayland);
- * a Wayland record needs an instance.
+ * a Wayland record needs an instance, and so does each proxy (a helper run in its own sandbox,
+ * from a nested plan, while this one runs).
  */
 public record Plan(
     Params params,
@@ -15,6 +16,7 @@ public record Plan(
     Landlock landlock,
     Instance instance,
     Wayland wayland,
+    List<Proxy> proxies,
     List<Op> ops) {
   public Plan {
     if (params == null) {
@@ -23,6 +25,14 @@ public record Plan(
     if (wayland != null) {
       wayland.checkWith(instance);
     }
+    proxies = List.copyOf(proxies);
+    if (proxies.size() > Proxy.MAX_PROXIES) {
+      throw new IllegalArgumentException(
+          "the plan has " + proxies.size() + " proxies, more than " + Proxy.MAX_PROXIES);
+    }
+    for (Proxy p : proxies) {
+      p.checkWith(instance);
+    }
     ops = List.copyOf(ops);
     if (ops.size() > Limits.MAX_OPS) {
       throw new IllegalArgumentException(
@@ -30,8 +40,19 @@ public record Plan(
     }
   }
 
-  /** A plan without an instance and without Wayland. */
+  /** A plan without proxies. */
+  public Plan(
+      Params params,
+      Seccomp seccomp,
+      Landlock landlock,
+      Instance instance,
+      Wayland wayland,
+      List<Op> ops) {
+    this(params, seccomp, landlock, instance, wayland, List.of(), ops);
+  }
+
+  /** A plan without an instance, Wayland or proxies. */
   public Plan(Params params, Seccomp seccomp, Landlock landlock, List<Op> ops) {
-    this(params, seccomp, landlock, null, null, ops);
+    this(params, seccomp, landlock, null, null, List.of(), ops);
   }
 }

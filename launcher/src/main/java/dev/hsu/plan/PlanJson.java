@@ -58,6 +58,22 @@ public final class PlanJson {
       x.str("appId", w.appId());
       b.append('}');
     }
+    if (!plan.proxies().isEmpty()) {
+      b.append(",\n  \"proxies\": [");
+      for (int i = 0; i < plan.proxies().size(); i++) {
+        Proxy px = plan.proxies().get(i);
+        b.append(i == 0 ? "\n    {" : ",\n    {");
+        Obj x = new Obj(b);
+        x.num("syncFd", px.syncFd());
+        x.str("ready", px.ready().value());
+        x.num("timeoutMs", px.timeout().toMillis());
+        x.strs("grants", px.grants());
+        x.key("plan");
+        b.append(render(px.plan()).stripTrailing().replace("\n", "\n    "));
+        b.append('}');
+      }
+      b.append("\n  ]");
+    }
     b.append(",\n  \"ops\": [");
     first = true;
     for (Op op : plan.ops()) {

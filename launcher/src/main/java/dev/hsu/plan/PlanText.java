@@ -35,6 +35,13 @@ public final class PlanText {
     if (plan.wayland() != null) {
       b.append(plan.wayland().describe(plan.instance().id())).append('\n');
     }
+    for (Proxy px : plan.proxies()) {
+      b.append(px.describe()).append('\n');
+      for (String g : px.grants()) {
+        b.append("  ").append(g).append('\n');
+      }
+      render(px.plan()).lines().forEach(l -> b.append("  | ").append(l).append('\n'));
+    }
     for (Op op : plan.ops()) {
       b.append(op).append('\n');
     }

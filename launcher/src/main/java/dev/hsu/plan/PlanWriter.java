@@ -14,6 +14,7 @@ public final class PlanWriter {
   static final int TAG_LANDLOCK = 29;
   static final int TAG_INSTANCE = 30;
   static final int TAG_WAYLAND = 31;
+  static final int TAG_PROXY = 32;
   static final int TAG_END = 0xFFFF;
 
   static final int PARAMS_HOST_NET = 1;
@@ -64,6 +65,22 @@ public final class PlanWriter {
       b.path(w.socket());
       b.str(w.appId());
       record(body, TAG_WAYLAND, b);
+    }
+    for (Proxy px : plan.proxies()) {
+      byte[] nested = write(px.plan());
+      if (nested.length > Proxy.MAX_PLAN_BYTES) {
+        throw new IllegalArgumentException(
+            "the proxy's plan is " + nested.length + " bytes, more than the limit of "
+                + Proxy.MAX_PLAN_BYTES);
+      }
+      Buf b = new Buf();
+      b.u32(0);
+      b.u32(px.syncFd());
+      b.path(px.ready());
+      b.u64(px.timeout().toMillis());
+      b.u32(nested.length);
+      b.raw(nested);
+      record(body, TAG_PROXY, b);
     }
     for (Op op : plan.ops()) {
       record(body, op.tag(), payload(op));

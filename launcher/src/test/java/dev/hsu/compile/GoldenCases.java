@@ -35,6 +35,20 @@ final class GoldenCases {
             .audio(Profile.Audio.PULSE, Profile.Audio.PIPEWIRE)
             .build());
     m.put("x11", profile("org.example.Xterm", "xterm").x11(true).build());
+    m.put(
+        "dbus",
+        profile("org.example.Player", "player")
+            .dbus(new Profile.Dbus(
+                new Profile.Bus(
+                    List.of("org.example.Other"),
+                    List.of("org.freedesktop.Notifications", "org.freedesktop.portal.*"),
+                    List.of("org.example.Player", "org.example.Player.*",
+                        "org.mpris.MediaPlayer2.player"),
+                    Map.of("org.freedesktop.portal.Desktop",
+                        List.of("org.freedesktop.portal.Settings.*@/org/freedesktop/portal/desktop")),
+                    Map.of("org.freedesktop.portal.*", List.of("*"))),
+                new Profile.Bus(List.of(), List.of(), List.of(), Map.of(), Map.of())))
+            .build());
     m.put("gpu", profile("org.example.Game", "game").gpu(true).build());
     m.put("dri-no-mirror", profile("org.example.Game", "game").root(false).gpu(true).build());
 

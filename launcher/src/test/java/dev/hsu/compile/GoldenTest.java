@@ -28,7 +28,7 @@ final class GoldenTest {
   static final Path DIR = Path.of("src/test/resources/golden");
   static final boolean UPDATE = Boolean.getBoolean("hsu.updateGolden");
   static final List<String> JSON =
-      List.of("minimal", "overlays", "hardening", "wayland-context", "audio", "x11");
+      List.of("minimal", "overlays", "hardening", "wayland-context", "audio", "x11", "dbus");
 
   @TestFactory
   Stream<DynamicTest> handBuiltProfilesMatchGolden() {
