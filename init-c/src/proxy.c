@@ -121,8 +121,8 @@ void proxy_wait_ready(const struct proxy *px, struct proxy_handle *h, int sfd) {
       die_err(EXIT_SETUP, errno, "cannot read from the D-Bus proxy's sync fd");
     if (n == 0) {
       /* Every write end is gone: the helper has exited or is about to. */
-      int r = wait_exit(h->pid, deadline - monotonic_ms() < 1000 ? 1000 : deadline - monotonic_ms(),
-                        &status);
+      uint64_t at = monotonic_ms();
+      int r = wait_exit(h->pid, at + 1000 > deadline ? 1000 : deadline - at, &status);
       if (r == 1) {
         h->pid = -1;
         exited(status);

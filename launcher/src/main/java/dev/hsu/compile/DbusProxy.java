@@ -83,12 +83,13 @@ public final class DbusProxy {
   private DbusProxy() {}
 
   /**
-   * The grant of {@code p} for {@code instance}; the proxy runs with the app's ids and Landlock
-   * is as required as the app's.
+   * The grant of {@code p} for {@code instance}; the proxy runs with the app's ids and Landlock is
+   * as required as the app's.
    *
    * @throws IllegalArgumentException when a bus address is one hsu does not handle
    */
-  public static Grants of(Profile p, Instance instance, int uid, int gid, Map<String, String> hostEnv) {
+  public static Grants of(
+      Profile p, Instance instance, int uid, int gid, Map<String, String> hostEnv) {
     Profile.Dbus dbus = p.dbus();
     if (!dbus.any()) {
       return Grants.NONE;
@@ -125,11 +126,19 @@ public final class DbusProxy {
       ready = socket;
       ops.add(new Op.Bind(socket, inside, false, false, false, false));
       env.put(kind.variable, "unix:path=" + inside.value());
-      grants.add("dbus " + kind.word + " bus " + Quote.q(a.value()) + " (from " + a.from() + ")"
-          + " filtered, inside at " + Quote.q(inside.value())
-          + (a.isAbstract()
-              ? "; an abstract socket: the proxy shares the host network namespace"
-              : ""));
+      grants.add(
+          "dbus "
+              + kind.word
+              + " bus "
+              + Quote.q(a.value())
+              + " (from "
+              + a.from()
+              + ")"
+              + " filtered, inside at "
+              + Quote.q(inside.value())
+              + (a.isAbstract()
+                  ? "; an abstract socket: the proxy shares the host network namespace"
+                  : ""));
       grants.addAll(describe(kind, bus));
     }
     Plan nested =
@@ -153,15 +162,20 @@ public final class DbusProxy {
     ops.add(new Op.Dev(AbsPath.of("/dev"), false, false));
     ops.addAll(busBinds);
     ops.add(new Op.Bind(instance.dir(), instance.dir(), true, false, false, false));
-    Params params = new Params(uid, gid, hostNet, false, HOSTNAME, AbsPath.ROOT, argv, new TreeMap<>(),
-        WAIT_DELAY);
-    Seccomp seccomp = new Seccomp(
-        EnumSet.allOf(Seccomp.Preset.class), EnumSet.noneOf(Seccomp.Relax.class), List.of(),
-        List.of());
-    List<Landlock.FsRule> fs = List.of(
-        new Landlock.FsRule(AbsPath.ROOT, Landlock.READ | Landlock.EXECUTE),
-        new Landlock.FsRule(AbsPath.of("/dev"), Landlock.READ | Landlock.DEVICE),
-        new Landlock.FsRule(instance.dir(), Landlock.READ | Landlock.WRITE));
+    Params params =
+        new Params(
+            uid, gid, hostNet, false, HOSTNAME, AbsPath.ROOT, argv, new TreeMap<>(), WAIT_DELAY);
+    Seccomp seccomp =
+        new Seccomp(
+            EnumSet.allOf(Seccomp.Preset.class),
+            EnumSet.noneOf(Seccomp.Relax.class),
+            List.of(),
+            List.of());
+    List<Landlock.FsRule> fs =
+        List.of(
+            new Landlock.FsRule(AbsPath.ROOT, Landlock.READ | Landlock.EXECUTE),
+            new Landlock.FsRule(AbsPath.of("/dev"), Landlock.READ | Landlock.DEVICE),
+            new Landlock.FsRule(instance.dir(), Landlock.READ | Landlock.WRITE));
     // An abstract host bus needs the abstract scope off; TCP stays denied either way.
     Landlock landlock = new Landlock(landlockRequired, !hostNet, true, true, true, fs, List.of());
     return new Plan(params, seccomp, landlock, ops);
@@ -174,7 +188,8 @@ public final class DbusProxy {
     bus.talk().forEach(n -> args.add("--talk=" + n));
     bus.own().forEach(n -> args.add("--own=" + n));
     bus.call().forEach((n, rules) -> rules.forEach(r -> args.add("--call=" + n + "=" + r)));
-    bus.broadcast().forEach((n, rules) -> rules.forEach(r -> args.add("--broadcast=" + n + "=" + r)));
+    bus.broadcast()
+        .forEach((n, rules) -> rules.forEach(r -> args.add("--broadcast=" + n + "=" + r)));
     return args;
   }
 
@@ -191,10 +206,12 @@ public final class DbusProxy {
     if (!bus.see().isEmpty()) {
       lines.add(prefix + "see " + names(bus.see()));
     }
-    bus.call().forEach((n, rules) ->
-        lines.add(prefix + "call on " + Quote.q(n) + ": " + names(rules)));
-    bus.broadcast().forEach((n, rules) ->
-        lines.add(prefix + "receive broadcasts from " + Quote.q(n) + ": " + names(rules)));
+    bus.call()
+        .forEach((n, rules) -> lines.add(prefix + "call on " + Quote.q(n) + ": " + names(rules)));
+    bus.broadcast()
+        .forEach(
+            (n, rules) ->
+                lines.add(prefix + "receive broadcasts from " + Quote.q(n) + ": " + names(rules)));
     lines.add(prefix + "nothing else (the bus itself, org.freedesktop.DBus, is always reachable)");
     return lines;
   }
@@ -214,9 +231,16 @@ public final class DbusProxy {
       }
       Address a = address(kind, p.host().xdgRuntimeDir(), hostEnv);
       if (!a.isAbstract()) {
-        out.add(new DesktopGrants.Needed(a.path(), "the profile asks for the D-Bus " + kind.word
-            + " bus, but there is no bus socket at " + Quote.q(a.path().value()) + " (from "
-            + a.from() + ")"));
+        out.add(
+            new DesktopGrants.Needed(
+                a.path(),
+                "the profile asks for the D-Bus "
+                    + kind.word
+                    + " bus, but there is no bus socket at "
+                    + Quote.q(a.path().value())
+                    + " (from "
+                    + a.from()
+                    + ")"));
       }
     }
     return out;
@@ -234,13 +258,20 @@ public final class DbusProxy {
     String value = hostEnv.get(kind.variable);
     String from = kind.variable;
     if (value == null || value.isEmpty()) {
-      value = "unix:path="
-          + (kind == Kind.SESSION ? runtimeDir.resolve(SESSION_SOCKET) : SYSTEM_SOCKET).value();
+      value =
+          "unix:path="
+              + (kind == Kind.SESSION ? runtimeDir.resolve(SESSION_SOCKET) : SYSTEM_SOCKET).value();
       from = kind == Kind.SESSION ? "XDG_RUNTIME_DIR" : "the default";
     }
     String entry = value.split(";", -1)[0];
-    String unsupported = "the D-Bus " + kind.word + " bus address " + Quote.q(value) + " (from "
-        + from + ") is not supported: hsu proxies unix:path= and unix:abstract= addresses";
+    String unsupported =
+        "the D-Bus "
+            + kind.word
+            + " bus address "
+            + Quote.q(value)
+            + " (from "
+            + from
+            + ") is not supported: hsu proxies unix:path= and unix:abstract= addresses";
     if (!entry.startsWith("unix:")) {
       throw new IllegalArgumentException(unsupported);
     }
@@ -257,7 +288,8 @@ public final class DbusProxy {
         default -> throw new IllegalArgumentException(unsupported);
       }
     }
-    if ((path == null) == (abstractName == null) || (abstractName != null && abstractName.isEmpty())) {
+    if ((path == null) == (abstractName == null)
+        || (abstractName != null && abstractName.isEmpty())) {
       throw new IllegalArgumentException(unsupported);
     }
     if (abstractName != null) {
@@ -265,8 +297,15 @@ public final class DbusProxy {
     }
     String problem = AbsPath.problem(path);
     if (problem != null) {
-      throw new IllegalArgumentException("the D-Bus " + kind.word + " bus socket "
-          + Quote.q(path) + " (from " + from + ") " + problem);
+      throw new IllegalArgumentException(
+          "the D-Bus "
+              + kind.word
+              + " bus socket "
+              + Quote.q(path)
+              + " (from "
+              + from
+              + ") "
+              + problem);
     }
     return new Address(entry, AbsPath.of(path), from);
   }

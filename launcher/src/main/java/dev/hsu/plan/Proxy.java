@@ -41,15 +41,25 @@ public record Proxy(int syncFd, AbsPath ready, Duration timeout, Plan plan, List
     }
     if (!ready.parent().equals(instance.dir())) {
       throw new IllegalArgumentException(
-          "the proxy socket " + Quote.q(ready.value()) + " is not directly in the instance"
-              + " directory " + Quote.q(instance.dir().value()));
+          "the proxy socket "
+              + Quote.q(ready.value())
+              + " is not directly in the instance"
+              + " directory "
+              + Quote.q(instance.dir().value()));
     }
   }
 
   /** One line for {@code hsu compile}, before the grants and the nested plan. */
   public String describe() {
-    return "proxy " + Quote.q(plan.params().argv().get(0)) + " in its own sandbox (below), ready"
-        + " when it writes to fd " + syncFd + " and creates " + Quote.q(ready.value())
-        + " (within " + Op.duration(timeout) + "), stopped with the sandbox";
+    return "proxy "
+        + Quote.q(plan.params().argv().get(0))
+        + " in its own sandbox (below), ready"
+        + " when it writes to fd "
+        + syncFd
+        + " and creates "
+        + Quote.q(ready.value())
+        + " (within "
+        + Op.duration(timeout)
+        + "), stopped with the sandbox";
   }
 }

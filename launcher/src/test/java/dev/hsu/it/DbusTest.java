@@ -69,12 +69,18 @@ class DbusTest extends SandboxTestBase {
 
     Bus(Path socket) throws Exception {
       this.socket = socket;
-      daemon = new ProcessBuilder("dbus-daemon", "--session", "--nofork", "--print-address=1",
-              "--address=unix:path=" + socket)
-          .redirectError(ProcessBuilder.Redirect.INHERIT)
-          .start();
-      String line = new BufferedReader(
-          new InputStreamReader(daemon.getInputStream(), StandardCharsets.UTF_8)).readLine();
+      daemon =
+          new ProcessBuilder(
+                  "dbus-daemon",
+                  "--session",
+                  "--nofork",
+                  "--print-address=1",
+                  "--address=unix:path=" + socket)
+              .redirectError(ProcessBuilder.Redirect.INHERIT)
+              .start();
+      String line =
+          new BufferedReader(new InputStreamReader(daemon.getInputStream(), StandardCharsets.UTF_8))
+              .readLine();
       if (line == null || !Files.exists(socket)) {
         daemon.destroyForcibly();
         fail("dbus-daemon did not start");
@@ -147,13 +153,21 @@ class DbusTest extends SandboxTestBase {
   }
 
   static String call(String bus, String dest) {
-    return "gdbus call --" + bus + " --dest " + dest + " --object-path " + PATH
-        + " --method org.example.Echo.Echo hi 2>&1 | sed 's/^Error: GDBus.Error:\\([^:]*\\):.*/\\1/'";
+    return "gdbus call --"
+        + bus
+        + " --dest "
+        + dest
+        + " --object-path "
+        + PATH
+        + " --method org.example.Echo.Echo hi 2>&1 | sed 's/^Error:"
+        + " GDBus.Error:\\([^:]*\\):.*/\\1/'";
   }
 
   static String requestName(String name) {
     return "gdbus call --session --dest org.freedesktop.DBus --object-path /org/freedesktop/DBus"
-        + " --method org.freedesktop.DBus.RequestName " + name + " 0 2>&1"
+        + " --method org.freedesktop.DBus.RequestName "
+        + name
+        + " 0 2>&1"
         + " | sed 's/^Error: GDBus.Error:\\([^:]*\\):.*/\\1/'";
   }
 
@@ -170,30 +184,54 @@ class DbusTest extends SandboxTestBase {
   @Test
   void theAppTalksToTheGrantedNameOnly() {
     Set<Long> before = proxies();
-    Result r = sb.profile()
-        .yaml("dbus:\n  session:\n    talk: [" + ALLOWED + "]")
-        .command("/bin/sh", "-c",
-            "echo $DBUS_SESSION_BUS_ADDRESS; " + call("session", ALLOWED) + "; "
-                + call("session", DENIED))
-        .launch()
-        .ok();
-    assertEquals(List.of("unix:path=" + sb.runtimeDir.resolve("bus"), "('" + ALLOWED + ":hi',)",
-        "org.freedesktop.DBus.Error.ServiceUnknown"), r.lines(), r::describe);
+    Result r =
+        sb.profile()
+            .yaml("dbus:\n  session:\n    talk: [" + ALLOWED + "]")
+            .command(
+                "/bin/sh",
+                "-c",
+                "echo $DBUS_SESSION_BUS_ADDRESS; "
+                    + call("session", ALLOWED)
+                    + "; "
+                    + call("session", DENIED))
+            .launch()
+            .ok();
+    assertEquals(
+        List.of(
+            "unix:path=" + sb.runtimeDir.resolve("bus"),
+            "('" + ALLOWED + ":hi',)",
+            "org.freedesktop.DBus.Error.ServiceUnknown"),
+        r.lines(),
+        r::describe);
     assertEquals(List.of(), sb.leftoverInstances());
     assertEquals(before, proxies(), "an xdg-dbus-proxy outlived the sandbox");
   }
 
   @Test
   void theAppOwnsItsIdAndBelowOnly() {
-    Result r = sb.profile()
-        .yaml("dbus:\n  session: true")
-        .command("/bin/sh", "-c",
-            requestName(APP_ID + ".x") + "; " + requestName(APP_ID) + "; "
-                + requestName("org.example.Other") + "; " + call("session", ALLOWED))
-        .launch()
-        .ok();
-    assertEquals(List.of("(uint32 1,)", "(uint32 1,)", "org.freedesktop.DBus.Error.ServiceUnknown",
-        "org.freedesktop.DBus.Error.ServiceUnknown"), r.lines(), r::describe);
+    Result r =
+        sb.profile()
+            .yaml("dbus:\n  session: true")
+            .command(
+                "/bin/sh",
+                "-c",
+                requestName(APP_ID + ".x")
+                    + "; "
+                    + requestName(APP_ID)
+                    + "; "
+                    + requestName("org.example.Other")
+                    + "; "
+                    + call("session", ALLOWED))
+            .launch()
+            .ok();
+    assertEquals(
+        List.of(
+            "(uint32 1,)",
+            "(uint32 1,)",
+            "org.freedesktop.DBus.Error.ServiceUnknown",
+            "org.freedesktop.DBus.Error.ServiceUnknown"),
+        r.lines(),
+        r::describe);
   }
 
   @Test
@@ -202,26 +240,33 @@ class DbusTest extends SandboxTestBase {
       system.serve(ALLOWED);
       sb.extraEnv.put("DBUS_SYSTEM_BUS_ADDRESS", system.address());
       Set<Long> before = proxies();
-      Sandbox.Profile p = sb.profile()
-          .yaml("dbus:\n  session: true\n  system:\n    talk: [" + ALLOWED + "]")
-          .command("/bin/sh", "-c",
-              "echo $DBUS_SYSTEM_BUS_ADDRESS; " + call("system", ALLOWED)
-                  + "; echo ready; exec sleep 60");
+      Sandbox.Profile p =
+          sb.profile()
+              .yaml("dbus:\n  session: true\n  system:\n    talk: [" + ALLOWED + "]")
+              .command(
+                  "/bin/sh",
+                  "-c",
+                  "echo $DBUS_SYSTEM_BUS_ADDRESS; "
+                      + call("system", ALLOWED)
+                      + "; echo ready; exec sleep 60");
       try (Running run = p.start()) {
         run.awaitLine("ready"::equals, Duration.ofSeconds(30));
         List<String> lines = run.snapshot().lines();
-        assertEquals(List.of("unix:path=/run/dbus/system_bus_socket", "('" + ALLOWED + ":hi',)",
-            "ready"), lines);
+        assertEquals(
+            List.of("unix:path=/run/dbus/system_bus_socket", "('" + ALLOWED + ":hi',)", "ready"),
+            lines);
         Set<Long> now = proxies();
         now.removeAll(before);
         assertEquals(1, now.size(), "xdg-dbus-proxy processes: " + now);
         long proxy = now.iterator().next();
-        assertTrue(ProcessHandle.of(run.pid()).orElseThrow().descendants()
-            .anyMatch(d -> d.pid() == proxy), "the proxy is not in the supervisor's tree");
+        assertTrue(
+            ProcessHandle.of(run.pid()).orElseThrow().descendants().anyMatch(d -> d.pid() == proxy),
+            "the proxy is not in the supervisor's tree");
         List<String> ids = sb.leftoverInstances();
         assertEquals(1, ids.size(), ids::toString);
         try (var files = Files.list(sb.runtimeDir.resolve("hsu").resolve(ids.get(0)))) {
-          assertEquals(List.of("bus", "pid", "system_bus_socket"),
+          assertEquals(
+              List.of("bus", "pid", "system_bus_socket"),
               files.map(f -> f.getFileName().toString()).sorted().toList());
         }
         run.process().destroy(); // SIGTERM to hsu-init: the app ends, then the proxy
@@ -235,14 +280,22 @@ class DbusTest extends SandboxTestBase {
 
   @Test
   void withoutTheKeyNoBusInside() {
-    Result r = sb.profile()
-        .command("/bin/sh", "-c",
-            "printenv DBUS_SESSION_BUS_ADDRESS DBUS_SYSTEM_BUS_ADDRESS || echo unset;"
-                + " test -e \"$XDG_RUNTIME_DIR/bus\" || echo no-session-bus;"
-                + " test -e /run/dbus/system_bus_socket || echo no-system-bus;"
-                + " DBUS_SESSION_BUS_ADDRESS=" + session.address() + " "
-                + call("session", ALLOWED) + " | grep -c \"" + ALLOWED + ":hi\"")
-        .launch();
+    Result r =
+        sb.profile()
+            .command(
+                "/bin/sh",
+                "-c",
+                "printenv DBUS_SESSION_BUS_ADDRESS DBUS_SYSTEM_BUS_ADDRESS || echo unset;"
+                    + " test -e \"$XDG_RUNTIME_DIR/bus\" || echo no-session-bus;"
+                    + " test -e /run/dbus/system_bus_socket || echo no-system-bus;"
+                    + " DBUS_SESSION_BUS_ADDRESS="
+                    + session.address()
+                    + " "
+                    + call("session", ALLOWED)
+                    + " | grep -c \""
+                    + ALLOWED
+                    + ":hi\"")
+            .launch();
     assertEquals(List.of("unset", "no-session-bus", "no-system-bus", "0"), r.lines(), r::describe);
   }
 
@@ -252,15 +305,23 @@ class DbusTest extends SandboxTestBase {
     sb.extraEnv.put("DBUS_SESSION_BUS_ADDRESS", "unix:path=" + none);
     Result r = sb.profile().yaml("dbus:\n  session: true").command("/bin/true").launch();
     assertEquals(125, r.exit(), r::describe);
-    assertEquals("hsu: the profile asks for the D-Bus session bus, but there is no bus socket at \""
-        + none + "\" (from DBUS_SESSION_BUS_ADDRESS)\n", r.stderr());
+    assertEquals(
+        "hsu: the profile asks for the D-Bus session bus, but there is no bus socket at \""
+            + none
+            + "\" (from DBUS_SESSION_BUS_ADDRESS)\n",
+        r.stderr());
     sb.extraEnv.put("DBUS_SESSION_BUS_ADDRESS", "tcp:host=localhost,port=1");
     r = sb.profile().yaml("dbus:\n  session: true").command("/bin/true").launch();
     assertEquals(125, r.exit(), r::describe);
-    assertTrue(r.stderr().startsWith("hsu: ") && r.stderr().lines().count() == 1
-        && r.stderr().contains("the D-Bus session bus address")
-        && r.stderr().endsWith(" is not supported: hsu proxies unix:path= and unix:abstract="
-            + " addresses\n"), r::describe);
+    assertTrue(
+        r.stderr().startsWith("hsu: ")
+            && r.stderr().lines().count() == 1
+            && r.stderr().contains("the D-Bus session bus address")
+            && r.stderr()
+                .endsWith(
+                    " is not supported: hsu proxies unix:path= and unix:abstract="
+                        + " addresses\n"),
+        r::describe);
     assertEquals(List.of(), sb.leftoverInstances());
   }
 
@@ -269,14 +330,18 @@ class DbusTest extends SandboxTestBase {
     Path f = sb.profile().yaml("dbus:\n  session:\n    talk: [org.freedesktop.systemd1]").write();
     Result r = sb.hsu("check", f.toString());
     assertEquals(0, r.exit(), r::describe);
-    assertTrue(r.stderr().contains("warning: D-Bus 'talk' to 'org.freedesktop.systemd1'"),
-        r::describe);
-    Result compiled = sb.hsu("compile",
-        sb.profile().yaml("dbus:\n  session:\n    talk: [" + ALLOWED + "]").write().toString());
+    assertTrue(
+        r.stderr().contains("warning: D-Bus 'talk' to 'org.freedesktop.systemd1'"), r::describe);
+    Result compiled =
+        sb.hsu(
+            "compile",
+            sb.profile().yaml("dbus:\n  session:\n    talk: [" + ALLOWED + "]").write().toString());
     assertEquals(0, compiled.exit(), compiled::describe);
-    assertTrue(compiled.stdout().contains("  dbus session talk to \"" + ALLOWED + "\"\n"),
+    assertTrue(
+        compiled.stdout().contains("  dbus session talk to \"" + ALLOWED + "\"\n"),
         compiled::describe);
-    assertTrue(compiled.stdout().contains("  dbus session own \"" + APP_ID + "\", \"" + APP_ID
-        + ".*\"\n"), compiled::describe);
+    assertTrue(
+        compiled.stdout().contains("  dbus session own \"" + APP_ID + "\", \"" + APP_ID + ".*\"\n"),
+        compiled::describe);
   }
 }
