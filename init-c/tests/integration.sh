@@ -6,7 +6,8 @@ set -u
 here=$(cd "$(dirname "$0")" && pwd)
 init=$(cd "$here/.." && pwd)/build/hsu-init
 mkplan=$here/mkplan.py
-user=${HSU_TEST_USER:-hsudev}
+# As root the tests run as this user; otherwise as whoever runs them.
+if [ "$(id -u)" = 0 ]; then user=${HSU_TEST_USER:-hsudev}; else user=$(id -un); fi
 
 as_user() {
   # setpriv execs in place (runuser would stay as a parent and eat signals).
