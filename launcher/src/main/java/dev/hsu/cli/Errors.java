@@ -38,17 +38,17 @@ final class Errors {
       };
     } else if (t instanceof CommandLine.ParameterException e) {
       String name = e.getCommandLine().getCommandSpec().qualifiedName();
-      err.println(name + ": " + Quote.escape(String.valueOf(e.getMessage())));
+      err.println(name + ": " + Quote.controls(String.valueOf(e.getMessage())));
       err.println("Try '" + name + " --help' for more information.");
       code = ExitCodes.USAGE;
     } else if (t instanceof CompileException e) {
-      err.println("hsu: " + Quote.escape(e.getMessage()));
+      err.println("hsu: " + Quote.controls(e.getMessage()));
       code = ExitCodes.INVALID_PROFILE;
     } else if (t instanceof SysException e) {
       err.println("hsu: " + e.getMessage());
       code = ExitCodes.FAILURE;
     } else {
-      err.println("hsu: internal error: " + Quote.escape(String.valueOf(t)));
+      err.println("hsu: internal error: " + Quote.controls(String.valueOf(t)));
       if (debug) {
         t.printStackTrace(err);
       } else {

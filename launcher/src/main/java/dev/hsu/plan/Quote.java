@@ -7,20 +7,34 @@ public final class Quote {
   /** {@code s} in double quotes; '"', '\', control and format characters escaped. */
   public static String q(String s) {
     StringBuilder b = new StringBuilder(s.length() + 2).append('"');
-    escape(b, s);
+    escape(b, s, true);
     return b.append('"').toString();
   }
 
   /** The same escaping as {@link #q}, without the quotes (for messages). */
   public static String escape(String s) {
     StringBuilder b = new StringBuilder(s.length());
-    escape(b, s);
+    escape(b, s, true);
     return b.toString();
   }
 
-  private static void escape(StringBuilder b, String s) {
+  /**
+   * Only control and format characters escaped: for whole messages whose parts were already
+   * quoted with {@link #q} (escaping their quotes again would double them).
+   */
+  public static String controls(String s) {
+    StringBuilder b = new StringBuilder(s.length());
+    escape(b, s, false);
+    return b.toString();
+  }
+
+  private static void escape(StringBuilder b, String s, boolean quotes) {
     for (int i = 0; i < s.length(); i++) {
       char c = s.charAt(i);
+      if (!quotes && (c == '"' || c == '\\')) {
+        b.append(c);
+        continue;
+      }
       switch (c) {
         case '"' -> b.append("\\\"");
         case '\\' -> b.append("\\\\");

@@ -298,8 +298,7 @@ class DesktopGrantsTest extends SandboxTestBase {
     sb.extraEnv.put("DISPLAY", "localhost:10.0");
     Result r = sb.profile().yaml("x11: true").command("/bin/true").launch();
     assertEquals(125, r.exit(), r::describe);
-    // Printed through hsu's escaping of compile errors, which shows a quote as \".
-    assertTrue(r.stderr().contains("the profile asks for X11, but DISPLAY \\\"localhost:10.0\\\" is not"
+    assertTrue(r.stderr().contains("the profile asks for X11, but DISPLAY \"localhost:10.0\" is not"
         + " a local display (':N', ':N.S' or 'unix:N'): hsu passes only a local X server's socket,"
         + " never a TCP connection"), r::describe);
     sb.extraEnv.remove("DISPLAY");
