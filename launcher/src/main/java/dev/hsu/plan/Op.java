@@ -30,10 +30,15 @@ public sealed interface Op {
       return 16;
     }
 
+    /** Entries hsu-init never mirrors (init-c/src/ops.c has the same list). */
+    public static final List<String> ALWAYS_LEFT_OUT =
+        List.of("proc", "dev", "tmp", "run", "etc", "home", "root", "mnt", "media", "lost+found");
+
     @Override
     public String toString() {
-      String s = "mirror " + q(host.value()) + " entry by entry " + bindFlags(writable, device);
-      return exclude.isEmpty() ? s : s + " except " + quoted(exclude);
+      String s = "mirror " + q(host.value()) + " entry by entry " + bindFlags(writable, device)
+          + " except " + quoted(ALWAYS_LEFT_OUT);
+      return exclude.isEmpty() ? s : s + " and " + quoted(exclude);
     }
   }
 
