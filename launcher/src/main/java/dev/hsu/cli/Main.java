@@ -33,7 +33,9 @@ public final class Main {
     Errors errors = new Errors(err, ctx.debug());
     boolean launch = isLaunch(args);
     try {
-      CommandLine cmd = commandLine(ctx, out, errors);
+      // `launch` starts every sandbox: build only its command, since picocli's reflective setup
+      // of the whole tree is a large part of hsu's start-up time.
+      CommandLine cmd = commandLine(ctx, out, errors, launch && "launch".equals(args[0]));
       int code = cmd.execute(args);
       out.flush();
       err.flush();
@@ -45,12 +47,21 @@ public final class Main {
   }
 
   static CommandLine commandLine(Context ctx, PrintStream out, Errors errors) {
+    return commandLine(ctx, out, errors, false);
+  }
+
+  private static CommandLine commandLine(
+      Context ctx, PrintStream out, Errors errors, boolean launchOnly) {
     CommandLine cmd = new CommandLine(new Top(errors));
-    cmd.addSubcommand(new CommandLine(new CheckCommand(ctx, out, errors)));
-    cmd.addSubcommand(new CommandLine(new CompileCommand(ctx, out, errors)));
     CommandLine launch = new CommandLine(new LaunchCommand(ctx, out, errors));
     // Everything after PROFILE belongs to the app, even when it looks like an option.
     launch.setStopAtPositional(true);
+    if (launchOnly) {
+      cmd.addSubcommand(launch);
+      return configure(cmd, out, errors);
+    }
+    cmd.addSubcommand(new CommandLine(new CheckCommand(ctx, out, errors)));
+    cmd.addSubcommand(new CommandLine(new CompileCommand(ctx, out, errors)));
     cmd.addSubcommand(launch);
     cmd.addSubcommand(
         new CommandLine(new DesktopCommand(errors))
@@ -63,7 +74,11 @@ public final class Main {
             .addSubcommand(new CommandLine(new SystemdCommand.Remove(ctx, out, errors)))
             .addSubcommand(new CommandLine(new SystemdCommand.ListUnits(ctx, out))));
     cmd.addSubcommand(new CommandLine(new VersionCommand(out)));
-    // After the subcommands are added, so that these settings reach them too.
+    return configure(cmd, out, errors);
+  }
+
+  /** Settings applied after the subcommands are added, so that they reach them too. */
+  private static CommandLine configure(CommandLine cmd, PrintStream out, Errors errors) {
     cmd.setExpandAtFiles(false);
     cmd.setOut(new PrintWriter(new java.io.OutputStreamWriter(out, StandardCharsets.UTF_8), true));
     cmd.setErr(new PrintWriter(
