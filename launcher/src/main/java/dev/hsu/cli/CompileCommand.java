@@ -1,15 +1,14 @@
 package dev.hsu.cli;
 
+import dev.hsu.desktop.MarkedFile;
 import dev.hsu.plan.PlanJson;
 import dev.hsu.plan.PlanText;
 import dev.hsu.plan.PlanWriter;
 import dev.hsu.plan.Quote;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.List;
@@ -75,7 +74,7 @@ final class CompileCommand implements Callable<Integer> {
       tmp = null;
     } catch (IOException e) {
       throw new HsuException(HsuException.Kind.FAILURE,
-          "cannot write " + Quote.q(name) + ": " + reason(e), e);
+          "cannot write " + Quote.q(name) + ": " + MarkedFile.reason(e), e);
     } finally {
       if (tmp != null) {
         try {
@@ -85,16 +84,5 @@ final class CompileCommand implements Callable<Integer> {
         }
       }
     }
-  }
-
-  static String reason(IOException e) {
-    if (e instanceof NoSuchFileException) {
-      return "No such file or directory";
-    }
-    if (e instanceof AccessDeniedException) {
-      return "Permission denied";
-    }
-    String m = e.getMessage();
-    return m == null ? e.getClass().getSimpleName() : Quote.escape(m);
   }
 }

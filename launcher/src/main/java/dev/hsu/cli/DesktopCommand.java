@@ -8,7 +8,6 @@ import dev.hsu.desktop.SandboxedEntry;
 import dev.hsu.plan.Quote;
 import dev.hsu.profile.Profile;
 import java.io.PrintStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -41,6 +40,11 @@ final class DesktopCommand implements Callable<Integer> {
 
   static Applications apps(Context ctx) throws HsuException {
     return Applications.fromEnv(ctx.env(), Installing.userHome(ctx));
+  }
+
+  /** Refreshes the desktop database after a change; its problems are notes. */
+  static void refresh(Context ctx, Errors errors, Applications apps) {
+    apps.refresh(ctx.env().get("PATH"), n -> Installing.note(errors, n));
   }
 
   /** {@code hsu desktop install PROFILE}. */
@@ -121,10 +125,10 @@ final class DesktopCommand implements Callable<Integer> {
         Path file = apps.fileFor(p.id());
         MarkedFile.Outcome o = MarkedFile.write(file, text, SandboxedEntry::isOurs);
         for (String n : notes) {
-          errors.err().println("hsu: note: " + n);
+          Installing.note(errors, n);
         }
         if (o == MarkedFile.Outcome.WRITTEN) {
-          apps.refresh(ctx.env().get("PATH"), n -> errors.err().println("hsu: note: " + n));
+          refresh(ctx, errors, apps);
         }
         Installing.report(out, o, file);
         return ExitCodes.OK;
@@ -156,17 +160,11 @@ final class DesktopCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
       Applications apps = apps(ctx);
-      String id;
-      if (Installing.looksLikeId(profile) && Files.exists(apps.fileFor(profile))) {
-        id = profile;
-      } else {
-        id = Installing.idOf(ctx, errors, profile);
-      }
-      Path file = apps.fileFor(id);
       try {
+        Path file = apps.fileFor(Installing.idToRemove(ctx, errors, profile, apps));
         MarkedFile.Outcome o = MarkedFile.remove(file, SandboxedEntry::isOurs);
         if (o == MarkedFile.Outcome.REMOVED) {
-          apps.refresh(ctx.env().get("PATH"), n -> errors.err().println("hsu: note: " + n));
+          refresh(ctx, errors, apps);
         }
         Installing.report(out, o, file);
         return ExitCodes.OK;
@@ -192,14 +190,8 @@ final class DesktopCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-      try {
-        for (Applications.Installed i : apps(ctx).list()) {
-          out.println(Quote.escape(i.file().toString()) + "\t" + Quote.escape(String.valueOf(i.profile())));
-        }
-        return ExitCodes.OK;
-      } catch (InstallException e) {
-        throw Installing.failure(e);
-      }
+      Installing.list(out, apps(ctx));
+      return ExitCodes.OK;
     }
   }
 }

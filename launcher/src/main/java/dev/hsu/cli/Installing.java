@@ -1,5 +1,6 @@
 package dev.hsu.cli;
 
+import dev.hsu.desktop.GeneratedFiles;
 import dev.hsu.desktop.InstallException;
 import dev.hsu.desktop.MarkedFile;
 import dev.hsu.plan.Quote;
@@ -8,7 +9,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
-/** What the desktop and systemd commands share: the profile to install and hsu's own command. */
+/**
+ * What the desktop and systemd commands share: the profile to install, hsu's own command, the id
+ * to remove, and how outcomes, lists and notes are printed.
+ */
 final class Installing {
   private Installing() {}
 
@@ -52,6 +56,34 @@ final class Installing {
           case ABSENT -> "not installed";
         };
     out.println(verb + " " + Quote.escape(file.toString()));
+  }
+
+  /** Prints a note on stderr: {@code hsu: note: SENTENCE}. */
+  static void note(Errors errors, String sentence) {
+    errors.err().println("hsu: note: " + sentence);
+  }
+
+  /** "FILE<tab>PROFILE" on stdout for each file hsu generated in {@code files}. */
+  static void list(PrintStream out, GeneratedFiles files) throws HsuException {
+    try {
+      for (MarkedFile.Installed i : files.list()) {
+        out.println(Quote.escape(i.file().toString()) + "\t" + Quote.escape(String.valueOf(i.profile())));
+      }
+    } catch (InstallException e) {
+      throw failure(e);
+    }
+  }
+
+  /**
+   * The id {@code remove PROFILE|ID} means: {@code arg} itself when it looks like an id and that
+   * id's file is in {@code files}, else the id of the profile {@code arg} (see {@link #idOf}).
+   */
+  static String idToRemove(Context ctx, Errors errors, String arg, GeneratedFiles files)
+      throws HsuException, dev.hsu.compile.CompileException, InstallException {
+    if (looksLikeId(arg) && Files.exists(files.fileFor(arg))) {
+      return arg;
+    }
+    return idOf(ctx, errors, arg);
   }
 
   /**

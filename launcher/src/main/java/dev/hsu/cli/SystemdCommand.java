@@ -128,8 +128,7 @@ final class SystemdCommand implements Callable<Integer> {
             throw new HsuException(HsuException.Kind.FAILURE, "the unit is installed, but no"
                 + " systemd user manager runs to " + (enable ? "enable" : "start") + " it");
           }
-          errors.err().println(
-              "hsu: note: no systemd user manager runs; the unit is read when one starts");
+          Installing.note(errors, "no systemd user manager runs; the unit is read when one starts");
           return ExitCodes.OK;
         }
         String problem = systemctl(ctx, "daemon-reload");
@@ -171,24 +170,19 @@ final class SystemdCommand implements Callable<Integer> {
     public Integer call() throws Exception {
       UserUnits units = units(ctx);
       try {
-        String id;
-        if (Installing.looksLikeId(profile) && Files.exists(units.fileFor(profile))) {
-        id = profile;
-      } else {
-        id = Installing.idOf(ctx, errors, profile);
-      }
+        String id = Installing.idToRemove(ctx, errors, profile, units);
         Path file = units.fileFor(id);
         if (MarkedFile.readOurs(file, UnitFile::isOurs) != null && managerRuns(ctx)) {
           String problem = systemctl(ctx, "disable", "--now", file.getFileName().toString());
           if (problem != null) {
-            errors.err().println("hsu: note: " + problem);
+            Installing.note(errors, problem);
           }
         }
         MarkedFile.Outcome o = units.remove(id);
         if (o == MarkedFile.Outcome.REMOVED && managerRuns(ctx)) {
           String problem = systemctl(ctx, "daemon-reload");
           if (problem != null) {
-            errors.err().println("hsu: note: " + problem);
+            Installing.note(errors, problem);
           }
         }
         Installing.report(out, o, file);
@@ -215,14 +209,8 @@ final class SystemdCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-      try {
-        for (UserUnits.Installed i : units(ctx).list()) {
-          out.println(Quote.escape(i.file().toString()) + "\t" + Quote.escape(String.valueOf(i.profile())));
-        }
-        return ExitCodes.OK;
-      } catch (InstallException e) {
-        throw Installing.failure(e);
-      }
+      Installing.list(out, units(ctx));
+      return ExitCodes.OK;
     }
   }
 }

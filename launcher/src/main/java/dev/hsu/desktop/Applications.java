@@ -3,7 +3,6 @@ package dev.hsu.desktop;
 import dev.hsu.plan.Quote;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
@@ -16,10 +15,7 @@ import java.util.function.Consumer;
  * The user's applications directory ({@code $XDG_DATA_HOME/applications}) and the app entries
  * hsu starts from (found there and under {@code $XDG_DATA_DIRS}).
  */
-public final class Applications {
-  /** A generated entry: its file and the profile it names. */
-  public record Installed(Path file, String profile) {}
-
+public final class Applications implements GeneratedFiles {
   private final Path home;
   private final List<Path> dataDirs;
 
@@ -65,6 +61,7 @@ public final class Applications {
   }
 
   /** Where the entry of profile {@code id} goes; the "hsu." prefix keeps it apart from the app's. */
+  @Override
   public Path fileFor(String id) {
     return dir().resolve("hsu." + id + ".desktop");
   }
@@ -122,28 +119,14 @@ public final class Applications {
   }
 
   /** The entries hsu generated in the user's directory, sorted by file name. */
-  public List<Installed> list() throws InstallException {
-    List<Installed> out = new ArrayList<>();
-    if (!Files.isDirectory(dir())) {
-      return out;
-    }
-    try (DirectoryStream<Path> s = Files.newDirectoryStream(dir(), "hsu.*.desktop")) {
-      for (Path p : s) {
-        try {
-          String text = MarkedFile.readOurs(p, SandboxedEntry::isOurs);
-          if (text != null) {
-            out.add(new Installed(p, SandboxedEntry.profileOf(text)));
-          }
-        } catch (InstallException e) {
-          // Not ours: not listed.
-        }
-      }
+  @Override
+  public List<MarkedFile.Installed> list() throws InstallException {
+    try {
+      return MarkedFile.list(dir(), "hsu.*.desktop", SandboxedEntry::isOurs, SandboxedEntry::profileOf);
     } catch (IOException e) {
       throw new InstallException(
           "cannot list " + Quote.q(dir().toString()) + ": " + MarkedFile.reason(e), e);
     }
-    out.sort((a, b) -> a.file().getFileName().toString().compareTo(b.file().getFileName().toString()));
-    return out;
   }
 
   /**

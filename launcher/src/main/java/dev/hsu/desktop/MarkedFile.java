@@ -5,12 +5,17 @@ import java.io.IOException;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.function.Function;
 import java.util.function.Predicate;
 
 /**
@@ -25,6 +30,9 @@ public final class MarkedFile {
     REMOVED,
     ABSENT
   }
+
+  /** A generated file and the profile it names. */
+  public record Installed(Path file, String profile) {}
 
   static final long MAX_BYTES = 1 << 20;
 
@@ -120,6 +128,34 @@ public final class MarkedFile {
     }
   }
 
+  /**
+   * The files in {@code dir} matching {@code glob} that hsu wrote ({@code ours} accepts them),
+   * each with the profile {@code profileOf} reads from it, sorted by file name; none when {@code
+   * dir} is not a directory. Throws only when {@code dir} cannot be listed.
+   */
+  public static List<Installed> list(
+      Path dir, String glob, Predicate<String> ours, Function<String, String> profileOf)
+      throws IOException {
+    List<Installed> out = new ArrayList<>();
+    if (!Files.isDirectory(dir)) {
+      return out;
+    }
+    try (DirectoryStream<Path> s = Files.newDirectoryStream(dir, glob)) {
+      for (Path p : s) {
+        try {
+          String text = readOurs(p, ours);
+          if (text != null) {
+            out.add(new Installed(p, profileOf.apply(text)));
+          }
+        } catch (InstallException e) {
+          // Not ours: not listed.
+        }
+      }
+    }
+    out.sort(Comparator.comparing(i -> i.file().getFileName().toString()));
+    return out;
+  }
+
   private static InstallException notOurs(Path file) {
     return new InstallException(
         Quote.q(file.toString())
@@ -138,7 +174,8 @@ public final class MarkedFile {
     }
   }
 
-  static String reason(IOException e) {
+  /** What went wrong in {@code e}, as a short phrase for the user (control characters escaped). */
+  public static String reason(IOException e) {
     if (e instanceof NoSuchFileException) {
       return "No such file or directory";
     }

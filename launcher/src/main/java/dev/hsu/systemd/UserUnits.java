@@ -1,21 +1,16 @@
 package dev.hsu.systemd;
 
+import dev.hsu.desktop.GeneratedFiles;
 import dev.hsu.desktop.InstallException;
 import dev.hsu.desktop.MarkedFile;
 import dev.hsu.plan.Quote;
 import java.io.IOException;
-import java.nio.file.DirectoryStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
 /** The user's unit directory, {@code ${XDG_CONFIG_HOME:-~/.config}/systemd/user}. */
-public final class UserUnits {
-  /** A generated unit: its file and the profile it runs. */
-  public record Installed(Path file, String profile) {}
-
+public final class UserUnits implements GeneratedFiles {
   private final Path dir;
 
   public UserUnits(Path dir) {
@@ -33,6 +28,8 @@ public final class UserUnits {
     return dir;
   }
 
+  /** Where the unit of profile {@code id} goes: {@code hsu-<id>.service}. */
+  @Override
   public Path fileFor(String id) throws InstallException {
     return dir.resolve(UnitFile.name(id));
   }
@@ -45,26 +42,13 @@ public final class UserUnits {
     return MarkedFile.remove(fileFor(id), UnitFile::isOurs);
   }
 
-  public List<Installed> list() throws InstallException {
-    List<Installed> out = new ArrayList<>();
-    if (!Files.isDirectory(dir)) {
-      return out;
-    }
-    try (DirectoryStream<Path> s = Files.newDirectoryStream(dir, "hsu-*.service")) {
-      for (Path p : s) {
-        try {
-          String text = MarkedFile.readOurs(p, UnitFile::isOurs);
-          if (text != null) {
-            out.add(new Installed(p, UnitFile.profileOf(text)));
-          }
-        } catch (InstallException e) {
-          // Not ours: not listed.
-        }
-      }
+  /** The units hsu generated here, sorted by file name. */
+  @Override
+  public List<MarkedFile.Installed> list() throws InstallException {
+    try {
+      return MarkedFile.list(dir, "hsu-*.service", UnitFile::isOurs, UnitFile::profileOf);
     } catch (IOException e) {
       throw new InstallException("cannot list " + Quote.q(dir.toString()) + ": " + e.getMessage(), e);
     }
-    out.sort((a, b) -> a.file().getFileName().toString().compareTo(b.file().getFileName().toString()));
-    return out;
   }
 }
