@@ -48,7 +48,7 @@ public final class UserUnits implements GeneratedFiles {
     try {
       return MarkedFile.list(dir, "hsu-*.service", UnitFile::isOurs, UnitFile::profileOf);
     } catch (IOException e) {
-      throw new InstallException("cannot list " + Quote.q(dir.toString()) + ": " + e.getMessage(), e);
+      throw new InstallException("cannot list " + Quote.q(dir.toString()) + ": " + MarkedFile.reason(e), e);
     }
   }
 }
