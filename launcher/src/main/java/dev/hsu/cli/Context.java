@@ -34,6 +34,11 @@ record Context(
     /** Creates {@code dir} below {@code trusted} without following symlinks below it. */
     void ensureDir(String trusted, String dir) throws SysException;
 
+    /** Creates the empty file {@code file} below {@code trusted}, following no symlink below. */
+    default void ensureFile(String trusted, String file) throws SysException {
+      Sys.ensureFileBeneath(trusted, file);
+    }
+
     /** Puts {@code plan} in an inherited memfd and execve()s hsu-init; returns only by throwing. */
     void exec(String init, byte[] plan, List<String> env) throws SysException;
 

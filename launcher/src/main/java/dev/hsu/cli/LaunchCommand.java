@@ -70,6 +70,14 @@ final class LaunchCommand implements Callable<Integer> {
         ctx.actions().ensureDir(apps.value(), dir.value());
       }
     }
+    // Mount points beneath the home: hsu-init creates none on a host bind.
+    for (Compiler.HomeMountPoint m : Compiler.homeMountPoints(c.plan(), host.home())) {
+      if (m.file()) {
+        ctx.actions().ensureFile(m.base().value(), m.path().value());
+      } else {
+        ctx.actions().ensureDir(m.base().value(), m.path().value());
+      }
+    }
     List<String> env = new ArrayList<>();
     for (Map.Entry<String, String> e : ctx.env().entrySet()) {
       env.add(e.getKey() + "=" + e.getValue());

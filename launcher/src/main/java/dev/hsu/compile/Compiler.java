@@ -409,6 +409,51 @@ public final class Compiler {
     return new Op.Place(AbsPath.of(target), 0644, content.getBytes(StandardCharsets.UTF_8));
   }
 
+  /** A mount point to create on the host, in the host directory mounted as the home. */
+  public record HomeMountPoint(AbsPath base, AbsPath path, boolean file) {}
+
+  /**
+   * Mount points of the ops that mount something beneath {@code home} while the home is a host
+   * directory (the persistent per-app home, or an explicit one): hsu-init never creates anything
+   * on a host bind, so the launcher creates them in that directory first, without following
+   * symlinks (the per-app home is app-writable). Reads the host to tell file binds from
+   * directory binds, as hsu-init's early phase does; skips optional binds whose source is missing.
+   */
+  public static List<HomeMountPoint> homeMountPoints(Plan plan, AbsPath home) {
+    List<HomeMountPoint> points = new ArrayList<>();
+    AbsPath base = null;
+    for (Op op : plan.ops()) {
+      if (op instanceof Op.Bind b && b.target().equals(home)) {
+        base = b.writable() ? b.source() : null;
+        continue;
+      }
+      AbsPath target;
+      boolean file = false;
+      if (op instanceof Op.Bind b) {
+        java.nio.file.Path source = java.nio.file.Path.of(b.source().value());
+        if (b.optional() && !java.nio.file.Files.exists(source)) {
+          continue;
+        }
+        target = b.target();
+        file = java.nio.file.Files.isRegularFile(source);
+      } else if (op instanceof Op.Place p) {
+        target = p.target();
+        file = true;
+      } else if (op instanceof Op.Tmpfs t) {
+        target = t.target();
+      } else if (op instanceof Op.Overlay o) {
+        target = o.target();
+      } else {
+        continue;
+      }
+      if (base != null && target.startsWith(home) && !target.equals(home)) {
+        String rel = target.value().substring(home.value().equals("/") ? 1 : home.value().length() + 1);
+        points.add(new HomeMountPoint(base, base.resolve(rel), file));
+      }
+    }
+    return points;
+  }
+
   /**
    * Host directories that must exist before hsu-init runs and that hsu-init does not create
    * itself: the upper and work directories of persistent overlays. The launcher creates them

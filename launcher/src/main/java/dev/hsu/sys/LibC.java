@@ -13,6 +13,7 @@ interface LibC extends Library {
   LibC INSTANCE = Native.load("c", LibC.class);
 
   int O_RDONLY = 0;
+  int O_CREAT = 0100;
   int O_DIRECTORY = 0200000;
   int O_NOFOLLOW = 0400000;
   int O_CLOEXEC = 02000000;

@@ -108,7 +108,38 @@ public final class Sys {
    * parent's descriptor, so a link planted by a sandboxed app cannot redirect the creation.
    */
   public static void ensureDirBeneath(String trusted, String dir) throws SysException {
-    if (!dir.startsWith(trusted.endsWith("/") ? trusted : trusted + "/")) {
+    LibC.INSTANCE.close(openDirBeneath(trusted, dir));
+  }
+
+  /**
+   * Creates the empty regular file {@code file} below {@code trusted} (and its missing parent
+   * directories) without following symlinks below {@code trusted}; an existing regular file is
+   * left as it is. For mount points of file binds.
+   */
+  public static void ensureFileBeneath(String trusted, String file) throws SysException {
+    int slash = file.lastIndexOf('/');
+    String parent = file.substring(0, slash);
+    int dfd = openDirBeneath(trusted, parent.length() < trusted.length() ? trusted : parent);
+    try {
+      int fd = LibC.INSTANCE.openat(dfd, cstring(file.substring(slash + 1)),
+          LibC.O_RDONLY | LibC.O_CREAT | LibC.O_NOFOLLOW | LibC.O_CLOEXEC, 0600);
+      if (fd < 0) {
+        int errno = Native.getLastError();
+        if (errno == ELOOP) {
+          throw new SysException("refusing to use", file, errno, "it is a symlink");
+        }
+        throw new SysException("cannot create file", file, errno, strerror(errno));
+      }
+      LibC.INSTANCE.close(fd);
+    } finally {
+      LibC.INSTANCE.close(dfd);
+    }
+  }
+
+  /** Opens {@code dir} (equal to or below {@code trusted}), creating what is missing below. */
+  private static int openDirBeneath(String trusted, String dir) throws SysException {
+    boolean same = dir.equals(trusted);
+    if (!same && !dir.startsWith(trusted.endsWith("/") ? trusted : trusted + "/")) {
       throw new IllegalArgumentException(dir + " is not below " + trusted);
     }
     try {
@@ -120,6 +151,9 @@ public final class Sys {
         LibC.AT_FDCWD, cstring(trusted), LibC.O_RDONLY | LibC.O_DIRECTORY | LibC.O_CLOEXEC, 0);
     if (fd < 0) {
       throw error("cannot open directory", trusted);
+    }
+    if (same) {
+      return fd;
     }
     String rest = dir.substring(trusted.length() + (trusted.endsWith("/") ? 0 : 1));
     StringBuilder done = new StringBuilder(trusted);
@@ -146,8 +180,13 @@ public final class Sys {
         LibC.INSTANCE.close(fd);
         fd = next;
       }
+      int result = fd;
+      fd = -1;
+      return result;
     } finally {
-      LibC.INSTANCE.close(fd);
+      if (fd >= 0) {
+        LibC.INSTANCE.close(fd);
+      }
     }
   }
 

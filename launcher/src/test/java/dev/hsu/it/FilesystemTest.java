@@ -143,6 +143,47 @@ class FilesystemTest extends SandboxTestBase {
   }
 
   @Test
+  void hostFilesGrantedBeneathThePersistentHomeAppearThere() throws IOException {
+    Path docs = Files.createDirectories(sb.home.resolve("Documents"));
+    Files.writeString(docs.resolve("letter.txt"), "dear user");
+    Path conf = sb.hostDir("conf").resolve("app.conf");
+    Files.writeString(conf, "setting=1");
+    String docsBind = "{bind: " + q(docs) + "}";
+    String confBind = "{bind: " + q(conf) + ", to: " + q(sb.home.resolve(".config/app.conf")) + "}";
+    assertEquals("dear user",
+        sb.profile().fs(docsBind).fs(confBind)
+            .probe("read", docs.resolve("letter.txt").toString()).launch().ok().stdout());
+    assertEquals("setting=1",
+        sb.profile().fs(docsBind).fs(confBind)
+            .probe("read", sb.home.resolve(".config/app.conf").toString()).launch().ok().stdout());
+    sb.profile().fs(docsBind).probe("write", docs.resolve("new.txt").toString(), "x").launch()
+        .assertErrno("EROFS");
+    // The mount points were made in the per-app home, empty: the host's files stay where they are.
+    Path appHome = sb.dataHome.resolve("hsu/apps/dev.hsu.it.App/home");
+    assertTrue(Files.isDirectory(appHome.resolve("Documents"), LinkOption.NOFOLLOW_LINKS));
+    assertFalse(Files.exists(appHome.resolve("Documents/letter.txt")));
+    assertTrue(Files.isRegularFile(appHome.resolve(".config/app.conf"),
+        LinkOption.NOFOLLOW_LINKS));
+    assertEquals(0, Files.size(appHome.resolve(".config/app.conf")));
+  }
+
+  @Test
+  void aSymlinkPlantedAtAMountPointInThePersistentHomeIsRefused() throws IOException {
+    Path docs = Files.createDirectories(sb.home.resolve("Documents"));
+    Path secret = sb.hostDir("secret");
+    Path appHome = Files.createDirectories(sb.dataHome.resolve("hsu/apps/dev.hsu.it.App/home"));
+    // What an app could leave behind in its own home for the next launch.
+    Files.createSymbolicLink(appHome.resolve("Documents"), secret);
+    Result r = sb.profile().fs("{bind: " + q(docs) + "}").probe("ls", docs.toString()).launch();
+    assertEquals(125, r.exit(), r::describe);
+    assertTrue(r.stderr().contains("refusing to use"), r::describe);
+    assertTrue(Files.isSymbolicLink(appHome.resolve("Documents")), "hsu replaced the app's link");
+    try (var entries = Files.list(secret)) {
+      assertEquals(0, entries.count(), "hsu wrote into the link's target");
+    }
+  }
+
+  @Test
   void ephemeralHomeDoesNotSurvive() {
     String notes = sb.home.resolve("notes.txt").toString();
     sb.profile().yaml("home: ephemeral").probe("write", notes, "gone").launch().ok();
