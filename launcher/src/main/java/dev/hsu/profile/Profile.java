@@ -54,32 +54,6 @@ public record Profile(
     daemons = List.copyOf(daemons);
   }
 
-  /** A profile without {@code desktop}, {@code service}, {@code limits} and desktop grants. */
-  public Profile(
-      Path source,
-      String id,
-      String name,
-      List<String> command,
-      AbsPath cwd,
-      Env env,
-      String hostname,
-      Ids ids,
-      Home home,
-      Root root,
-      Etc etc,
-      Network network,
-      List<Device> devices,
-      List<FsEntry> filesystem,
-      List<Daemon> daemons,
-      Duration waitDelay,
-      Host host,
-      Seccomp seccomp,
-      Landlock landlock) {
-    this(source, id, name, command, cwd, env, hostname, ids, home, root, etc, network, devices,
-        filesystem, daemons, waitDelay, host, seccomp, landlock, null, Service.defaults(), null,
-        null, Dbus.NONE, Set.of(), false, false);
-  }
-
   /**
    * Wayland access ({@code wayland:} in the profile; null when not granted): a security context
    * from the compositor (security-context-v1), or with {@code direct} its raw socket.
