@@ -953,7 +953,7 @@ static int cmd_int80_getpid(int argc, char **argv) {
   (void)argv;
 #if defined(__x86_64__)
   long r;
-  __asm__ volatile("int $0x80" : "=a"(r) : "a"(20L) : "memory", "rcx", "r11");
+  __asm__ volatile("int $0x80" : "=a"(r) : "a"(20L) : "memory", "cc", "r8", "r9", "r10", "r11");
   if (r < 0 && r > -4096) return fail_errno((int)-r);
   printf("pid=%ld\n", r);
   return 0;

@@ -22,7 +22,7 @@
 #include "util.h"
 
 static const char usage[] =
-    "usage: hsu-init --plan-fd FD | --plan FILE | --check-plan FILE";
+    "usage: hsu-init --plan-fd FD | --plan FILE | --check-plan FILE | --dump-filter FILE";
 
 static int parse_fd(const char *s) {
   if (*s == '\0' || strlen(s) > 9)
@@ -135,6 +135,18 @@ static scmp_filter_ctx build_filter(const struct plan *p) {
   return ctx;
 }
 
+/* --dump-filter: the filter the app would get, as the raw BPF program the
+ * kernel runs, on stdout (for tests and audits on any kernel). */
+static int dump_filter(scmp_filter_ctx filter, const char *name) {
+  if (filter == NULL)
+    die(EXIT_SETUP, "the plan %s has no seccomp filter", q(name));
+  int r = seccomp_export_bpf(filter, STDOUT_FILENO);
+  if (r < 0)
+    die_err(EXIT_SETUP, -r, "cannot write the seccomp filter");
+  seccomp_release(filter);
+  return 0;
+}
+
 /* The kernel's Landlock ABI; dies or warns once when it lacks what the plan
  * needs. */
 static int probe_landlock(const struct plan *p) {
@@ -208,7 +220,8 @@ int main(int argc, char **argv) {
       close_inherited_fds(-1); /* a plan on stdin: nothing else to close */
     run(&plan, build_filter(&plan));
   }
-  if (strcmp(opt, "--plan") == 0 || strcmp(opt, "--check-plan") == 0) {
+  if (strcmp(opt, "--plan") == 0 || strcmp(opt, "--check-plan") == 0 ||
+      strcmp(opt, "--dump-filter") == 0) {
     close_inherited_fds(-1);
     int fd = open(arg, O_RDONLY | O_CLOEXEC);
     if (fd < 0)
@@ -216,6 +229,8 @@ int main(int argc, char **argv) {
     read_plan(fd, q(arg), &plan);
     close(fd);
     scmp_filter_ctx filter = build_filter(&plan);
+    if (strcmp(opt, "--dump-filter") == 0)
+      return dump_filter(filter, arg);
     if (strcmp(opt, "--check-plan") == 0) {
       /* The nested plans' filters are built in their own processes at
        * launch; checking builds them here too. */

@@ -98,7 +98,7 @@ static int attempt_clone3(void) {
 
 static int attempt_int80(long nr) {
   long r;
-  __asm__ volatile("int $0x80" : "=a"(r) : "a"(nr) : "memory");
+  __asm__ volatile("int $0x80" : "=a"(r) : "a"(nr) : "memory", "cc", "r8", "r9", "r10", "r11");
   if (r < 0 && r > -4096) {
     errno = (int)-r;
     return result(-1);

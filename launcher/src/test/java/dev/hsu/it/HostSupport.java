@@ -68,6 +68,10 @@ final class HostSupport {
     if (!Files.isRegularFile(jar)) missing.add(jar + " is not built (mvn package)");
     if (!Files.isExecutable(init)) missing.add(init + " is not built (make -C init-c all)");
     if (!Files.isExecutable(probe)) missing.add(probe + " is not built (make -C init-c all)");
+    for (String tool : List.of("kernel-features", "bpf-eval")) {
+      Path p = repo.resolve("init-c/build").resolve(tool);
+      if (!Files.isExecutable(p)) missing.add(p + " is not built (make -C init-c all)");
+    }
     String userns = userNamespaceProblem();
     if (userns != null) missing.add(userns);
     return new Checked(new Tree(repo, hsu, init, probe, uid, gid), null, missing);

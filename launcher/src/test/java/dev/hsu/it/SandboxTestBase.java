@@ -13,6 +13,7 @@ abstract class SandboxTestBase {
   @BeforeAll
   static void requireHost() {
     tree = HostSupport.require();
+    KernelFeatures.of(tree);
   }
 
   @BeforeEach
