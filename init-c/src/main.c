@@ -234,8 +234,8 @@ int main(int argc, char **argv) {
     if (strcmp(opt, "--check-plan") == 0) {
       /* The nested plans' filters are built in their own processes at
        * launch; checking builds them here too. */
-      message_set_context("D-Bus proxy");
       for (uint32_t i = 0; i < plan.n_proxies; i++) {
+        message_set_context(proxy_name(&plan.proxies[i]));
         scmp_filter_ctx nested = build_filter(plan.proxies[i].plan);
         if (nested != NULL)
           seccomp_release(nested);

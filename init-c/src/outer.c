@@ -214,14 +214,14 @@ static void proxies_start(const struct plan *p, proxy_runner run) {
   for (uint32_t i = 0; i < p->n_proxies; i++) {
     int fds[2];
     if (pipe2(fds, O_CLOEXEC) < 0)
-      die_err(EXIT_SETUP, errno, "cannot create a pipe for the D-Bus proxy");
+      die_err(EXIT_SETUP, errno, "cannot create a pipe for the %s", proxy_name(&p->proxies[i]));
     pid_t parent = getpid();
     pid_t pid = fork();
     if (pid < 0) {
       int err = errno;
       close(fds[0]);
       close(fds[1]);
-      die_err(EXIT_SETUP, err, "cannot start the D-Bus proxy");
+      die_err(EXIT_SETUP, err, "cannot start the %s", proxy_name(&p->proxies[i]));
     }
     if (pid == 0) {
       close(fds[0]);
@@ -232,7 +232,7 @@ static void proxies_start(const struct plan *p, proxy_runner run) {
     }
     close(fds[1]);
     struct proxy_handle *h = &st.proxies[st.n_proxies++];
-    *h = (struct proxy_handle){.pid = pid, .read_fd = fds[0]};
+    *h = (struct proxy_handle){.pid = pid, .read_fd = fds[0], .name = proxy_name(&p->proxies[i])};
     proxy_wait_ready(&p->proxies[i], h, sfd);
   }
 }

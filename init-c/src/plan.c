@@ -580,7 +580,7 @@ static bool parse_proxy(struct parser *c, struct reader *r, const struct instanc
                         struct proxy *px) {
   const unsigned char *data = NULL;
   uint32_t n = 0;
-  if (!get_u32(c, r, "flags", &px->flags) || !check_flags(c, "flags", px->flags, 0) ||
+  if (!get_u32(c, r, "flags", &px->flags) || !check_flags(c, "flags", px->flags, PROXY_PULSE) ||
       !get_u32(c, r, "sync_fd", &px->sync_fd))
     return false;
   if (px->sync_fd < PROXY_MIN_FD || px->sync_fd > PROXY_MAX_FD)

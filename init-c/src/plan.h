@@ -168,6 +168,9 @@ struct plan;
 
 /* A helper (xdg-dbus-proxy) run in its own sandbox for as long as the main
  * one runs. */
+/* PROXY.flags: which helper it is, so messages name it. */
+#define PROXY_PULSE 1u /* hsu's PulseAudio filter; without it, the D-Bus proxy */
+
 struct proxy {
   uint32_t flags;
   uint32_t sync_fd;    /* the fd number the helper sees */
@@ -195,6 +198,11 @@ struct plan {
   uint32_t n_ops;
   void *arena; /* every allocation of the parser, freed by plan_free */
 };
+
+/* The helper's name in sentences: "D-Bus proxy" or "PulseAudio filter". */
+static inline const char *proxy_name(const struct proxy *px) {
+  return (px->flags & PROXY_PULSE) != 0 ? "PulseAudio filter" : "D-Bus proxy";
+}
 
 /* Parses len bytes; on failure returns -1 and writes one sentence to err. */
 int plan_parse(const unsigned char *buf, size_t len, struct plan *out, char *err, size_t err_size);

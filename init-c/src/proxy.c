@@ -26,7 +26,7 @@
 
 void proxy_child(const struct proxy *px, int write_fd, pid_t parent,
                  proxy_runner run) {
-  message_set_context("D-Bus proxy");
+  message_set_context(proxy_name(px));
   /* Killed with the supervisor, even by SIGKILL: its own namespaces follow. */
   if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0)
     die_err(EXIT_SETUP, errno, "cannot set the parent-death signal");
@@ -78,12 +78,12 @@ static int wait_exit(pid_t pid, uint64_t timeout_ms, int *status) {
   }
 }
 
-static _Noreturn void exited(int status) {
+static _Noreturn void exited(const struct proxy *px, int status) {
   int code = exit_code_of(status);
   /* The nested hsu-init has already said why in one sentence. */
   if (code == EXIT_SETUP || code == EXIT_CANNOT_EXEC || code == EXIT_NOT_FOUND)
     die_quietly(EXIT_SETUP);
-  die(EXIT_SETUP, "the D-Bus proxy exited with status %d before it was ready", code);
+  die(EXIT_SETUP, "the %s exited with status %d before it was ready", proxy_name(px), code);
 }
 
 void proxy_wait_ready(const struct proxy *px, struct proxy_handle *h, int sfd) {
@@ -93,17 +93,17 @@ void proxy_wait_ready(const struct proxy *px, struct proxy_handle *h, int sfd) {
     int status;
     if (waitpid(h->pid, &status, WNOHANG) == h->pid) {
       h->pid = -1;
-      exited(status);
+      exited(px, status);
     }
     uint64_t now = monotonic_ms();
     if (now >= deadline)
-      die(EXIT_SETUP, "the D-Bus proxy did not become ready within %llu ms",
+      die(EXIT_SETUP, "the %s did not become ready within %llu ms", proxy_name(px),
           (unsigned long long)px->timeout_ms);
     uint64_t left = deadline - now;
     int tick = sfd >= 0 ? (left > 1000 ? 1000 : (int)left) : (left > 20 ? 20 : (int)left);
     struct pollfd pfd[2] = {{.fd = h->read_fd, .events = POLLIN}, {.fd = sfd, .events = POLLIN}};
     if (poll(pfd, 2, tick) < 0 && errno != EINTR)
-      die_err(EXIT_SETUP, errno, "cannot wait for the D-Bus proxy");
+      die_err(EXIT_SETUP, errno, "cannot wait for the %s", proxy_name(px));
     if (sfd >= 0 && (pfd[1].revents & POLLIN) != 0) {
       struct signalfd_siginfo si;
       while (read(sfd, &si, sizeof(si)) == (ssize_t)sizeof(si))
@@ -118,20 +118,21 @@ void proxy_wait_ready(const struct proxy *px, struct proxy_handle *h, int sfd) {
     if (n < 0 && (errno == EINTR || errno == EAGAIN))
       continue;
     if (n < 0)
-      die_err(EXIT_SETUP, errno, "cannot read from the D-Bus proxy's sync fd");
+      die_err(EXIT_SETUP, errno, "cannot read from the %s's sync fd", proxy_name(px));
     if (n == 0) {
       /* Every write end is gone: the helper has exited or is about to. */
       uint64_t at = monotonic_ms();
       int r = wait_exit(h->pid, at + 1000 > deadline ? 1000 : deadline - at, &status);
       if (r == 1) {
         h->pid = -1;
-        exited(status);
+        exited(px, status);
       }
-      die(EXIT_SETUP, "the D-Bus proxy closed its sync fd before it was ready");
+      die(EXIT_SETUP, "the %s closed its sync fd before it was ready", proxy_name(px));
     }
     struct stat sb;
     if (lstat(px->ready, &sb) < 0 || !S_ISSOCK(sb.st_mode))
-      die(EXIT_SETUP, "the D-Bus proxy is ready but did not create the socket %s", q(px->ready));
+      die(EXIT_SETUP, "the %s is ready but did not create the socket %s", proxy_name(px),
+          q(px->ready));
     return;
   }
 }
@@ -153,7 +154,7 @@ void proxy_stop(struct proxy_handle *h, size_t n) {
     int status;
     int r = wait_exit(h[i].pid, now < deadline ? deadline - now : 0, &status);
     if (r == 0) {
-      warnx("the D-Bus proxy did not stop within %u ms; killing it", STOP_GRACE_MS);
+      warnx("the %s did not stop within %u ms; killing it", h[i].name, STOP_GRACE_MS);
       kill(h[i].pid, SIGKILL);
       while (waitpid(h[i].pid, &status, 0) < 0 && errno == EINTR)
         ;

@@ -1,4 +1,4 @@
-/* PROXY records: a helper (xdg-dbus-proxy) run as its own sandbox from a
+/* PROXY records: a helper (xdg-dbus-proxy, or hsu's PulseAudio filter) run as its own sandbox from a
  * nested plan, tied to the main sandbox through a pipe. The helper holds
  * the write end (its sync fd: one byte when ready, and it stops when the
  * read end goes away); the supervisor holds the read end while the main
@@ -14,8 +14,9 @@
 typedef void __attribute__((noreturn)) (*proxy_runner)(struct plan *);
 
 struct proxy_handle {
-  pid_t pid;   /* the nested supervisor, until reaped; else -1 */
-  int read_fd; /* the read end of the sync pipe, or -1 */
+  pid_t pid;        /* the nested supervisor, until reaped; else -1 */
+  int read_fd;      /* the read end of the sync pipe, or -1 */
+  const char *name; /* proxy_name() of its record */
 };
 
 /* In the forked child, after the parent's state is forgotten: dies with the

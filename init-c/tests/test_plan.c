@@ -968,7 +968,8 @@ static void test_proxy(void) {
   struct pb n = nested_plan(NULL);
   expect_proxy(0, 3, DIR "/bus", &n, NULL, "PROXY");
   expect_proxy(0, 63, DIR "/bus", &n, NULL, "PROXY sync_fd 63");
-  expect_proxy(1, 3, DIR "/bus", &n, "record 3 (PROXY): flags 0x1 has unknown bits",
+  expect_proxy(PROXY_PULSE, 3, DIR "/pulse", &n, NULL, "PROXY of the PulseAudio filter");
+  expect_proxy(2, 3, DIR "/bus", &n, "record 3 (PROXY): flags 0x2 has unknown bits",
                "PROXY unknown flag");
   expect_proxy(0, 2, DIR "/bus", &n, "sync_fd 2 is not in 3..63", "PROXY sync_fd 2");
   expect_proxy(0, 64, DIR "/bus", &n, "sync_fd 64 is not in 3..63", "PROXY sync_fd 64");
