@@ -35,7 +35,7 @@ record Compilation(Path file, Profile profile, Plan plan, int warnings) {
       throw new HsuException(HsuException.Kind.PROFILE,
           result.diagnostics().isEmpty() ? "the profile " + file + " is invalid" : "");
     }
-    Plan plan = Compiler.compile(result.profile(), ctx.env(), extraArgs);
+    Plan plan = Compiler.compile(result.profile(), ctx.compileEnv(), extraArgs);
     int count =
         (int)
             result.diagnostics().stream()

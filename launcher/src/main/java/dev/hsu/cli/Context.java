@@ -112,6 +112,20 @@ record Context(
     return hsuHome == null ? List.of() : List.of(hsuHome.resolve("profiles/base"));
   }
 
+  /**
+   * The environment a compile reads: the host's, with {@code HSU_PULSE_FILTER} naming the filter
+   * built beside hsu-init in hsu's home unless the host set it.
+   */
+  Map<String, String> compileEnv() {
+    if (env.containsKey(dev.hsu.compile.PulseFilter.PROGRAM_VAR) || hsuHome == null) {
+      return env;
+    }
+    Map<String, String> out = new java.util.HashMap<>(env);
+    out.put(dev.hsu.compile.PulseFilter.PROGRAM_VAR,
+        hsuHome.resolve("init-c/build/hsu-pulse-filter").toString());
+    return Map.copyOf(out);
+  }
+
   /** hsu-init: $HSU_INIT, else the one built in hsu's home. */
   String initPath() throws HsuException {
     String explicit = env.get("HSU_INIT");

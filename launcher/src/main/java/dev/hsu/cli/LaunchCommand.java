@@ -63,7 +63,7 @@ final class LaunchCommand implements Callable<Integer> {
     if (c.plan().wayland() != null) {
       checkCompositor(c.plan().wayland());
     }
-    checkSockets(c.profile(), ctx.env());
+    checkSockets(c.profile(), ctx.compileEnv());
     AbsPath apps = host.xdgDataHome().resolve("hsu/apps");
     for (AbsPath dir : Compiler.hostDirsToCreate(c.plan())) {
       if (dir.startsWith(apps) && !dir.equals(apps)) {
@@ -106,6 +106,14 @@ final class LaunchCommand implements Callable<Integer> {
     for (DesktopGrants.Needed n : needed) {
       if (n.socket() == null || !isSocket(Path.of(n.socket().value()))) {
         throw new HsuException(HsuException.Kind.FAILURE, n.missing());
+      }
+    }
+    if (profile.audio().contains(Profile.Audio.PULSE)) {
+      AbsPath filter = dev.hsu.compile.PulseFilter.program(env);
+      if (!Files.isExecutable(Path.of(filter.value()))) {
+        throw new HsuException(HsuException.Kind.FAILURE,
+            "the profile asks for sound, but hsu's PulseAudio filter "
+                + dev.hsu.plan.Quote.q(filter.value()) + " is missing (build it: make -C init-c)");
       }
     }
     if (profile.dbus().any() && !Files.isExecutable(Path.of(DbusProxy.PROGRAM.value()))) {

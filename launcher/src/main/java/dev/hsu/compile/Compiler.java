@@ -68,7 +68,8 @@ public final class Compiler {
     try {
       Instance instance = null;
       Wayland wayland = null;
-      if (profile.wayland() != null || profile.dbus().any()) {
+      if (profile.wayland() != null || profile.dbus().any()
+          || profile.audio().contains(Profile.Audio.PULSE)) {
         instance = Instance.under(profile.host().xdgRuntimeDir(), instanceId);
       }
       if (profile.wayland() != null) {
@@ -80,14 +81,25 @@ public final class Compiler {
       }
       DesktopGrants.Grants grants = DesktopGrants.of(profile, hostEnv);
       DbusProxy.Grants dbus = dbus(profile, instance, hostEnv);
+      PulseFilter.Grants pulse =
+          PulseFilter.of(profile, instance, profile.ids().uid(), profile.ids().gid(), hostEnv);
       Map<String, String> grantedEnv = new LinkedHashMap<>(grants.env());
       grantedEnv.putAll(dbus.env());
+      grantedEnv.putAll(pulse.env());
       List<Op> grantedOps = new ArrayList<>(grants.ops());
       grantedOps.addAll(dbus.ops());
+      grantedOps.addAll(pulse.ops());
+      List<dev.hsu.plan.Proxy> proxies = new ArrayList<>();
+      if (dbus.proxy() != null) {
+        proxies.add(dbus.proxy());
+      }
+      if (pulse.proxy() != null) {
+        proxies.add(pulse.proxy());
+      }
       Params params = params(profile, hostEnv, extraArgs, wayland != null, grantedEnv);
       List<Op> ops = ops(profile, params, wayland, grantedOps);
       return new Plan(params, seccomp(profile.seccomp()), landlock(profile, ops), instance,
-          wayland, dbus.proxy() == null ? List.of() : List.of(dbus.proxy()), ops);
+          wayland, proxies, ops);
     } catch (IllegalArgumentException e) {
       throw new CompileException(profile.source() + ": cannot compile: " + e.getMessage(), e);
     }

@@ -142,12 +142,18 @@ public final class DbusProxy {
       grants.addAll(describe(kind, bus));
     }
     Plan nested =
-        nestedPlan(argv, nestedBinds, instance, uid, gid, hostNet, p.landlock().required());
+        nestedPlan(
+            HOSTNAME, argv, nestedBinds, instance, uid, gid, hostNet, p.landlock().required());
     return new Grants(new Proxy(SYNC_FD, ready, TIMEOUT, nested, grants), ops, env);
   }
 
-  /** The proxy's own sandbox. */
+  /**
+   * A helper's own sandbox (the D-Bus proxy's, and the PulseAudio filter's): the host root
+   * read-only without home, /etc, /tmp or /run, no network unless asked, every seccomp preset,
+   * Landlock writes only in the instance directory.
+   */
   static Plan nestedPlan(
+      String hostname,
       List<String> argv,
       List<Op> busBinds,
       Instance instance,
@@ -164,7 +170,7 @@ public final class DbusProxy {
     ops.add(new Op.Bind(instance.dir(), instance.dir(), true, false, false, false));
     Params params =
         new Params(
-            uid, gid, hostNet, false, HOSTNAME, AbsPath.ROOT, argv, new TreeMap<>(), WAIT_DELAY);
+            uid, gid, hostNet, false, hostname, AbsPath.ROOT, argv, new TreeMap<>(), WAIT_DELAY);
     Seccomp seccomp =
         new Seccomp(
             EnumSet.allOf(Seccomp.Preset.class),

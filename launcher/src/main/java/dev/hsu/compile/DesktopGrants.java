@@ -17,7 +17,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The audio, X11 and GPU grants: which host sockets and files they pass, where they appear inside
+ * The X11 and GPU grants, and where the PulseAudio server and its cookie are (sound itself goes
+ * through {@link PulseFilter}): which host sockets and files they pass, where they appear inside
  * and which variables point at them. Read from the host environment (and, for the PulseAudio
  * cookie and the Xauthority file, the host's files) when the profile is compiled.
  */
@@ -77,21 +78,6 @@ public final class DesktopGrants {
     AbsPath rt = host.xdgRuntimeDir();
     List<Op> ops = new ArrayList<>();
     Map<String, String> env = new LinkedHashMap<>();
-    if (p.audio().contains(Profile.Audio.PULSE)) {
-      AbsPath inside = rt.resolve("pulse/native");
-      ops.add(bind(pulseSocket(rt, hostEnv), inside));
-      env.put("PULSE_SERVER", "unix:" + inside.value());
-      AbsPath cookie = pulseCookie(host.home(), hostEnv);
-      if (cookie != null) {
-        AbsPath cookieInside = rt.resolve("pulse/cookie");
-        ops.add(bind(cookie, cookieInside));
-        env.put("PULSE_COOKIE", cookieInside.value());
-      }
-    }
-    if (p.audio().contains(Profile.Audio.PIPEWIRE)) {
-      ops.add(bind(pipewireSocket(rt, hostEnv), rt.resolve("pipewire-0")));
-      env.put("PIPEWIRE_REMOTE", "pipewire-0");
-    }
     if (p.x11()) {
       Display d = display(hostEnv.get("DISPLAY"));
       ops.add(bind(d.socket(), d.socket()));
@@ -120,11 +106,6 @@ public final class DesktopGrants {
       AbsPath s = pulseSocket(rt, hostEnv);
       out.add(new Needed(s, "the profile asks for PulseAudio, but there is no PulseAudio socket at "
           + Quote.q(s.value()) + " (from PULSE_SERVER and XDG_RUNTIME_DIR)"));
-    }
-    if (p.audio().contains(Profile.Audio.PIPEWIRE)) {
-      AbsPath s = pipewireSocket(rt, hostEnv);
-      out.add(new Needed(s, "the profile asks for PipeWire, but there is no PipeWire socket at "
-          + Quote.q(s.value()) + " (from PIPEWIRE_REMOTE and XDG_RUNTIME_DIR)"));
     }
     if (p.x11()) {
       String value = hostEnv.get("DISPLAY");
@@ -172,25 +153,6 @@ public final class DesktopGrants {
       }
     }
     return null;
-  }
-
-  /**
-   * The PipeWire socket: {@code $PIPEWIRE_REMOTE} when it is an absolute path, else that name
-   * (default {@code pipewire-0}) in the runtime directory.
-   */
-  static AbsPath pipewireSocket(AbsPath runtimeDir, Map<String, String> hostEnv) {
-    String remote = hostEnv.get("PIPEWIRE_REMOTE");
-    if (remote == null || remote.isEmpty()) {
-      remote = "pipewire-0";
-    }
-    String path = remote.startsWith("/") ? remote : runtimeDir.value() + "/" + remote;
-    String problem = AbsPath.problem(path);
-    if (problem != null || (!remote.startsWith("/") && remote.contains("/"))) {
-      throw new IllegalArgumentException(
-          "the PipeWire socket " + Quote.q(path) + " from PIPEWIRE_REMOTE "
-              + (problem != null ? problem : "is not a name in XDG_RUNTIME_DIR"));
-    }
-    return AbsPath.of(path);
   }
 
   /**

@@ -64,6 +64,9 @@ public final class PlanJson {
         Proxy px = plan.proxies().get(i);
         b.append(i == 0 ? "\n    {" : ",\n    {");
         Obj x = new Obj(b);
+        if (px.kind() != Proxy.Kind.DBUS) {
+          x.str("kind", px.kind().word);
+        }
         x.num("syncFd", px.syncFd());
         x.str("ready", px.ready().value());
         x.num("timeoutMs", px.timeout().toMillis());

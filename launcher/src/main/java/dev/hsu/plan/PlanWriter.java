@@ -74,7 +74,7 @@ public final class PlanWriter {
                 + Proxy.MAX_PLAN_BYTES);
       }
       Buf b = new Buf();
-      b.u32(0);
+      b.u32(px.kind().flags);
       b.u32(px.syncFd());
       b.path(px.ready());
       b.u64(px.timeout().toMillis());

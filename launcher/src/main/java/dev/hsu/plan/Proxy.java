@@ -11,8 +11,28 @@ import java.util.List;
  * are lines for people saying what the helper lets the app do (the nested plan's argv says it to
  * the helper).
  */
-public record Proxy(int syncFd, AbsPath ready, Duration timeout, Plan plan, List<String> grants) {
+public record Proxy(
+    int syncFd, AbsPath ready, Duration timeout, Plan plan, List<String> grants, Kind kind) {
   public static final int MIN_FD = 3;
+
+  /** Which helper it is (PROXY.flags), so hsu-init's sentences name it. */
+  public enum Kind {
+    DBUS(0, "dbus"),
+    PULSE(1, "pulse");
+
+    public final int flags;
+    public final String word;
+
+    Kind(int flags, String word) {
+      this.flags = flags;
+      this.word = word;
+    }
+  }
+
+  /** An xdg-dbus-proxy. */
+  public Proxy(int syncFd, AbsPath ready, Duration timeout, Plan plan, List<String> grants) {
+    this(syncFd, ready, timeout, plan, grants, Kind.DBUS);
+  }
   public static final int MAX_FD = 63;
   public static final int MAX_PROXIES = 4;
   public static final int MAX_PLAN_BYTES = 1024 * 1024;
@@ -32,6 +52,9 @@ public record Proxy(int syncFd, AbsPath ready, Duration timeout, Plan plan, List
           "a proxy's plan cannot have an instance, Wayland or proxies of its own");
     }
     grants = List.copyOf(grants);
+    if (kind == null) {
+      throw new IllegalArgumentException("the proxy has no kind");
+    }
   }
 
   /** Checks what the plan format needs across records: the socket directly in the instance dir. */

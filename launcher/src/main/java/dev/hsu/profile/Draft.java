@@ -152,6 +152,8 @@ final class Draft {
   Bus dbusSystem;
   /** {@code audio} as written (each server once); null when not given. */
   List<Str> audio;
+  /** {@code audio: {pulse: {record: true}}}; replaced with {@code audio}. */
+  boolean audioRecord;
   Pos audioPos;
   Boolean x11;
   Pos x11Pos;
@@ -231,6 +233,7 @@ final class Draft {
     dbusSystem = Bus.merge(dbusSystem, later.dbusSystem);
     if (later.audio != null) {
       audio = later.audio;
+      audioRecord = later.audioRecord;
       audioPos = later.audioPos;
     }
     if (later.x11 != null) {

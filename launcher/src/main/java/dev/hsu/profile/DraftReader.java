@@ -78,10 +78,19 @@ final class DraftReader {
   /** xdg-dbus-proxy's PATH: an object path, optionally ending in '/*'. */
   static final Pattern DBUS_PATH = Pattern.compile("/|(/[A-Za-z0-9_]+)+|(/[A-Za-z0-9_]+)*/\\*");
   static final int MAX_BUS_NAME = 255;
-  static final List<String> AUDIO = List.of("pulse", "pipewire");
+  static final List<String> AUDIO = List.of("pulse");
+
+  /** Why {@code audio: pipewire} is refused, and what to use instead. */
+  static final String PIPEWIRE_REFUSED =
+      "'audio: pipewire' is refused: every client of PipeWire 0.3 may create nodes from factories"
+          + " that load a library by a path the client names, so the app could run its own code in"
+          + " your PipeWire daemon, outside the sandbox, and PipeWire has no way to restrict that for"
+          + " one client here; use 'audio: pulse' instead: hsu filters the PulseAudio protocol,"
+          + " which pipewire-pulse serves too";
+
   /** Other names people use for a value, for "did you mean" hints. */
   static final Map<String, String> ALIASES =
-      Map.of("pulseaudio", "pulse", "pipewire-pulse", "pulse", "pw", "pipewire", "false", "none");
+      Map.of("pulseaudio", "pulse", "pipewire-pulse", "pulse", "false", "none");
   static final int MAX_TASKS = 4_194_304;
   static final int MAX_CPU_WEIGHT = 10_000;
 
@@ -1195,20 +1204,48 @@ final class DraftReader {
         + (r.isEmpty() ? " ('*' allows every call)" : "");
   }
 
-  /** {@code none}, a server name, or a list of server names. */
+  /**
+   * {@code none}, {@code pulse}, a list of those, or {@code {pulse: {record: BOOL}}} (also {@code
+   * {pulse: true}}). {@code pipewire} is refused with the reason: see {@link #PIPEWIRE_REFUSED}.
+   */
   private void readAudio(Draft d, Node v) {
-    List<String> allowed = List.of("none", "pulse", "pipewire");
     List<Str> out = new ArrayList<>();
-    if (v instanceof SequenceNode) {
+    boolean record = false;
+    if (v instanceof MappingNode m) {
+      for (NodeTuple t : m.getValue()) {
+        Str key = string(t.getKeyNode(), "an 'audio' key");
+        if (key == null) {
+          return;
+        }
+        if (key.value().equals("pipewire")) {
+          error(key.pos(), PIPEWIRE_REFUSED);
+          return;
+        }
+      }
+      Map<String, NodeTuple> k = keys(m, "'audio'", List.of("pulse"));
+      if (!k.containsKey("pulse")) {
+        error(src.at(v), "expected 'pulse' in the 'audio' mapping");
+        return;
+      }
+      Node pulse = k.get("pulse").getValueNode();
+      if (pulse instanceof MappingNode pm) {
+        record = flag(keys(pm, "'pulse'", List.of("record")), "record");
+      } else if (!Boolean.TRUE.equals(bool(pulse, "'pulse' (true, or a mapping with 'record')"))) {
+        return;
+      }
+      out.add(string(k.get("pulse").getKeyNode(), "'audio'"));
+    } else if (v instanceof SequenceNode) {
       List<Str> list = strings(v, "'audio'", false);
       if (list == null) {
         return;
       }
       int before = problems.size();
       for (Str s : list) {
-        if (!AUDIO.contains(s.value())) {
+        if (s.value().equals("pipewire")) {
+          error(s.pos(), PIPEWIRE_REFUSED);
+        } else if (!AUDIO.contains(s.value())) {
           choiceError(s, "an 'audio' entry", AUDIO);
-        } else if (out.stream().noneMatch(x -> x.value().equals(s.value()))) {
+        } else if (out.isEmpty()) {
           out.add(s);
         }
       }
@@ -1219,10 +1256,15 @@ final class DraftReader {
       if (!isString(v)) {
         error(
             src.at(v),
-            "expected 'none', 'pulse', 'pipewire' or a list of them for 'audio', got " + kind(v));
+            "expected 'none', 'pulse', a list of them or {pulse: {record: true}} for 'audio', got "
+                + kind(v));
         return;
       }
-      String s = choice(v, "'audio'", allowed);
+      if ("pipewire".equals(((ScalarNode) v).getValue())) {
+        error(src.at(v), PIPEWIRE_REFUSED);
+        return;
+      }
+      String s = choice(v, "'audio'", List.of("none", "pulse"));
       if (s == null) {
         return;
       }
@@ -1231,6 +1273,7 @@ final class DraftReader {
       }
     }
     d.audio = out;
+    d.audioRecord = record;
     d.audioPos = src.at(v);
   }
 

@@ -204,9 +204,10 @@ final class Finisher {
 
   private static Set<Profile.Audio> audio(Draft d) {
     Set<Profile.Audio> out = EnumSet.noneOf(Profile.Audio.class);
-    if (d.audio != null) {
-      for (Str s : d.audio) {
-        out.add(Profile.Audio.valueOf(constant(s.value())));
+    if (d.audio != null && !d.audio.isEmpty()) {
+      out.add(Profile.Audio.PULSE);
+      if (d.audioRecord) {
+        out.add(Profile.Audio.PULSE_RECORD);
       }
     }
     return out;
@@ -330,6 +331,12 @@ final class Finisher {
           "'wayland: {direct: true}' passes the compositor's raw socket: the app can use every"
               + " privileged protocol it offers (screen capture, virtual keyboards and pointers,"
               + " clipboard managers), which a security context hides");
+    }
+    if (d.audio != null && !d.audio.isEmpty() && d.audioRecord) {
+      problems.warning(
+          d.audioPos,
+          "'audio: {pulse: {record: true}}' lets the app record from every source, the monitors"
+              + " of what other apps play included");
     }
     if (Boolean.TRUE.equals(d.x11)) {
       problems.warning(

@@ -101,10 +101,13 @@ public record Profile(
     }
   }
 
-  /** A sound server whose socket is passed in ({@code audio:} in the profile). */
+  /**
+   * Sound ({@code audio:} in the profile): PulseAudio through hsu's filter, which lets the app play
+   * and, with {@code PULSE_RECORD}, record; never more of the server.
+   */
   public enum Audio {
     PULSE,
-    PIPEWIRE
+    PULSE_RECORD
   }
 
   /**

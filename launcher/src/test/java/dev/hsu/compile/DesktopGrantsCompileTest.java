@@ -13,11 +13,14 @@ import dev.hsu.plan.AbsPath;
 import dev.hsu.plan.Landlock;
 import dev.hsu.plan.Op;
 import dev.hsu.plan.Plan;
+import dev.hsu.plan.Proxy;
+import dev.hsu.plan.Seccomp;
 import dev.hsu.profile.Profile;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -68,23 +71,36 @@ final class DesktopGrantsCompileTest {
     assertTrue(binds(plan).stream().noneMatch(b -> b.source().value().startsWith("/tmp/.X11-unix")));
   }
 
+  /** The PulseAudio filter's own sandbox. */
+  static Plan filterPlan(Plan plan) {
+    return plan.proxies().stream()
+        .filter(px -> px.kind() == Proxy.Kind.PULSE)
+        .findFirst()
+        .orElseThrow()
+        .plan();
+  }
+
   @Test
-  void pulseSocketFromTheRuntimeDirOrPulseServer() throws Exception {
+  void pulseServerGoesToTheFilterAndTheAppGetsOnlyTheFilterSocket() throws Exception {
     Profile pulse = profile("org.example.App", "app").audio(Profile.Audio.PULSE).build();
     Plan plan = compile(pulse, env());
     Op.Bind b = bindOn(plan, "/run/user/1000/pulse/native");
-    assertEquals(p("/run/user/1000/pulse/native"), b.source());
+    assertEquals(plan.instance().dir().resolve("pulse"), b.source());
     assertFalse(b.writable() || b.device() || b.optional());
     assertEquals("unix:/run/user/1000/pulse/native", envOf(plan).get("PULSE_SERVER"));
+    assertTrue(binds(plan).stream().noneMatch(x -> x.source().value().contains("/pulse/native")));
+    assertEquals(p("/run/user/1000/pulse/native"), bindOn(filterPlan(plan), "/run/hsu-pulse/native").source());
     plan = compile(pulse, env("PULSE_SERVER", "unix:/srv/pulse/sock"));
-    assertEquals(p("/srv/pulse/sock"), bindOn(plan, "/run/user/1000/pulse/native").source());
+    assertEquals(p("/srv/pulse/sock"), bindOn(filterPlan(plan), "/run/hsu-pulse/native").source());
     plan = compile(pulse, env("PULSE_SERVER", "/srv/pulse/sock2"));
-    assertEquals(p("/srv/pulse/sock2"), bindOn(plan, "/run/user/1000/pulse/native").source());
+    assertEquals(p("/srv/pulse/sock2"), bindOn(filterPlan(plan), "/run/hsu-pulse/native").source());
     // Not one local socket: the default place.
     for (String other : List.of("tcp:localhost:4713", "unix:relative", "unix:/a//b", "{x}unix:/y")) {
       plan = compile(pulse, env("PULSE_SERVER", other));
       assertEquals(
-          p("/run/user/1000/pulse/native"), bindOn(plan, "/run/user/1000/pulse/native").source(), other);
+          p("/run/user/1000/pulse/native"),
+          bindOn(filterPlan(plan), "/run/hsu-pulse/native").source(),
+          other);
     }
     // env.pass cannot point the app elsewhere; env.set can.
     Profile passed =
@@ -98,16 +114,43 @@ final class DesktopGrantsCompileTest {
   }
 
   @Test
-  void pulseCookieFirstFoundBoundUnderTheRuntimeDir() throws Exception {
+  void theFilterRunsInItsOwnStrictSandboxPlaybackOnlyUnlessRecordIsGranted() throws Exception {
+    Plan plan = compile(profile("org.example.App", "app").audio(Profile.Audio.PULSE).build(), env());
+    Plan f = filterPlan(plan);
+    String socket = plan.instance().dir().resolve("pulse").value();
+    assertEquals(
+        List.of("/run/hsu-pulse/hsu-pulse-filter", "--upstream", "/run/hsu-pulse/native",
+            "--listen", socket, "--sync-fd", "3"),
+        f.params().argv());
+    assertEquals(PulseFilter.DEFAULT_PROGRAM, bindOn(f, "/run/hsu-pulse/hsu-pulse-filter").source());
+    assertEquals(EnumSet.allOf(Seccomp.Preset.class), f.seccomp().presets());
+    assertFalse(f.params().hostNet());
+    Plan rec =
+        compile(
+            profile("org.example.App", "app")
+                .audio(Profile.Audio.PULSE, Profile.Audio.PULSE_RECORD)
+                .build(),
+            env(PulseFilter.PROGRAM_VAR, "/opt/hsu/hsu-pulse-filter"));
+    assertTrue(filterPlan(rec).params().argv().contains("--record"));
+    assertEquals(
+        p("/opt/hsu/hsu-pulse-filter"), bindOn(filterPlan(rec), "/run/hsu-pulse/hsu-pulse-filter").source());
+  }
+
+  @Test
+  void pulseCookieOnlyForTheFilter() throws Exception {
     Profile pulse = profile("org.example.App", "app").audio(Profile.Audio.PULSE).build();
-    assertNull(bindOn(compile(pulse, env()), "/run/user/1000/pulse/cookie"));
+    assertFalse(filterPlan(compile(pulse, env())).params().argv().contains("--cookie"));
     Path cookie = dir.resolve("cookie");
     Files.write(cookie, new byte[256]);
     Plan plan = compile(pulse, env("PULSE_COOKIE", cookie.toString()));
-    Op.Bind b = bindOn(plan, "/run/user/1000/pulse/cookie");
+    assertNull(bindOn(plan, "/run/user/1000/pulse/cookie"));
+    assertFalse(envOf(plan).containsKey("PULSE_COOKIE"));
+    assertTrue(binds(plan).stream().noneMatch(b -> b.source().value().equals(cookie.toString())));
+    Op.Bind b = bindOn(filterPlan(plan), "/run/hsu-pulse/cookie");
     assertEquals(AbsPath.of(cookie.toString()), b.source());
     assertFalse(b.writable());
-    assertEquals("/run/user/1000/pulse/cookie", envOf(plan).get("PULSE_COOKIE"));
+    List<String> argv = filterPlan(plan).params().argv();
+    assertEquals("/run/hsu-pulse/cookie", argv.get(argv.indexOf("--cookie") + 1));
     // The home fallbacks, in libpulse's order.
     AbsPath home = AbsPath.of(dir.toString());
     Files.createDirectories(dir.resolve(".config/pulse"));
@@ -120,19 +163,6 @@ final class DesktopGrantsCompileTest {
     assertEquals(
         home.resolve(".config/pulse/cookie"),
         DesktopGrants.pulseCookie(home, Map.of("PULSE_COOKIE", "/nonexistent/cookie")));
-  }
-
-  @Test
-  void pipewireSocket() throws Exception {
-    Profile pw = profile("org.example.App", "app").audio(Profile.Audio.PIPEWIRE).build();
-    Plan plan = compile(pw, env());
-    assertEquals(p("/run/user/1000/pipewire-0"), bindOn(plan, "/run/user/1000/pipewire-0").source());
-    assertEquals("pipewire-0", envOf(plan).get("PIPEWIRE_REMOTE"));
-    plan = compile(pw, env("PIPEWIRE_REMOTE", "pipewire-1"));
-    assertEquals(p("/run/user/1000/pipewire-1"), bindOn(plan, "/run/user/1000/pipewire-0").source());
-    plan = compile(pw, env("PIPEWIRE_REMOTE", "/srv/pw"));
-    assertEquals(p("/srv/pw"), bindOn(plan, "/run/user/1000/pipewire-0").source());
-    assertThrows(CompileException.class, () -> compile(pw, env("PIPEWIRE_REMOTE", "a/../b")));
   }
 
   @Test
@@ -267,7 +297,7 @@ final class DesktopGrantsCompileTest {
   void launchNeedsTheSockets() {
     Profile all =
         profile("org.example.App", "app")
-            .audio(Profile.Audio.PULSE, Profile.Audio.PIPEWIRE)
+            .audio(Profile.Audio.PULSE)
             .x11(true)
             .build();
     List<DesktopGrants.Needed> needed = DesktopGrants.needed(all, env());
@@ -278,10 +308,6 @@ final class DesktopGrantsCompileTest {
                 "the profile asks for PulseAudio, but there is no PulseAudio socket at"
                     + " \"/run/user/1000/pulse/native\" (from PULSE_SERVER and XDG_RUNTIME_DIR)"),
             new DesktopGrants.Needed(
-                p("/run/user/1000/pipewire-0"),
-                "the profile asks for PipeWire, but there is no PipeWire socket at"
-                    + " \"/run/user/1000/pipewire-0\" (from PIPEWIRE_REMOTE and XDG_RUNTIME_DIR)"),
-            new DesktopGrants.Needed(
                 p("/tmp/.X11-unix/X3"),
                 "the profile asks for X11, but there is no X server socket at"
                     + " \"/tmp/.X11-unix/X3\" (from DISPLAY \":3.0\")")),
@@ -290,7 +316,7 @@ final class DesktopGrantsCompileTest {
     noDisplay.remove("DISPLAY");
     assertEquals(
         new DesktopGrants.Needed(null, "the profile asks for X11, but DISPLAY is not set"),
-        DesktopGrants.needed(all, noDisplay).get(2));
+        DesktopGrants.needed(all, noDisplay).get(1));
     assertEquals(List.of(), DesktopGrants.needed(profile("org.example.App", "app").gpu(true).build(), env()));
   }
 }

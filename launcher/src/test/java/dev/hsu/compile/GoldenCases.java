@@ -32,7 +32,7 @@ final class GoldenCases {
     m.put(
         "audio",
         profile("org.example.Player", "player")
-            .audio(Profile.Audio.PULSE, Profile.Audio.PIPEWIRE)
+            .audio(Profile.Audio.PULSE, Profile.Audio.PULSE_RECORD)
             .build());
     m.put("x11", profile("org.example.Xterm", "xterm").x11(true).build());
     m.put(

@@ -44,7 +44,6 @@ final class BaseFragmentsTest {
               "desktop.yaml",
               "gpu.yaml",
               "network.yaml",
-              "pipewire.yaml",
               "pulseaudio.yaml",
               "wayland.yaml",
               "x11.yaml"),
@@ -68,7 +67,8 @@ final class BaseFragmentsTest {
     assertNull(p.dbus().system());
 
     assertEquals(Set.of(Profile.Audio.PULSE), app("pulseaudio").profile().audio());
-    assertEquals(Set.of(Profile.Audio.PIPEWIRE), app("pipewire").profile().audio());
+    // No fragment grants PipeWire's native socket: the loader refuses it.
+    assertFalse(Files.exists(BASE.resolve("pipewire.yaml")));
     assertTrue(app("gpu").profile().gpu());
 
     r = app("network");
@@ -98,7 +98,12 @@ final class BaseFragmentsTest {
     assertTrue(p.gpu());
     assertFalse(p.x11());
     assertEquals(Profile.Network.NONE, p.network());
-    // A later fragment replaces the audio choice.
-    assertEquals(Set.of(Profile.Audio.PIPEWIRE), app("desktop", "pipewire").profile().audio());
+    // A profile's own audio replaces the fragment's.
+    Path f = dir.resolve("rec.yaml");
+    Files.writeString(
+        f, "id: org.example.App\ncommand: [app]\nextends: [desktop]\naudio: {pulse: {record: true}}\n");
+    assertEquals(
+        Set.of(Profile.Audio.PULSE, Profile.Audio.PULSE_RECORD),
+        new Loader(TestHost.HOST, List.of(BASE)).load(f).profile().audio());
   }
 }

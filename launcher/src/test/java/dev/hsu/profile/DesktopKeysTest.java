@@ -206,33 +206,55 @@ final class DesktopKeysTest {
 
   @Test
   void audioForms() throws IOException {
+    Set<Profile.Audio> play = Set.of(Profile.Audio.PULSE);
+    Set<Profile.Audio> rec = Set.of(Profile.Audio.PULSE, Profile.Audio.PULSE_RECORD);
     assertEquals(Set.of(), load(HEAD + "audio: none\n").profile().audio());
     assertEquals(Set.of(), load(HEAD + "audio: []\n").profile().audio());
-    assertEquals(Set.of(Profile.Audio.PULSE), load(HEAD + "audio: pulse\n").profile().audio());
+    assertEquals(play, load(HEAD + "audio: pulse\n").profile().audio());
+    assertEquals(play, load(HEAD + "audio: [pulse, pulse]\n").profile().audio());
+    assertEquals(play, load(HEAD + "audio: {pulse: true}\n").profile().audio());
+    assertEquals(play, load(HEAD + "audio: {pulse: {}}\n").profile().audio());
+    assertEquals(play, load(HEAD + "audio: {pulse: {record: false}}\n").profile().audio());
+    Loader.Result r = load(HEAD + "audio: {pulse: {record: true}}\n");
+    assertEquals(rec, r.profile().audio());
     assertEquals(
-        Set.of(Profile.Audio.PIPEWIRE), load(HEAD + "audio: [pipewire]\n").profile().audio());
-    assertEquals(
-        Set.of(Profile.Audio.PULSE, Profile.Audio.PIPEWIRE),
-        load(HEAD + "audio: [pipewire, pulse, pipewire]\n").profile().audio());
+        List.of(
+            "app.yaml:3:8: warning: 'audio: {pulse: {record: true}}' lets the app record from every"
+                + " source, the monitors of what other apps play included"),
+        HardeningKeysTest.warnings(r));
     assertEquals(
         List.of(
             "app.yaml:3:8: error: unknown value 'pulseaudio' for 'audio' (did you mean 'pulse'?);"
-                + " expected one of: none, pulse, pipewire"),
+                + " expected one of: none, pulse"),
         errors(load(HEAD + "audio: pulseaudio\n")));
     assertEquals(
         List.of(
             "app.yaml:3:16: error: unknown value 'none' for an 'audio' entry; expected one of:"
-                + " pulse, pipewire"),
+                + " pulse"),
         errors(load(HEAD + "audio: [pulse, none]\n")));
     assertEquals(
         List.of(
-            "app.yaml:3:8: error: expected 'none', 'pulse', 'pipewire' or a list of them for"
-                + " 'audio', got a boolean"),
+            "app.yaml:3:8: error: expected 'none', 'pulse', a list of them or {pulse: {record:"
+                + " true}} for 'audio', got a boolean"),
         errors(load(HEAD + "audio: true\n")));
-    load("base.yaml", "audio: [pulse, pipewire]\n");
     assertEquals(
-        Set.of(Profile.Audio.PIPEWIRE),
-        load(HEAD + "extends: [base]\naudio: pipewire\n").profile().audio());
+        List.of("app.yaml:3:17: error: unknown key 'recrd' in 'pulse' (did you mean 'record'?)"),
+        errors(load(HEAD + "audio: {pulse: {recrd: true}}\n")));
+    // PipeWire's native socket is refused, in every form, with the reason.
+    for (String form : List.of("audio: pipewire\n", "audio: [pulse, pipewire]\n",
+        "audio: {pipewire: true}\n")) {
+      List<String> e = errors(load(HEAD + form));
+      assertEquals(1, e.size(), e::toString);
+      assertTrue(
+          e.get(0).contains("error: 'audio: pipewire' is refused: every client of PipeWire 0.3 may"
+              + " create nodes from factories that load a library by a path the client names")
+              && e.get(0).endsWith("use 'audio: pulse' instead: hsu filters the PulseAudio"
+                  + " protocol, which pipewire-pulse serves too"),
+          e.get(0));
+    }
+    load("base.yaml", "audio: {pulse: {record: true}}\n");
+    assertEquals(play, load(HEAD + "extends: [base]\naudio: pulse\n").profile().audio());
+    assertEquals(rec, load(HEAD + "extends: [base]\n").profile().audio());
     assertEquals(Set.of(), load(HEAD + "extends: [base]\naudio: none\n").profile().audio());
   }
 
