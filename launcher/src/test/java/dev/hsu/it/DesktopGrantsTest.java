@@ -16,151 +16,66 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
  * {@code audio:}, {@code x11:} and {@code gpu:} (through the shipped base fragments) against real
- * peers started by the test as the same non-root user: pulseaudio with a null sink (pactl inside),
- * pipewire with a small config (pw-cli inside), Xvfb with an Xauthority cookie (xdpyinfo and
- * xauth inside). Each grant is shown to work, and its absence to leave the peer unreachable.
+ * peers ({@link Peers}) started by the test as the same non-root user: pulseaudio with a null sink
+ * (pactl and paplay inside, through hsu's filter), pipewire (refused; unreachable without a grant),
+ * Xvfb with an Xauthority cookie (xdpyinfo and xauth inside). Each grant is shown to work, and its
+ * absence to leave the peer unreachable; {@link SoundEscapeTest} attacks the sound grant.
  * Without the peers' packages the tests skip, or fail under HSU_REQUIRE_ALL=1.
  */
 class DesktopGrantsTest extends SandboxTestBase {
   static final String COOKIE_A = "0123456789abcdef0123456789abcdef";
   static final String COOKIE_B = "fedcba9876543210fedcba9876543210";
 
-  /** A PipeWire daemon needs no devices with only these modules (module-access grants clients). */
-  static final String PIPEWIRE_CONF =
-      "context.properties = { core.daemon = true core.name = pipewire-0 }\n"
-          + "context.spa-libs = { support.* = support/libspa-support }\n"
-          + "context.modules = [\n"
-          + "  { name = libpipewire-module-protocol-native }\n"
-          + "  { name = libpipewire-module-access }\n"
-          + "  { name = libpipewire-module-client-node }\n"
-          + "  { name = libpipewire-module-adapter }\n"
-          + "]\n";
+  Peers peers;
 
-  private final List<Process> peers = new ArrayList<>();
+  @BeforeEach
+  void startPeers() {
+    peers = new Peers(sb);
+  }
 
   @AfterEach
   void stopPeers() {
-    for (Process p : peers) {
-      p.destroy();
-      try {
-        if (!p.waitFor(10, TimeUnit.SECONDS)) p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-    }
-  }
-
-  /** Starts {@code cmd} with this world's HOME and runtime dir and waits for {@code socket}. */
-  Process peer(List<String> cmd, Path socket, String log) {
-    ProcessBuilder pb = new ProcessBuilder(cmd)
-        .redirectOutput(sb.root.resolve(log).toFile())
-        .redirectErrorStream(true);
-    pb.environment().clear();
-    pb.environment().putAll(sb.baseEnv());
-    try {
-      Process p = pb.start();
-      peers.add(p);
-      for (int i = 0; i < 150 && !Files.exists(socket) && p.isAlive(); i++) Thread.sleep(100);
-      need(Files.exists(socket), cmd.get(0) + " did not start: " + readLog(log));
-      return p;
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
-    }
-  }
-
-  String readLog(String log) {
-    try {
-      return Files.readString(sb.root.resolve(log));
-    } catch (IOException e) {
-      return "(no log)";
-    }
+    peers.close();
   }
 
   Path pulseaudio() {
-    need(onPath("pulseaudio") && onPath("pactl"),
-        "pulseaudio or pactl is not installed (Debian packages pulseaudio, pulseaudio-utils)");
-    Path socket = sb.runtimeDir.resolve("pulse/native");
-    try {
-      Files.createDirectories(socket.getParent());
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    peer(List.of("pulseaudio", "--daemonize=no", "--exit-idle-time=-1", "-n",
-        "--use-pid-file=no", "--disallow-exit=yes", "--log-target=stderr",
-        "--load=module-native-protocol-unix auth-anonymous=0 socket=" + socket,
-        "--load=module-null-sink"), socket, "pulseaudio.log");
-    return socket;
+    return peers.pulseaudio();
   }
 
   Path pipewire() {
-    need(onPath("pipewire") && onPath("pw-cli"),
-        "pipewire or pw-cli is not installed (Debian packages pipewire, pipewire-bin)");
-    Path conf = sb.root.resolve("pipewire.conf");
-    try {
-      Files.writeString(conf, PIPEWIRE_CONF);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    Path socket = sb.runtimeDir.resolve("pipewire-0");
-    peer(List.of("pipewire", "-c", conf.toString()), socket, "pipewire.log");
-    return socket;
+    return peers.pipewire();
   }
 
-  /** A running Xvfb: its display number and the host Xauthority file (cookies for N and N+1). */
-  record X(int display, Path xauthority) {}
-
-  X xvfb() {
-    need(onPath("Xvfb") && onPath("xdpyinfo") && onPath("xauth"),
-        "Xvfb, xdpyinfo or xauth is not installed (Debian packages xvfb, x11-utils, xauth)");
-    int n = 61;
-    while (n < 200 && (Files.exists(Path.of("/tmp/.X11-unix/X" + n))
-        || Files.exists(Path.of("/tmp/.X" + n + "-lock")))) {
-      n++;
-    }
-    Path auth = sb.root.resolve("Xauthority");
-    WaylandTest.run(List.of("xauth", "-f", auth.toString(), "add", ":" + n, ".", COOKIE_A),
-        Map.of());
-    WaylandTest.run(List.of("xauth", "-f", auth.toString(), "add", ":" + (n + 1), ".", COOKIE_B),
-        Map.of());
-    need(Files.exists(auth), "xauth did not write " + auth);
-    peer(List.of("Xvfb", ":" + n, "-nolisten", "tcp", "-auth", auth.toString()),
-        Path.of("/tmp/.X11-unix/X" + n), "xvfb.log");
-    sb.extraEnv.put("DISPLAY", ":" + n);
-    sb.extraEnv.put("XAUTHORITY", auth.toString());
-    return new X(n, auth);
+  Peers.X xvfb() {
+    return peers.xvfb();
   }
 
-  // ---- PulseAudio ----
+  // ---- PulseAudio, through hsu's filter ----
 
   @Test
-  void pulseGrantReachesTheServerWithItsCookie() throws IOException {
+  void pulseGrantPlaysThroughTheFilterWithoutTheServersCookie() throws IOException {
     pulseaudio();
     Path cookie = sb.configHome.resolve("pulse/cookie");
     assertTrue(Files.isRegularFile(cookie), "pulseaudio wrote its cookie");
+    Path wav = Peers.toneWav(sb.root.resolve("tone.wav"));
     String rt = sb.runtimeDir.toString();
     Result r = sb.profile().yaml("extends: [pulseaudio]")
+        .fs("{bind: " + Sandbox.q(wav) + ", to: /tmp/tone.wav}")
         .command("/bin/sh", "-c",
-            "pactl info | grep -c '^Server Name: pulseaudio'; echo \"$PULSE_SERVER $PULSE_COOKIE\";"
-                + " od -An -tx1 \"$PULSE_COOKIE\" | tr -d ' \\n' | head -c 16; echo;"
-                + " ls -A \"$XDG_RUNTIME_DIR\" | tr '\\n' ' '; echo;"
-                + " ls -A \"$XDG_RUNTIME_DIR/pulse\" | tr '\\n' ' '")
+            "pactl info | grep -c '^Server Name: pulseaudio'; echo \"$PULSE_SERVER ${PULSE_COOKIE:-no-cookie}\";"
+                + " ls -A \"$XDG_RUNTIME_DIR/pulse\" | tr '\\n' ' '; echo;"
+                + " paplay /tmp/tone.wav && echo played")
         .launch()
         .ok();
-    List<String> lines = r.lines();
-    assertEquals("1", lines.get(0), r::describe);
-    assertEquals("unix:" + rt + "/pulse/native " + rt + "/pulse/cookie", lines.get(1), r::describe);
-    byte[] host = Files.readAllBytes(cookie);
-    StringBuilder hex = new StringBuilder();
-    for (int i = 0; i < 8; i++) hex.append(String.format("%02x", host[i] & 0xff));
-    assertEquals(hex.toString(), lines.get(2), "the host's cookie is inside");
-    assertEquals(List.of("pulse ", "cookie native "), lines.subList(3, 5), r::describe);
+    assertEquals(
+        List.of("1", "unix:" + rt + "/pulse/native no-cookie", "native ", "played"),
+        r.lines(),
+        r::describe);
     assertEquals(List.of(), sb.leftoverInstances());
   }
 
@@ -190,22 +105,38 @@ class DesktopGrantsTest extends SandboxTestBase {
         r.stderr());
   }
 
-  // ---- PipeWire ----
+  @Test
+  void checkSaysWhatTheSoundGrantAllows() {
+    Result r = sb.hsu("check", sb.profile().yaml("audio: pulse").write().toString());
+    assertEquals(0, r.exit(), r::describe);
+    assertTrue(r.stdout().contains("\n  audio: no recording (audio: {pulse: {record: true}} grants it)\n"),
+        r::describe);
+    assertTrue(r.stdout().contains("\n  audio: nothing else: no module loading, no defaults"),
+        r::describe);
+    r = sb.hsu("check", sb.profile().yaml("audio: {pulse: {record: true}}").write().toString());
+    assertEquals(0, r.exit(), r::describe);
+    assertTrue(r.stderr().contains("warning: 'audio: {pulse: {record: true}}' lets the app record"),
+        r::describe);
+  }
+
+  // ---- PipeWire's native socket: refused ----
 
   @Test
-  void pipewireGrantReachesTheDaemon() {
+  void pipewireIsRefusedWithTheReason() {
     pipewire();
-    Result r = sb.profile().yaml("extends: [pipewire]")
-        .command("/bin/sh", "-c",
-            "timeout 20 pw-cli info 0 | grep -c 'type: PipeWire:Interface:Core'; echo \"$PIPEWIRE_REMOTE\"")
-        .launch()
-        .ok();
-    assertEquals(List.of("1", "pipewire-0"), r.lines(), r::describe);
+    Path profile = sb.profile().yaml("audio: pipewire").command("/bin/true").write();
+    Result check = sb.hsu("check", profile.toString());
+    assertEquals(2, check.exit(), check::describe);
+    assertTrue(check.stderr().contains("error: 'audio: pipewire' is refused: every client of"
+        + " PipeWire 0.3 may create nodes from factories that load a library"), check::describe);
+    Result launch = sb.hsu("launch", profile.toString());
+    assertEquals(125, launch.exit(), launch::describe);
+    assertTrue(launch.stderr().contains("use 'audio: pulse' instead"), launch::describe);
     assertEquals(List.of(), sb.leftoverInstances());
   }
 
   @Test
-  void withoutThePipewireGrantTheDaemonIsUnreachable() {
+  void withoutAGrantThePipewireDaemonIsUnreachable() {
     Path socket = pipewire();
     Result r = sb.profile()
         .command("/bin/sh", "-c",
@@ -218,24 +149,11 @@ class DesktopGrantsTest extends SandboxTestBase {
     assertEquals(List.of("unset", "unreachable", "unreachable"), r.lines(), r::describe);
   }
 
-  @Test
-  void aMissingPipewireSocketIsOneSentence() {
-    Result r = sb.profile().yaml("audio: [pulse, pipewire]").command("/bin/true").launch();
-    assertEquals(125, r.exit(), r::describe);
-    assertTrue(r.stderr().startsWith("hsu: the profile asks for PulseAudio, but there is no"),
-        r::describe);
-    pipewire();
-    pulseaudio();
-    r = sb.profile().yaml("audio: [pulse, pipewire]").command("/bin/sh", "-c",
-        "ls -A \"$XDG_RUNTIME_DIR\" | tr '\\n' ' '").launch().ok();
-    assertEquals("pipewire-0 pulse ", r.line(), r::describe);
-  }
-
   // ---- X11 ----
 
   @Test
   void x11GrantReachesTheServerWithOnlyItsCookie() {
-    X x = xvfb();
+    Peers.X x = xvfb();
     Result r = sb.profile().yaml("extends: [x11]")
         .command("/bin/sh", "-c",
             "xdpyinfo | grep '^name of display'; echo \"$DISPLAY $XAUTHORITY\"; xauth list;"
@@ -256,7 +174,7 @@ class DesktopGrantsTest extends SandboxTestBase {
 
   @Test
   void withoutTheX11GrantTheServerIsUnreachable() {
-    X x = xvfb();
+    Peers.X x = xvfb();
     Result r = sb.profile().yaml("x11: false")
         .command("/bin/sh", "-c",
             "printenv DISPLAY XAUTHORITY || echo unset; ls -A /tmp/.X11-unix 2>/dev/null;"
@@ -275,7 +193,7 @@ class DesktopGrantsTest extends SandboxTestBase {
    */
   @Test
   void onlyTheAbstractSocketIsLeftAndItIsUnreachable() throws IOException {
-    X x = xvfb();
+    Peers.X x = xvfb();
     String hostname = Files.readString(Path.of("/proc/sys/kernel/hostname")).strip();
     String byHand = "hostname: " + Sandbox.q(hostname) + "\nenv:\n  set:\n    DISPLAY: \":"
         + x.display() + "\"\n    XAUTHORITY: /tmp/xauth";
@@ -359,7 +277,8 @@ class DesktopGrantsTest extends SandboxTestBase {
     String rt = sb.runtimeDir.toString();
     for (String expected : List.of(
         "wayland security context on \"" + rt + "/wayland-7\"",
-        "bind \"" + rt + "/pulse/native\" on \"" + rt + "/pulse/native\"",
+        "proxy \"/run/hsu-pulse/hsu-pulse-filter\" in its own sandbox",
+        "| bind \"" + rt + "/pulse/native\" on \"/run/hsu-pulse/native\"",
         "env PULSE_SERVER=\"unix:" + rt + "/pulse/native\"",
         "bind \"/dev/dri\" on \"/dev/dri\"")) {
       assertTrue(r.stdout().contains(expected), () -> expected + "\n" + r.describe());
