@@ -101,7 +101,7 @@ class SoundEscapeTest extends SandboxTestBase {
 
   @Test
   void recordingNeedsItsOwnGrant() {
-    String record = "parec --raw -d @DEFAULT_MONITOR@ 2>&1 | head -c 4096 | wc -c";
+    String record = "parec --raw -d @DEFAULT_MONITOR@ 2>/dev/null | head -c 4096 | wc -c";
     Result denied = inside("audio: pulse", "timeout 10 sh -c '" + record + "'");
     assertEquals("0", denied.line().trim(), denied::describe);
     Result granted = inside("audio: {pulse: {record: true}}", "timeout 10 sh -c '" + record + "'");
