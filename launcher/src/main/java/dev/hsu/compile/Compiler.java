@@ -80,21 +80,18 @@ public final class Compiler {
             direct ? compositor : instance.dir().resolve(WAYLAND_SOCKET), profile.id());
       }
       DesktopGrants.Grants grants = DesktopGrants.of(profile, hostEnv);
-      DbusProxy.Grants dbus = dbus(profile, instance, hostEnv);
-      PulseFilter.Grants pulse =
+      ProxyGrants dbus = dbus(profile, instance, hostEnv);
+      ProxyGrants pulse =
           PulseFilter.of(profile, instance, profile.ids().uid(), profile.ids().gid(), hostEnv);
       Map<String, String> grantedEnv = new LinkedHashMap<>(grants.env());
-      grantedEnv.putAll(dbus.env());
-      grantedEnv.putAll(pulse.env());
       List<Op> grantedOps = new ArrayList<>(grants.ops());
-      grantedOps.addAll(dbus.ops());
-      grantedOps.addAll(pulse.ops());
       List<dev.hsu.plan.Proxy> proxies = new ArrayList<>();
-      if (dbus.proxy() != null) {
-        proxies.add(dbus.proxy());
-      }
-      if (pulse.proxy() != null) {
-        proxies.add(pulse.proxy());
+      for (ProxyGrants helper : List.of(dbus, pulse)) {
+        grantedEnv.putAll(helper.env());
+        grantedOps.addAll(helper.ops());
+        if (helper.proxy() != null) {
+          proxies.add(helper.proxy());
+        }
       }
       Params params = params(profile, hostEnv, extraArgs, wayland != null, grantedEnv);
       List<Op> ops = ops(profile, params, wayland, grantedOps);
@@ -110,9 +107,9 @@ public final class Compiler {
    * claims, which the proxy passes on and the bus compares with the proxy's (the caller's): so the
    * sandbox keeps the caller's uid.
    */
-  static DbusProxy.Grants dbus(Profile profile, Instance instance, Map<String, String> hostEnv) {
+  static ProxyGrants dbus(Profile profile, Instance instance, Map<String, String> hostEnv) {
     if (!profile.dbus().any()) {
-      return DbusProxy.Grants.NONE;
+      return ProxyGrants.NONE;
     }
     Profile.Ids ids = profile.ids();
     if (ids.uid() != profile.host().uid()) {

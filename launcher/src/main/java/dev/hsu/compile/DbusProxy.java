@@ -70,16 +70,6 @@ public final class DbusProxy {
     }
   }
 
-  /** What the grant adds to the plan: the proxy, the ops after the runtime dir, the variables. */
-  public record Grants(Proxy proxy, List<Op> ops, Map<String, String> env) {
-    static final Grants NONE = new Grants(null, List.of(), Map.of());
-
-    public Grants {
-      ops = List.copyOf(ops);
-      env = Map.copyOf(env);
-    }
-  }
-
   private DbusProxy() {}
 
   /**
@@ -88,11 +78,11 @@ public final class DbusProxy {
    *
    * @throws IllegalArgumentException when a bus address is one hsu does not handle
    */
-  public static Grants of(
+  public static ProxyGrants of(
       Profile p, Instance instance, int uid, int gid, Map<String, String> hostEnv) {
     Profile.Dbus dbus = p.dbus();
     if (!dbus.any()) {
-      return Grants.NONE;
+      return ProxyGrants.NONE;
     }
     AbsPath rt = p.host().xdgRuntimeDir();
     List<String> argv = new ArrayList<>(List.of(PROGRAM.value(), "--fd=" + SYNC_FD));
@@ -144,7 +134,7 @@ public final class DbusProxy {
     Plan nested =
         nestedPlan(
             HOSTNAME, argv, nestedBinds, instance, uid, gid, hostNet, p.landlock().required());
-    return new Grants(new Proxy(SYNC_FD, ready, TIMEOUT, nested, grants), ops, env);
+    return new ProxyGrants(new Proxy(SYNC_FD, ready, TIMEOUT, nested, grants), ops, env);
   }
 
   /**

@@ -34,16 +34,6 @@ public final class PulseFilter {
   static final int SYNC_FD = 3;
   static final Duration TIMEOUT = Duration.ofSeconds(5);
 
-  /** What the grant adds to the plan: the filter, the op after the runtime dir, the variable. */
-  public record Grants(Proxy proxy, List<Op> ops, Map<String, String> env) {
-    static final Grants NONE = new Grants(null, List.of(), Map.of());
-
-    public Grants {
-      ops = List.copyOf(ops);
-      env = Map.copyOf(env);
-    }
-  }
-
   private PulseFilter() {}
 
   /** The filter program: {@code $HSU_PULSE_FILTER}, else the installed one. */
@@ -61,10 +51,10 @@ public final class PulseFilter {
   }
 
   /** The grant of {@code p} for {@code instance}; the filter runs with the app's ids. */
-  public static Grants of(
+  public static ProxyGrants of(
       Profile p, Instance instance, int uid, int gid, Map<String, String> hostEnv) {
     if (!p.audio().contains(Profile.Audio.PULSE)) {
-      return Grants.NONE;
+      return ProxyGrants.NONE;
     }
     boolean record = p.audio().contains(Profile.Audio.PULSE_RECORD);
     AbsPath rt = p.host().xdgRuntimeDir();
@@ -101,7 +91,7 @@ public final class PulseFilter {
         DbusProxy.nestedPlan(
             HOSTNAME, argv, binds, instance, uid, gid, false, p.landlock().required());
     Proxy proxy = new Proxy(SYNC_FD, socket, TIMEOUT, nested, grants, Proxy.Kind.PULSE);
-    return new Grants(
+    return new ProxyGrants(
         proxy,
         List.of(new Op.Bind(socket, inside, false, false, false, false)),
         Map.of("PULSE_SERVER", "unix:" + inside.value()));
