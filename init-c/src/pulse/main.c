@@ -153,20 +153,40 @@ static void accept_clients(struct state *s, int lfd) {
       close(fd);
       continue;
     }
-    int r = relay_open(&s->conns[s->n], fd, s->o->upstream, s->o->record, s->cookie);
+    int r = relay_open(&s->conns[s->n], fd, s->o->upstream, s->o->record, s->cookie, monotonic_ms());
     if (r < 0) {
       say(-r, "cannot connect to %s", q(s->o->upstream));
-      close(fd);
+      relay_close(&s->conns[s->n]);
       continue;
     }
     s->n++;
   }
 }
 
+/* Retries due connects; the poll timeout until the next one, or -1. */
+static int retry_connects(struct state *s) {
+  uint64_t now = monotonic_ms(), next = UINT64_MAX;
+  for (size_t i = s->n; i-- > 0;) {
+    struct relay *r = &s->conns[i];
+    int err = relay_retry(r, now);
+    if (err < 0) {
+      say(-err, "cannot connect to %s", q(s->o->upstream));
+      relay_close(r);
+      s->conns[i] = s->conns[--s->n];
+    } else if (relay_connecting(r) && r->next_try < next) {
+      next = r->next_try;
+    }
+  }
+  if (next == UINT64_MAX)
+    return -1;
+  return next <= now ? 0 : (int)(next - now);
+}
+
 /* Runs until a signal or the sync fd's peer ends it. */
 static void serve(struct state *s, int lfd, int sfd) {
   struct pollfd pfd[3 + 2 * MAX_CLIENTS];
   for (;;) {
+    int timeout = retry_connects(s);
     size_t n = 0;
     pfd[n++] = (struct pollfd){.fd = sfd, .events = POLLIN};
     pfd[n++] = (struct pollfd){.fd = lfd, .events = POLLIN};
@@ -177,7 +197,7 @@ static void serve(struct state *s, int lfd, int sfd) {
       pfd[n++] = (struct pollfd){.fd = s->conns[i].client_fd, .events = ce};
       pfd[n++] = (struct pollfd){.fd = s->conns[i].server_fd, .events = se};
     }
-    if (poll(pfd, n, -1) < 0) {
+    if (poll(pfd, n, timeout) < 0) {
       if (errno == EINTR)
         continue;
       fail(1, errno, "cannot poll");

@@ -49,8 +49,8 @@ static int connect_upstream(const char *path) {
   int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
   if (fd < 0)
     return -errno;
-  /* A unix stream connect completes at once or fails (EAGAIN: the
-   * server's backlog is full); it never leaves the loop waiting. */
+  /* A unix stream connect completes at once or fails; it never leaves
+   * the loop waiting. */
   if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
     int err = errno;
     close(fd);
@@ -59,16 +59,34 @@ static int connect_upstream(const char *path) {
   return fd;
 }
 
-int relay_open(struct relay *r, int client_fd, const char *upstream, bool record, const uint8_t *cookie) {
+int relay_open(struct relay *r, int client_fd, const char *upstream, bool record,
+               const uint8_t *cookie, uint64_t now) {
   memset(r, 0, sizeof(*r));
-  int fd = connect_upstream(upstream);
-  if (fd < 0)
-    return fd;
   r->client_fd = client_fd;
-  r->server_fd = fd;
+  r->server_fd = -1;
+  r->upstream = upstream;
+  r->give_up_at = now + RELAY_CONNECT_TIMEOUT_MS;
   r->up.from = PF_FROM_CLIENT;
   r->down.from = PF_FROM_SERVER;
   pf_conn_init(&r->policy, record, cookie);
+  return relay_retry(r, now);
+}
+
+bool relay_connecting(const struct relay *r) {
+  return r->server_fd < 0 && !r->server_gone;
+}
+
+int relay_retry(struct relay *r, uint64_t now) {
+  if (!relay_connecting(r) || now < r->next_try)
+    return 0;
+  int fd = connect_upstream(r->upstream);
+  if (fd >= 0) {
+    r->server_fd = fd;
+    return 0;
+  }
+  if (fd != -EAGAIN || now >= r->give_up_at)
+    return fd;
+  r->next_try = now + RELAY_RETRY_MS;
   return 0;
 }
 
@@ -94,6 +112,10 @@ static bool may_read_server(const struct relay *r) {
 }
 
 void relay_events(const struct relay *r, short *client_events, short *server_events) {
+  if (relay_connecting(r)) {
+    *client_events = *server_events = 0; /* the client waits; a hangup still shows */
+    return;
+  }
   *client_events = (short)((may_read_client(r) ? POLLIN : 0) | (buf_len(&r->down.out) ? POLLOUT : 0));
   *server_events = 0;
   if (!r->server_gone)
@@ -237,6 +259,8 @@ static void server_gone(struct relay *r) {
 }
 
 bool relay_handle(struct relay *r, short crev, short srev) {
+  if (relay_connecting(r))
+    return (crev & (POLLHUP | POLLERR)) == 0;
   if (r->server_fd >= 0) {
     if ((srev & POLLIN) && may_read_server(r) && fill(r->server_fd, &r->down) < 0)
       server_gone(r);

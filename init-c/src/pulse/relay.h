@@ -19,6 +19,11 @@
 /* Refusals waiting for the server-to-client stream to reach a frame
  * boundary (it may be in the middle of recorded audio). */
 #define RELAY_MAX_REFUSALS 16u
+/* A server whose listen backlog is full refuses a non-blocking connect
+ * with EAGAIN (and a blocking one would stall every other client): the
+ * connect is retried this often, for this long. */
+#define RELAY_RETRY_MS 20u
+#define RELAY_CONNECT_TIMEOUT_MS 5000u
 
 /* One direction: bytes read from one side, judged, queued for the other. */
 struct pump {
@@ -34,13 +39,21 @@ struct relay {
   struct pf_conn policy;
   uint32_t refusals[RELAY_MAX_REFUSALS][2]; /* tag, error */
   size_t n_refusals;
+  const char *upstream;
+  uint64_t give_up_at, next_try; /* while connecting (server_fd < 0, !server_gone) */
   bool server_gone; /* upstream closed: flush to the client, then close */
   const char *why;  /* set when the client was dropped for a violation */
 };
 
 /* Connects to the server for a freshly accepted client (non-blocking,
- * close-on-exec); -errno. On success r owns client_fd. */
-int relay_open(struct relay *r, int client_fd, const char *upstream, bool record, const uint8_t *cookie);
+ * close-on-exec), or starts retrying if its backlog is full; -errno. On
+ * success r owns client_fd. now: monotonic milliseconds. */
+int relay_open(struct relay *r, int client_fd, const char *upstream, bool record,
+               const uint8_t *cookie, uint64_t now);
+bool relay_connecting(const struct relay *r);
+/* While connecting: tries again when due. 0 (connected or still trying),
+ * or -errno: give up and close. */
+int relay_retry(struct relay *r, uint64_t now);
 /* The poll events each fd waits for now. */
 void relay_events(const struct relay *r, short *client_events, short *server_events);
 /* Acts on poll's results; false when the connection is over (r->why says
