@@ -147,11 +147,85 @@ def cmd_syncfd(filter_bin, upstream, listen):
     return 0
 
 
+def read_frame(s):
+    """One whole frame: (channel, flags, payload)."""
+    hdr = b""
+    while len(hdr) < 20:
+        chunk = s.recv(20 - len(hdr))
+        if not chunk:
+            raise EOFError
+        hdr += chunk
+    length, channel, _, _, flags = struct.unpack(">5I", hdr)
+    payload = b""
+    while len(payload) < length:
+        chunk = s.recv(length - len(payload))
+        if not chunk:
+            raise EOFError
+        payload += chunk
+    return channel, flags, payload
+
+
+def cmd_fakeserver(filter_bin, workdir, cookie_file):
+    """Plays the server: checks the AUTH the filter forwards (flags cleared,
+    the --cookie substituted), sets shm and memfd in its reply (the client
+    must not see them), passes a descriptor (the filter must close it), then
+    offers an srbchannel (the filter must drop the connection)."""
+    up_path, listen = os.path.join(workdir, "fake-upstream"), os.path.join(workdir, "fake-filter")
+    srv = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    srv.bind(up_path)
+    srv.listen(4)
+    srv.settimeout(TIMEOUT)
+    p = subprocess.Popen([filter_bin, "--upstream", up_path, "--listen", listen, "--cookie", cookie_file])
+    try:
+        deadline = time.monotonic() + TIMEOUT
+        while not os.path.exists(listen) and time.monotonic() < deadline:
+            time.sleep(0.02)
+        return fake_session(srv, listen, open(cookie_file, "rb").read())
+    finally:
+        p.terminate()
+        p.wait(TIMEOUT)
+
+
+def fail(msg):
+    print(f"pulse_client: {msg}", file=sys.stderr)
+    return 1
+
+
+def fake_session(srv, listen, cookie):
+    client = connect(listen)
+    auth = u32(8) + u32(1) + u32(35 | 0xC0000000) + b"x" + struct.pack(">I", 256) + b"\xee" * 256
+    client.sendall(frame(CONTROL, 0, auth))
+    server, _ = srv.accept()
+    server.settimeout(TIMEOUT)
+    channel, flags, payload = read_frame(server)
+    want = u32(8) + u32(1) + u32(35) + b"x" + struct.pack(">I", 256) + cookie
+    if channel != CONTROL or flags != 0 or payload != want:
+        return fail(f"the server got AUTH {payload[:20].hex()}... not the rewritten one")
+    r, w = os.pipe()
+    reply = frame(CONTROL, 0, u32(2) + u32(1) + u32(35 | 0xC0000000))
+    server.sendmsg([reply], [(socket.SOL_SOCKET, socket.SCM_RIGHTS, struct.pack("i", w))])
+    os.close(w)
+    channel, flags, payload = read_frame(client)
+    if payload != u32(2) + u32(1) + u32(35):
+        return fail(f"the client got the AUTH reply {payload.hex()}, flags not cleared")
+    os.set_blocking(r, False)
+    try:
+        if os.read(r, 1) != b"":
+            return fail("the descriptor the server passed was not closed")
+    except BlockingIOError:
+        return fail("the descriptor the server passed was kept open")
+    server.sendall(frame(CONTROL, 0, u32(101) + u32(0xFFFFFFFF) + u32(0)))  # ENABLE_SRBCHANNEL
+    if not closed_by_peer(client):
+        return fail("the filter kept a connection whose server offered an srbchannel")
+    return 0
+
+
 def main():
     cmds = {"garbage": cmd_garbage, "huge": cmd_huge, "shm": cmd_shm, "notag": cmd_notag,
-            "passfd": cmd_passfd, "flood": cmd_flood, "syncfd": cmd_syncfd}
+            "passfd": cmd_passfd, "flood": cmd_flood, "syncfd": cmd_syncfd,
+            "fakeserver": cmd_fakeserver}
     if len(sys.argv) < 3 or sys.argv[1] not in cmds:
-        print("usage: pulse_client.py garbage|huge|shm|notag|passfd|flood|syncfd ARGS...", file=sys.stderr)
+        print("usage: pulse_client.py garbage|huge|shm|notag|passfd|flood|syncfd|fakeserver ARGS...", file=sys.stderr)
         return 2
     return cmds[sys.argv[1]](*sys.argv[2:])
 
