@@ -27,6 +27,8 @@ int buf_reserve(struct buf *b, size_t n) {
 }
 
 int buf_append(struct buf *b, const void *p, size_t n) {
+  if (n == 0)
+    return 0;
   int r = buf_reserve(b, n);
   if (r < 0)
     return r;

@@ -14,7 +14,7 @@ static inline size_t buf_len(const struct buf *b) {
   return b->end - b->start;
 }
 static inline const uint8_t *buf_head(const struct buf *b) {
-  return b->data + b->start;
+  return b->data != NULL ? b->data + b->start : b->data;
 }
 /* Room for at least n more bytes at the end (moving the contents to the
  * front, then growing); -ENOMEM. */
