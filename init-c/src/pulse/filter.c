@@ -80,6 +80,26 @@ bool pf_server_memblock_allowed(const struct pf_conn *c) {
   return c->record;
 }
 
+bool pf_forwardable(const struct pf_conn *c, uint32_t command) {
+  enum rule rule = command < PA_COMMAND_MAX ? (enum rule)rules[command] : DENY;
+  switch (rule) {
+  case DENY:
+    return false;
+  case RECORD:
+  case CREATE_RECORD:
+  case DELETE_RECORD:
+  case OWN_SOURCE_OUTPUT:
+    return c->record;
+  case ALLOW:
+  case AUTH:
+  case CREATE_PLAYBACK:
+  case DELETE_PLAYBACK:
+  case OWN_SINK_INPUT:
+    return true;
+  }
+  return false;
+}
+
 bool pf_owns(const struct pf_conn *c, enum pf_stream_kind kind, uint32_t index) {
   for (size_t i = 0; i < c->n_streams; i++)
     if (c->streams[i].kind == kind && c->streams[i].index == index)
@@ -145,25 +165,9 @@ static void rewrite_auth(const struct pf_conn *c, uint8_t *pkt, struct ts *t, st
 /* The rule's verdict on arguments, before any bookkeeping. */
 static void judge(const struct pf_conn *c, enum rule rule, struct ts *t, struct pf_verdict *v) {
   uint32_t index;
-  switch (rule) {
-  case DENY:
+  if (!pf_forwardable(c, v->command)) {
     verdict(v, PF_REFUSE, PA_ERR_ACCESS, NULL);
     return;
-  case RECORD:
-  case CREATE_RECORD:
-  case DELETE_RECORD:
-  case OWN_SOURCE_OUTPUT:
-    if (!c->record) {
-      verdict(v, PF_REFUSE, PA_ERR_ACCESS, NULL);
-      return;
-    }
-    break;
-  case ALLOW:
-  case AUTH:
-  case CREATE_PLAYBACK:
-  case DELETE_PLAYBACK:
-  case OWN_SINK_INPUT:
-    break;
   }
   if (rule == OWN_SINK_INPUT || rule == OWN_SOURCE_OUTPUT) {
     struct ts args = *t;

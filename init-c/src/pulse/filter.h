@@ -61,6 +61,10 @@ void pf_server_packet(struct pf_conn *c, uint8_t *pkt, size_t len, struct pf_ver
 /* Memblock frames from the server carry recorded audio. */
 bool pf_server_memblock_allowed(const struct pf_conn *c);
 
+/* Whether the policy forwards command at all for this client (before its
+ * arguments are looked at). */
+bool pf_forwardable(const struct pf_conn *c, uint32_t command);
+
 /* Whether index is a sink input (PF_PLAYBACK) or source output (PF_RECORD)
  * of one of this client's streams. */
 bool pf_owns(const struct pf_conn *c, enum pf_stream_kind kind, uint32_t index);

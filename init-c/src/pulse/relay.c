@@ -59,16 +59,20 @@ static int connect_upstream(const char *path) {
   return fd;
 }
 
-int relay_open(struct relay *r, int client_fd, const char *upstream, bool record,
-               const uint8_t *cookie, uint64_t now) {
+void relay_init(struct relay *r, int client_fd, bool record, const uint8_t *cookie) {
   memset(r, 0, sizeof(*r));
   r->client_fd = client_fd;
   r->server_fd = -1;
-  r->upstream = upstream;
-  r->give_up_at = now + RELAY_CONNECT_TIMEOUT_MS;
   r->up.from = PF_FROM_CLIENT;
   r->down.from = PF_FROM_SERVER;
   pf_conn_init(&r->policy, record, cookie);
+}
+
+int relay_open(struct relay *r, int client_fd, const char *upstream, bool record,
+               const uint8_t *cookie, uint64_t now) {
+  relay_init(r, client_fd, record, cookie);
+  r->upstream = upstream;
+  r->give_up_at = now + RELAY_CONNECT_TIMEOUT_MS;
   return relay_retry(r, now);
 }
 
@@ -218,6 +222,15 @@ static bool pump_all(struct relay *r) {
     if (a == 0 && b == 0 && c == 0)
       return true;
   }
+}
+
+bool relay_input(struct relay *r, enum pf_side from, const void *data, size_t n) {
+  struct pump *p = from == PF_FROM_CLIENT ? &r->up : &r->down;
+  if (buf_append(&p->in, data, n) < 0) {
+    r->why = "out of memory";
+    return false;
+  }
+  return pump_all(r);
 }
 
 /* 1 read something, 0 nothing to read now, -1 end of stream or error. */

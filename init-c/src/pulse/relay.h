@@ -50,6 +50,8 @@ struct relay {
  * success r owns client_fd. now: monotonic milliseconds. */
 int relay_open(struct relay *r, int client_fd, const char *upstream, bool record,
                const uint8_t *cookie, uint64_t now);
+/* What relay_open does before connecting (also for tests: fds -1). */
+void relay_init(struct relay *r, int client_fd, bool record, const uint8_t *cookie);
 bool relay_connecting(const struct relay *r);
 /* While connecting: tries again when due. 0 (connected or still trying),
  * or -errno: give up and close. */
@@ -60,6 +62,10 @@ void relay_events(const struct relay *r, short *client_events, short *server_eve
  * whether it was dropped). */
 bool relay_handle(struct relay *r, short client_revents, short server_revents);
 void relay_close(struct relay *r);
+/* Takes bytes as if read from one side and judges what it can; false when
+ * the connection must be dropped (r->why says why). The socket path uses
+ * the same steps. */
+bool relay_input(struct relay *r, enum pf_side from, const void *data, size_t n);
 
 /* Reads from a socket without accepting file descriptors: any passed are
  * closed at once, credentials are not asked for. Bytes read, 0 at end of
