@@ -213,8 +213,13 @@ static int flush_refusals(struct relay *r) {
 }
 
 static bool pump_all(struct relay *r) {
+  if (r->server_gone) {
+    /* Nothing more reaches the server; what it sent still reaches the client. */
+    buf_free(&r->up.in);
+    buf_free(&r->up.out);
+  }
   for (;;) {
-    int a = pump_step(r, &r->up);
+    int a = r->server_gone ? 0 : pump_step(r, &r->up);
     int b = a < 0 ? 0 : pump_step(r, &r->down);
     int c = a < 0 || b < 0 ? 0 : flush_refusals(r);
     if (a < 0 || b < 0 || c < 0)
@@ -273,17 +278,17 @@ static void server_gone(struct relay *r) {
 
 bool relay_handle(struct relay *r, short crev, short srev) {
   if (relay_connecting(r))
-    return (crev & (POLLHUP | POLLERR)) == 0;
+    return (crev & (POLLHUP | POLLERR | POLLNVAL)) == 0;
   if (r->server_fd >= 0) {
     if ((srev & POLLIN) && may_read_server(r) && fill(r->server_fd, &r->down) < 0)
       server_gone(r);
-    else if ((srev & (POLLHUP | POLLERR)) && !(srev & POLLIN))
+    else if ((srev & (POLLHUP | POLLERR | POLLNVAL)) && !(srev & POLLIN))
       server_gone(r);
   }
   if ((crev & POLLIN) && may_read_client(r)) {
     if (fill(r->client_fd, &r->up) < 0)
       return false;
-  } else if (crev & (POLLHUP | POLLERR)) {
+  } else if (crev & (POLLHUP | POLLERR | POLLNVAL)) {
     return false;
   }
   if (!pump_all(r))
