@@ -5,6 +5,7 @@
 #include "pulse/buf.h"
 #include "pulse/filter.h"
 #include "pulse/frame.h"
+#include "pulse/relay.h"
 #include "pulse/tagstruct.h"
 #include "pulsebuf.h"
 #include "tap.h"
@@ -448,6 +449,73 @@ static void test_buf(void) {
   buf_free(&b);
 }
 
+/* The relay without sockets: bytes in, queued frames out. */
+static void test_relay(void) {
+  static struct relay r;
+  relay_init(&r, -1, true, NULL);
+  struct pk p, f, audio = {.n = 0};
+  for (int i = 0; i < 300; i++)
+    pk_byte(&audio, (uint8_t)i);
+
+  /* A server memblock (recorded audio) arrives in two pieces; a refusal
+   * produced meanwhile must wait for the frame's end. */
+  pk_frame(&f, 0, 0, audio.b, (uint32_t)audio.n);
+  ok(relay_input(&r, PF_FROM_SERVER, f.b, 100), "first piece of a server memblock accepted");
+  pk_cmd(&p, PA_COMMAND_LOAD_MODULE, 9);
+  struct pk lm;
+  pk_frame(&lm, PA_CHANNEL_CONTROL, 0, p.b, (uint32_t)p.n);
+  ok(relay_input(&r, PF_FROM_CLIENT, lm.b, lm.n), "LOAD_MODULE read");
+  ok(buf_len(&r.up.out) == 0, "LOAD_MODULE not queued for the server");
+  ok(buf_len(&r.down.out) == 100 && r.n_refusals == 1, "its refusal waits while the memblock is half through");
+  ok(relay_input(&r, PF_FROM_SERVER, f.b + 100, f.n - 100), "rest of the memblock accepted");
+  uint8_t err[PF_ERROR_FRAME_SIZE];
+  pf_error_frame(9, PA_ERR_ACCESS, err);
+  ok(buf_len(&r.down.out) == f.n + sizeof(err) && memcmp(buf_head(&r.down.out), f.b, f.n) == 0 &&
+         memcmp(buf_head(&r.down.out) + f.n, err, sizeof(err)) == 0,
+     "then the ERROR follows the whole memblock");
+  buf_consume(&r.down.out, buf_len(&r.down.out));
+
+  /* A client memblock, byte by byte, comes out whole and unchanged. */
+  pk_frame(&f, 3, 0, audio.b, 64);
+  bool all = true;
+  for (size_t i = 0; i < f.n; i++)
+    all = all && relay_input(&r, PF_FROM_CLIENT, f.b + i, 1);
+  ok(all && buf_len(&r.up.out) == f.n && memcmp(buf_head(&r.up.out), f.b, f.n) == 0,
+     "a client memblock fed byte by byte passes unchanged");
+  buf_consume(&r.up.out, buf_len(&r.up.out));
+
+  /* A control packet split across reads is judged once whole. */
+  pk_cmd(&p, PA_COMMAND_GET_SERVER_INFO, 10);
+  pk_frame(&f, PA_CHANNEL_CONTROL, 0, p.b, (uint32_t)p.n);
+  ok(relay_input(&r, PF_FROM_CLIENT, f.b, 22) && buf_len(&r.up.out) == 0, "half a packet waits");
+  ok(relay_input(&r, PF_FROM_CLIENT, f.b + 22, f.n - 22) && buf_len(&r.up.out) == f.n,
+     "the whole packet is forwarded");
+  relay_close(&r);
+
+  static const struct {
+    enum pf_side from;
+    uint32_t channel, flags, length;
+    const char *why;
+  } bad[] = {
+      {PF_FROM_CLIENT, PA_CHANNEL_CONTROL, 0, PF_MAX_CLIENT_PACKET + 1, "an oversized control packet"},
+      {PF_FROM_CLIENT, 0, 0x80000000u, 16, "a shared-memory frame"},
+      {PF_FROM_SERVER, 0, 0x40000000u, 0, "a shared-memory frame"},
+      {PF_FROM_SERVER, 0, 0, 16, "recorded audio without --record"},
+      {PF_FROM_CLIENT, 0, 0, PF_MAX_MEMBLOCK + 1, "an oversized memblock"},
+  };
+  for (size_t i = 0; i < COUNT(bad); i++) {
+    relay_init(&r, -1, false, NULL);
+    struct pf_frame d = {.length = bad[i].length, .channel = bad[i].channel, .flags = bad[i].flags};
+    uint8_t desc[PA_DESC_SIZE];
+    frame_encode(&d, desc);
+    bool kept = relay_input(&r, bad[i].from, desc, sizeof(desc));
+    ok(!kept && r.why != NULL && strcmp(r.why, bad[i].why) == 0 &&
+           r.who == (bad[i].from == PF_FROM_CLIENT ? RELAY_CLIENT : RELAY_SERVER),
+       "dropped on its descriptor alone: %s", bad[i].why);
+    relay_close(&r);
+  }
+}
+
 int main(void) {
   test_tagstruct();
   test_skip();
@@ -458,5 +526,6 @@ int main(void) {
   test_limits();
   test_server();
   test_buf();
+  test_relay();
   return tap_done();
 }

@@ -245,7 +245,7 @@ void pf_server_packet(struct pf_conn *c, uint8_t *pkt, size_t len, struct pf_ver
   ts_init(&t, pkt, len);
   memset(v, 0, sizeof(*v));
   if (ts_u32(&t, &v->command) < 0 || ts_u32(&t, &v->tag) < 0) {
-    verdict(v, PF_DROP, 0, "a server packet without command and tag");
+    verdict(v, PF_DROP, 0, "a control packet without command and tag");
     return;
   }
   uint32_t a, b;
@@ -255,7 +255,7 @@ void pf_server_packet(struct pf_conn *c, uint8_t *pkt, size_t len, struct pf_ver
   case PA_COMMAND_DISABLE_SRBCHANNEL:
   case PA_COMMAND_REGISTER_MEMFD_SHMID:
     /* Shared memory the filter refused to negotiate. */
-    verdict(v, PF_DROP, 0, "a shared-memory channel from the server");
+    verdict(v, PF_DROP, 0, "an offer of shared memory");
     return;
   case PA_COMMAND_REPLY:
   case PA_COMMAND_ERROR:

@@ -213,7 +213,10 @@ static void serve(struct state *s, int lfd, int sfd) {
       if (relay_handle(r, pfd[3 + 2 * i].revents, pfd[4 + 2 * i].revents))
         continue;
       if (r->why != NULL)
-        say(0, "dropped a client: it sent %s", r->why);
+        say(0, "dropped a client: %s%s", r->who == RELAY_CLIENT   ? "it sent "
+                                         : r->who == RELAY_SERVER ? "the server sent "
+                                                                  : "",
+            r->why);
       relay_close(r);
       s->conns[i] = s->conns[--s->n];
     }

@@ -8,7 +8,6 @@
 #include <sys/un.h>
 #include <unistd.h>
 
-#include "util.h"
 
 #define MAX_FDS_PER_READ 32
 
@@ -126,9 +125,14 @@ void relay_events(const struct relay *r, short *client_events, short *server_eve
     *server_events = (short)((may_read_server(r) ? POLLIN : 0) | (buf_len(&r->up.out) ? POLLOUT : 0));
 }
 
-static int drop(struct relay *r, const char *why) {
+static int drop(struct relay *r, enum relay_culprit who, const char *why) {
+  r->who = who;
   r->why = why;
   return -1;
+}
+
+static enum relay_culprit culprit(const struct pump *p) {
+  return p->from == PF_FROM_CLIENT ? RELAY_CLIENT : RELAY_SERVER;
 }
 
 /* Applies the policy to one whole control packet at the head of p->in. */
@@ -141,7 +145,7 @@ static int judge_packet(struct relay *r, struct pump *p, const struct pf_frame *
     pf_server_packet(&r->policy, pkt, f->length, &v);
   switch (v.kind) {
   case PF_DROP:
-    return drop(r, v.why);
+    return drop(r, culprit(p), v.why);
   case PF_REFUSE:
     r->refusals[r->n_refusals][0] = v.tag;
     r->refusals[r->n_refusals][1] = v.error;
@@ -149,7 +153,7 @@ static int judge_packet(struct relay *r, struct pump *p, const struct pf_frame *
     break;
   case PF_FORWARD:
     if (buf_append(&p->out, buf_head(&p->in), PA_DESC_SIZE + f->length) < 0)
-      return drop(r, "out of memory");
+      return drop(r, RELAY_NOBODY, "out of memory");
     break;
   }
   buf_consume(&p->in, PA_DESC_SIZE + f->length);
@@ -166,7 +170,7 @@ static int pump_step(struct relay *r, struct pump *p) {
     if (n == 0)
       return 0;
     if (buf_append(&p->out, buf_head(&p->in), n) < 0)
-      return drop(r, "out of memory");
+      return drop(r, RELAY_NOBODY, "out of memory");
     buf_consume(&p->in, n);
     p->memblock_left -= (uint32_t)n;
     return 1;
@@ -177,12 +181,12 @@ static int pump_step(struct relay *r, struct pump *p) {
   frame_decode(buf_head(&p->in), &f);
   const char *bad = frame_check(&f, p->from);
   if (bad != NULL)
-    return drop(r, bad);
+    return drop(r, culprit(p), bad);
   if (!frame_is_packet(&f)) {
     if (p->from == PF_FROM_SERVER && !pf_server_memblock_allowed(&r->policy))
-      return drop(r, "recorded audio without --record");
+      return drop(r, RELAY_SERVER, "recorded audio without --record");
     if (buf_append(&p->out, buf_head(&p->in), PA_DESC_SIZE) < 0)
-      return drop(r, "out of memory");
+      return drop(r, RELAY_NOBODY, "out of memory");
     buf_consume(&p->in, PA_DESC_SIZE);
     p->memblock_left = f.length;
     return 1;
@@ -190,7 +194,7 @@ static int pump_step(struct relay *r, struct pump *p) {
   if (avail < PA_DESC_SIZE + f.length) {
     /* Room for the whole packet; frame_check bounded its size. */
     if (buf_reserve(&p->in, PA_DESC_SIZE + f.length - avail) < 0)
-      return drop(r, "out of memory");
+      return drop(r, RELAY_NOBODY, "out of memory");
     return 0;
   }
   if (p->from == PF_FROM_CLIENT && r->n_refusals == RELAY_MAX_REFUSALS)
@@ -206,7 +210,7 @@ static int flush_refusals(struct relay *r) {
     uint8_t frame[PF_ERROR_FRAME_SIZE];
     size_t n = pf_error_frame(r->refusals[i][0], r->refusals[i][1], frame);
     if (buf_append(&r->down.out, frame, n) < 0)
-      return drop(r, "out of memory");
+      return drop(r, RELAY_NOBODY, "out of memory");
   }
   r->n_refusals = 0;
   return 1;
@@ -232,7 +236,7 @@ static bool pump_all(struct relay *r) {
 bool relay_input(struct relay *r, enum pf_side from, const void *data, size_t n) {
   struct pump *p = from == PF_FROM_CLIENT ? &r->up : &r->down;
   if (buf_append(&p->in, data, n) < 0) {
-    r->why = "out of memory";
+    drop(r, RELAY_NOBODY, "out of memory");
     return false;
   }
   return pump_all(r);

@@ -25,6 +25,8 @@
 #define RELAY_RETRY_MS 20u
 #define RELAY_CONNECT_TIMEOUT_MS 5000u
 
+enum relay_culprit { RELAY_NOBODY, RELAY_CLIENT, RELAY_SERVER };
+
 /* One direction: bytes read from one side, judged, queued for the other. */
 struct pump {
   struct buf in, out;
@@ -42,7 +44,8 @@ struct relay {
   const char *upstream;
   uint64_t give_up_at, next_try; /* while connecting (server_fd < 0, !server_gone) */
   bool server_gone; /* upstream closed: flush to the client, then close */
-  const char *why;  /* set when the client was dropped for a violation */
+  const char *why;  /* set when the connection was dropped: what was sent */
+  enum relay_culprit who; /* ... and by whom */
 };
 
 /* Connects to the server for a freshly accepted client (non-blocking,
