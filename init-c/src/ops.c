@@ -754,7 +754,7 @@ static int apply_auto_etc(struct build *b, struct op *op) {
       set_what(b, "bind %s on \"/etc/.host\"", q(op->resolved));
     return r;
   }
-  if ((r = hide_pseudo_beneath(b, &top, 1)) < 0 || (r = hide_etc_originals(b, op)) < 0)
+  if ((r = hide_pseudo_beneath(b, &top, 1)) < 0)
     return r;
   for (size_t i = 0; i < op->n_entries; i++) {
     char target[JOIN_MAX], content[JOIN_MAX];
@@ -772,7 +772,10 @@ static int apply_auto_etc(struct build *b, struct op *op) {
     if ((r = join(content, ".host", e->name)) < 0 || (r = make_symlink(b, content, target)) < 0)
       return r;
   }
-  return make_symlink(b, "/proc/self/mounts", "/etc/mtab");
+  if ((r = make_symlink(b, "/proc/self/mounts", "/etc/mtab")) < 0)
+    return r;
+  /* Last: an absolute host symlink there leads through the links above. */
+  return hide_etc_originals(b, op);
 }
 
 static int apply_bind(struct build *b, struct op *op) {
