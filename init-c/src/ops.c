@@ -898,6 +898,7 @@ static int apply_sysfs(struct build *b, struct op *op) {
   autoclose int mnt = -1;
   unsigned attrs = HSU_MOUNT_ATTR_RDONLY | HSU_MOUNT_ATTR_NOSUID | HSU_MOUNT_ATTR_NODEV |
                    HSU_MOUNT_ATTR_NOEXEC;
+  set_what(b, "mount a new sysfs on %s", q(op->u.sysfs.target));
   int r = new_fs(b, "sysfs", NULL, 0, attrs, &mnt);
   if (r == -EPERM)
     /* The kernel wants the network namespace to be ours, and a sysfs
@@ -905,7 +906,10 @@ static int apply_sysfs(struct build *b, struct op *op) {
      * parts of /sys from us fails here. */
     b->hint = "the kernel refuses a new sysfs where parts of the host's /sys are hidden, as in "
               "some containers; a profile with root.exclude: [sys] has no /sys";
-  return r < 0 ? r : attach(b, mnt, op->u.sysfs.target, W_DIR);
+  if (r < 0)
+    return r;
+  b->what[0] = '\0';
+  return attach(b, mnt, op->u.sysfs.target, W_DIR);
 }
 
 static int apply_dev(struct build *b, struct op *op) {

@@ -387,6 +387,15 @@ plan_ops sysfs_hostnet "$ifs" '{"op": "auto_root", "exclude": ["sys"]}, {"op": "
 check "SYSFS with HOST_NET: the plan is refused" \
   [ "$rc:$(cat "$work/err")" = "125:hsu-init: invalid plan: record 3 (SYSFS): a new sysfs needs the sandbox's own network namespace (PARAMS has HOST_NET)" ]
 
+# Where a mount hides part of the host's /sys (as a container runtime's
+# masks do), the kernel refuses a new sysfs: one sentence, no fallback.
+as_user unshare -Urm /bin/sh -c 'mount -t tmpfs none /sys/devices/virtual &&
+  exec unshare -U --map-user="$1" --map-group="$2" "$3" --plan "$4"' \
+  sh "$(as_user id -u)" "$(as_user id -g)" "$init" "$work/sysfs.plan" >"$work/out" 2>"$work/err" </dev/null
+rc=$? err=$(cat "$work/err")
+check "SYSFS refused by the kernel (part of /sys hidden): 125 and a sentence" \
+  [ "$rc:$err" = '125:hsu-init: cannot mount a new sysfs on "/sys": Operation not permitted (the kernel refuses a new sysfs where parts of the host'"'"'s /sys are hidden, as in some containers; a profile with root.exclude: [sys] has no /sys)' ]
+
 # The host's cgroup mounts live beneath /sys/fs/cgroup: a mirrored /sys
 # (as with the host network) covers them.
 cg='["/bin/sh", "-c", "find /sys/fs/cgroup -name cgroup.procs 2>/dev/null | wc -l; ls /sys/fs/cgroup | wc -l"]'
