@@ -21,6 +21,50 @@
 #include "sys.h"
 #include "util.h"
 
+/* Our argv and environment strings as the kernel shows them in
+ * /proc/PID/cmdline and environ: the sandbox's PID 1 wipes its copies. */
+static struct {
+  char *args, *env;
+  size_t args_len, env_len;
+} shown;
+
+/* The bytes from v[0] to the end of the last string that follows on
+ * contiguously (the kernel lays argv and envp out that way). */
+static size_t strings_extent(char *const *v) {
+  if (v == NULL || v[0] == NULL)
+    return 0;
+  char *const start = v[0];
+  char *end = start;
+  for (; *v != NULL && *v == end; v++)
+    end += strlen(*v) + 1;
+  return (size_t)(end - start);
+}
+
+static void remember_shown(char **argv) {
+  shown.args = argv[0];
+  shown.args_len = strings_extent(argv);
+  shown.env = environ != NULL ? environ[0] : NULL;
+  shown.env_len = strings_extent(environ);
+}
+
+/* /proc/1/cmdline is readable by everyone in the sandbox (environ is not:
+ * PID 1 is not dumpable), and ours names host paths: hsu-init's own and the
+ * plan's. What stays is "hsu-init". A last byte that is not NUL makes the
+ * kernel read the area as a title that ends at its first NUL (the
+ * setproctitle convention), so no run of NULs follows the name. */
+static void wipe_shown(void) {
+  static const char title[] = "hsu-init";
+  if (shown.env_len > 0)
+    memset(shown.env, 0, shown.env_len);
+  if (shown.args_len == 0)
+    return;
+  memset(shown.args, 0, shown.args_len);
+  if (shown.args_len >= sizeof(title) + 1) {
+    memcpy(shown.args, title, sizeof(title));
+    shown.args[shown.args_len - 1] = ' ';
+  }
+}
+
 static const char usage[] =
     "usage: hsu-init --plan-fd FD | --plan FILE | --check-plan FILE | --dump-filter FILE";
 
@@ -74,6 +118,8 @@ static _Noreturn void fail_op(struct build *b, const struct op *op, int r) {
     snprintf(what, sizeof(what), "%s", b->what);
   else
     op_describe(op, what, sizeof(what));
+  if (b->hint != NULL)
+    die(EXIT_SETUP, "cannot %s: %s (%s)", what, hsu_strerror(-r), b->hint);
   die_err(EXIT_SETUP, -r, "cannot %s", what);
 }
 
@@ -112,6 +158,7 @@ static _Noreturn void sandbox_main(struct plan *p, struct confine *c, uid_t oute
   if ((r = build_finish(b)) < 0)
     die_err(EXIT_SETUP, -r, "cannot %s", b->what);
   free(b);
+  wipe_shown();
   if ((r = ns_enter_sysroot(p->cwd, &what)) < 0) {
     if (what == NULL)
       die_err(EXIT_SETUP, -r, "cannot change directory to %s", q(p->cwd));
@@ -200,6 +247,7 @@ static _Noreturn void run(struct plan *p, scmp_filter_ctx filter) {
 
 int main(int argc, char **argv) {
   signals_reset();
+  remember_shown(argv);
   if (argc != 3)
     die(EXIT_SETUP, "%s", usage);
   const char *opt = argv[1], *arg = argv[2];

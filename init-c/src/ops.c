@@ -13,10 +13,15 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "mountinfo.h"
 #include "sys.h"
 #include "util.h"
 
 #define JOIN_MAX (PLAN_MAX_PATH + 512)
+
+/* In the intermediate root: what hidden things are covered with. */
+#define COVER_DIR "/cover"
+#define COVER_FILE "/cover-file"
 
 enum want { W_EXIST, W_DIR, W_FILE };
 
@@ -71,6 +76,9 @@ void op_describe(const struct op *op, char *buf, size_t size) {
     break;
   case TAG_PROC:
     sb_printf(&sb, "mount proc on %s", q(op->u.proc.target));
+    break;
+  case TAG_SYSFS:
+    sb_printf(&sb, "mount a new sysfs on %s", q(op->u.sysfs.target));
     break;
   case TAG_DEV:
     sb_printf(&sb, "set up devices on %s", q(op->u.dev.target));
@@ -231,6 +239,7 @@ static int list_host_dir(struct op *op, char *const *only, char *const *skip,
 
 int op_early(struct build *b, struct op *op) {
   b->what[0] = '\0';
+  b->hint = NULL;
   int r;
   switch (op->tag) {
   case TAG_AUTO_ROOT:
@@ -298,6 +307,7 @@ int op_early(struct build *b, struct op *op) {
   case TAG_MKDIR:
   case TAG_PLACE:
   case TAG_PROC:
+  case TAG_SYSFS:
   case TAG_DEV:
   case TAG_REMOUNT:
   case TAG_DAEMON:
@@ -410,8 +420,10 @@ static int attach(struct build *b, int mnt, const char *target, enum want want) 
 }
 
 /* Recursively binds src (a path in the intermediate root, normally under
- * /host, already free of symlinks) on target. */
-static int bind_path(struct build *b, const char *src, const char *target, uint32_t flags) {
+ * /host, already free of symlinks) on target. *top (when not NULL) gets the
+ * id of the bound tree's top mount, for hide_pseudo_beneath. */
+static int bind_path(struct build *b, const char *src, const char *target, uint32_t flags,
+                     uint64_t *top) {
   autoclose int sfd = sys_openat2(AT_FDCWD, src, O_PATH | O_CLOEXEC, HSU_RESOLVE_NO_SYMLINKS);
   if (sfd < 0)
     return -errno;
@@ -429,7 +441,133 @@ static int bind_path(struct build *b, const char *src, const char *target, uint3
     set |= HSU_MOUNT_ATTR_NODEV;
   if (sys_mount_setattr(tree, "", AT_EMPTY_PATH | HSU_AT_RECURSIVE, set, 0) < 0)
     return -errno;
+  int r;
+  if (top != NULL && (r = sys_mount_id(tree, top)) < 0)
+    return r;
   return attach(b, tree, target, S_ISDIR(st.st_mode) ? W_DIR : W_FILE);
+}
+
+/* ---- hiding what binds carry along ---- */
+
+/* Mounts an empty read-only directory or file (as fd is) over fd. */
+static int cover(int fd) {
+  struct stat st;
+  if (fstat(fd, &st) < 0)
+    return -errno;
+  autoclose int tree = sys_open_tree(AT_FDCWD, S_ISDIR(st.st_mode) ? COVER_DIR : COVER_FILE,
+                                     HSU_OPEN_TREE_CLONE | HSU_OPEN_TREE_CLOEXEC);
+  if (tree < 0)
+    return -errno;
+  uint64_t set = HSU_MOUNT_ATTR_RDONLY | HSU_MOUNT_ATTR_NOSUID | HSU_MOUNT_ATTR_NODEV |
+                 HSU_MOUNT_ATTR_NOEXEC;
+  if (sys_mount_setattr(tree, "", AT_EMPTY_PATH, set, 0) < 0)
+    return -errno;
+  if (sys_move_mount(tree, "", fd, "", HSU_MOVE_MOUNT_F_EMPTY_PATH | HSU_MOVE_MOUNT_T_EMPTY_PATH) < 0)
+    return -errno;
+  return 0;
+}
+
+static int cmp_id(const void *a, const void *b) {
+  uint32_t x = ((const struct mount_info *)a)->id, y = ((const struct mount_info *)b)->id;
+  return (x > y) - (x < y);
+}
+
+static const struct mount_info *find_id(const struct mount_info *sorted, size_t n, uint32_t id) {
+  struct mount_info key = {.id = id};
+  return bsearch(&key, sorted, n, sizeof(*sorted), cmp_id);
+}
+
+/* How many mounts down from one of tops m is (0: m is a top), or -1. */
+static long depth_below(const struct mount_info *sorted, size_t n, const struct mount_info *m,
+                        const uint64_t *tops, size_t n_tops) {
+  for (size_t d = 0; d <= n && m != NULL; d++) {
+    for (size_t i = 0; i < n_tops; i++)
+      if (tops[i] == m->id)
+        return (long)d;
+    if (m->parent == m->id)
+      return -1;
+    m = find_id(sorted, n, m->parent);
+  }
+  return -1;
+}
+
+struct hidden {
+  const struct mount_info *m;
+  long depth;
+};
+
+static int cmp_depth(const void *a, const void *b) {
+  long x = ((const struct hidden *)a)->depth, y = ((const struct hidden *)b)->depth;
+  return (x > y) - (x < y);
+}
+
+static int read_mountinfo(struct build *b, char **buf, struct mount_info **m, size_t *n) {
+  static const char path[] = "/host/proc/self/mountinfo";
+  autoclose int fd = open(path, O_RDONLY | O_CLOEXEC);
+  size_t len = 0, bad = 0;
+  int r = fd < 0 ? -errno : read_fd(fd, MOUNTINFO_MAX_SIZE, (unsigned char **)buf, &len);
+  if (r == 0)
+    r = mountinfo_parse(*buf, len, m, n, &bad);
+  if (r == -EINVAL && bad > 0)
+    set_what(b, "read \"/proc/self/mountinfo\" (line %zu is not what the kernel writes)", bad);
+  else if (r < 0)
+    set_what(b, "read \"/proc/self/mountinfo\"");
+  return r;
+}
+
+/* A bind carries every mount beneath its source along (recursively, and in
+ * a user namespace the kernel locks them to their parents: no umount). Each
+ * one of a pseudo filesystem type below one of the trees with these top
+ * mount ids gets an empty read-only cover, if the sandbox can reach it: the
+ * top itself is what the plan named, and stays. */
+static int hide_pseudo_beneath(struct build *b, const uint64_t *tops, size_t n_tops) {
+  if (n_tops == 0)
+    return 0;
+  autofree char *buf = NULL;
+  autofree struct mount_info *m = NULL;
+  size_t n = 0;
+  int r = read_mountinfo(b, &buf, &m, &n);
+  if (r < 0)
+    return r;
+  qsort(m, n, sizeof(*m), cmp_id);
+  autofree struct hidden *h = calloc(n + 1, sizeof(*h));
+  if (h == NULL)
+    return -ENOMEM;
+  size_t n_h = 0;
+  for (size_t i = 0; i < n; i++) {
+    if (!mountinfo_is_pseudo(m[i].fstype))
+      continue;
+    long d = depth_below(m, n, &m[i], tops, n_tops);
+    if (d > 0)
+      h[n_h++] = (struct hidden){&m[i], d};
+  }
+  /* Outer mounts first: what a cover hides needs no cover of its own. */
+  qsort(h, n_h, sizeof(*h), cmp_depth);
+  for (size_t i = 0; i < n_h; i++) {
+    const char *mp = h[i].m->mount_point;
+    if (strncmp(mp, "/sysroot/", 9) != 0)
+      continue;
+    autoclose int fd = sys_openat2(b->root_fd, mp + 9, O_PATH | O_CLOEXEC,
+                                   HSU_RESOLVE_IN_ROOT | HSU_RESOLVE_NO_SYMLINKS |
+                                       HSU_RESOLVE_NO_MAGICLINKS);
+    uint64_t id = 0;
+    /* Out of reach: under a cover already, or under another mount, or in a
+     * directory hsu-init cannot enter (then neither can the app). */
+    if (fd < 0 && (errno == ENOENT || errno == ENOTDIR || errno == EACCES))
+      continue;
+    r = fd < 0 ? -errno : sys_mount_id(fd, &id);
+    /* Only the mount the path leads to is visible: one stacked on it is
+     * judged on its own. */
+    if (r == 0 && id != h[i].m->id)
+      continue;
+    if (r == 0)
+      r = cover(fd);
+    if (r < 0) {
+      set_what(b, "hide the %s mount on %s", h[i].m->fstype, q(mp + 8));
+      return r;
+    }
+  }
+  return 0;
 }
 
 /* Appends the kernel's own explanation of an fsconfig failure to b->what. */
@@ -503,6 +641,11 @@ static int new_tmpfs(struct build *b, mode_t mode, uint64_t size, unsigned attrs
 }
 
 int build_sysroot(struct build *b) {
+  if (mkdir(COVER_DIR, 0755) < 0)
+    return -errno;
+  autoclose int cover_file = open(COVER_FILE, O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, 0444);
+  if (cover_file < 0)
+    return -errno;
   autoclose int mnt = -1;
   int r = new_tmpfs(b, 0755, 0, HSU_MOUNT_ATTR_NOSUID | HSU_MOUNT_ATTR_NODEV, &mnt);
   if (r < 0)
@@ -543,6 +686,10 @@ static int make_symlink(struct build *b, const char *content, const char *target
 }
 
 static int apply_auto_root(struct build *b, struct op *op) {
+  autofree uint64_t *tops = calloc(op->n_entries + 1, sizeof(*tops));
+  size_t n_tops = 0;
+  if (tops == NULL)
+    return -ENOMEM;
   for (size_t i = 0; i < op->n_entries; i++) {
     const struct dir_entry *e = &op->entries[i];
     char target[JOIN_MAX], host_dir[JOIN_MAX], src[JOIN_MAX];
@@ -551,7 +698,9 @@ static int apply_auto_root(struct build *b, struct op *op) {
       r = make_symlink(b, e->link, target);
     } else if (r == 0 && (r = host_path(host_dir, op->resolved)) == 0 &&
                (r = join(src, host_dir, e->name)) == 0) {
-      r = bind_path(b, src, target, op->u.auto_root.flags);
+      r = bind_path(b, src, target, op->u.auto_root.flags, &tops[n_tops]);
+      if (r == 0)
+        n_tops++;
       if (r < 0 && b->what[0] == '\0') {
         char shown[JOIN_MAX];
         join(shown, op->resolved, e->name);
@@ -561,17 +710,52 @@ static int apply_auto_root(struct build *b, struct op *op) {
     if (r < 0)
       return r;
   }
+  return hide_pseudo_beneath(b, tops, n_tops);
+}
+
+/* The skipped names are what the plan places or wants gone (host accounts,
+ * the host's name): their originals are covered in .host too, wherever a
+ * host symlink there leads inside the sandbox. */
+static int hide_etc_originals(struct build *b, struct op *op) {
+  struct stat root_st;
+  if (fstat(b->root_fd, &root_st) < 0)
+    return -errno;
+  for (char *const *name = op->u.auto_etc.skip.v; name != NULL && *name != NULL; name++) {
+    char path[JOIN_MAX];
+    int r = join(path, "/etc/.host", *name);
+    autoclose int fd = -1;
+    if (r == 0)
+      r = open_in_root(b, path, W_EXIST, 0, &fd);
+    if (r == -ENOENT || r == -ENOTDIR || r == -EACCES) {
+      b->what[0] = '\0';
+      continue;
+    }
+    struct stat st;
+    if (r == 0 && fstat(fd, &st) < 0)
+      r = -errno;
+    if (r == 0 && st.st_dev == root_st.st_dev && st.st_ino == root_st.st_ino)
+      continue; /* a link to "/" hides nothing of the host */
+    if (r == 0)
+      r = cover(fd);
+    if (r < 0) {
+      set_what(b, "hide %s", q(path));
+      return r;
+    }
+  }
   return 0;
 }
 
 static int apply_auto_etc(struct build *b, struct op *op) {
   char src[JOIN_MAX];
+  uint64_t top = 0;
   int r = host_path(src, op->resolved);
-  if (r < 0 || (r = bind_path(b, src, "/etc/.host", 0)) < 0) {
+  if (r < 0 || (r = bind_path(b, src, "/etc/.host", 0, &top)) < 0) {
     if (b->what[0] == '\0')
       set_what(b, "bind %s on \"/etc/.host\"", q(op->resolved));
     return r;
   }
+  if ((r = hide_pseudo_beneath(b, &top, 1)) < 0)
+    return r;
   for (size_t i = 0; i < op->n_entries; i++) {
     char target[JOIN_MAX], content[JOIN_MAX];
     const struct dir_entry *e = &op->entries[i];
@@ -588,15 +772,21 @@ static int apply_auto_etc(struct build *b, struct op *op) {
     if ((r = join(content, ".host", e->name)) < 0 || (r = make_symlink(b, content, target)) < 0)
       return r;
   }
-  return make_symlink(b, "/proc/self/mounts", "/etc/mtab");
+  if ((r = make_symlink(b, "/proc/self/mounts", "/etc/mtab")) < 0)
+    return r;
+  /* Last: an absolute host symlink there leads through the links above. */
+  return hide_etc_originals(b, op);
 }
 
 static int apply_bind(struct build *b, struct op *op) {
   if (op->skip)
     return 0;
   char src[JOIN_MAX];
+  uint64_t top = 0;
   int r = host_path(src, op->resolved);
-  return r < 0 ? r : bind_path(b, src, op->u.bind.target, op->u.bind.flags);
+  if (r < 0 || (r = bind_path(b, src, op->u.bind.target, op->u.bind.flags, &top)) < 0)
+    return r;
+  return hide_pseudo_beneath(b, &top, 1);
 }
 
 static int apply_tmpfs(struct build *b, struct op *op) {
@@ -694,7 +884,7 @@ static int apply_place(struct build *b, struct op *op) {
     if (fchmod(fd, o->mode) < 0)
       return -errno;
   }
-  return bind_path(b, path, o->target, 0);
+  return bind_path(b, path, o->target, 0, NULL);
 }
 
 static int apply_proc(struct build *b, struct op *op) {
@@ -702,6 +892,24 @@ static int apply_proc(struct build *b, struct op *op) {
   int r = new_fs(b, "proc", NULL, 0,
                  HSU_MOUNT_ATTR_NOSUID | HSU_MOUNT_ATTR_NODEV | HSU_MOUNT_ATTR_NOEXEC, &mnt);
   return r < 0 ? r : attach(b, mnt, op->u.proc.target, W_DIR);
+}
+
+static int apply_sysfs(struct build *b, struct op *op) {
+  autoclose int mnt = -1;
+  unsigned attrs = HSU_MOUNT_ATTR_RDONLY | HSU_MOUNT_ATTR_NOSUID | HSU_MOUNT_ATTR_NODEV |
+                   HSU_MOUNT_ATTR_NOEXEC;
+  set_what(b, "mount a new sysfs on %s", q(op->u.sysfs.target));
+  int r = new_fs(b, "sysfs", NULL, 0, attrs, &mnt);
+  if (r == -EPERM)
+    /* The kernel wants the network namespace to be ours, and a sysfs
+     * already mounted in full (mount_too_revealing): a container that hides
+     * parts of /sys from us fails here. */
+    b->hint = "the kernel refuses a new sysfs where parts of the host's /sys are hidden, as in "
+              "some containers; a profile with root.exclude: [sys] has no /sys";
+  if (r < 0)
+    return r;
+  b->what[0] = '\0';
+  return attach(b, mnt, op->u.sysfs.target, W_DIR);
 }
 
 static int apply_dev(struct build *b, struct op *op) {
@@ -726,7 +934,7 @@ static int apply_dev(struct build *b, struct op *op) {
     /* mknod is not allowed in a user namespace: bind the host's nodes. */
     if ((r = join(path, dev, nodes[i])) < 0 || (r = join(src, "/host/dev", nodes[i])) < 0)
       return r;
-    if ((r = bind_path(b, src, path, BIND_WRITABLE | BIND_DEVICE)) < 0) {
+    if ((r = bind_path(b, src, path, BIND_WRITABLE | BIND_DEVICE, NULL)) < 0) {
       if (b->what[0] == '\0')
         set_what(b, "bind \"/dev/%s\" on %s", nodes[i], q(path));
       return r;
@@ -820,6 +1028,7 @@ static int apply_remount(struct build *b, struct op *op) {
 
 int op_apply(struct build *b, struct op *op) {
   b->what[0] = '\0';
+  b->hint = NULL;
   switch (op->tag) {
   case TAG_AUTO_ROOT:
     return apply_auto_root(b, op);
@@ -839,6 +1048,8 @@ int op_apply(struct build *b, struct op *op) {
     return make_symlink(b, op->link, op->u.symlink.target);
   case TAG_PROC:
     return apply_proc(b, op);
+  case TAG_SYSFS:
+    return apply_sysfs(b, op);
   case TAG_DEV:
     return apply_dev(b, op);
   case TAG_REMOUNT:

@@ -24,6 +24,8 @@ struct build {
   size_t n_ro_later;
   /* What failed, when more precise than the op itself ("cannot <what>"). */
   char what[20000];
+  /* What the user can do about it, shown after the error (or NULL). */
+  const char *hint;
 };
 
 void build_init(struct build *b, struct plan *plan);

@@ -58,6 +58,7 @@ const char *plan_tag_name(uint32_t tag) {
   case TAG_INSTANCE: return "INSTANCE";
   case TAG_WAYLAND: return "WAYLAND";
   case TAG_PROXY: return "PROXY";
+  case TAG_SYSFS: return "SYSFS";
   case TAG_END: return "END";
   default: return NULL;
   }
@@ -541,6 +542,12 @@ static bool parse_op(struct parser *c, struct reader *r, struct op *op) {
   }
   case TAG_PROC:
     return get_path(c, r, "target", &op->u.proc.target);
+  case TAG_SYSFS:
+    /* The kernel shows a sysfs the network devices of the mounter's
+     * namespace, and mounts one only in a namespace of our own. */
+    if ((c->plan->flags & PARAMS_HOST_NET) != 0)
+      return fail(c, "a new sysfs needs the sandbox's own network namespace (PARAMS has HOST_NET)");
+    return get_path(c, r, "target", &op->u.sysfs.target);
   case TAG_DEV: {
     __typeof__(op->u.dev) *o = &op->u.dev;
     return get_path(c, r, "target", &o->target) && get_u32(c, r, "flags", &o->flags) &&

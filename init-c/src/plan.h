@@ -36,6 +36,7 @@ enum plan_tag {
   TAG_INSTANCE = 30,
   TAG_WAYLAND = 31,
   TAG_PROXY = 32,
+  TAG_SYSFS = 33,
   TAG_END = 0xFFFF,
 };
 
@@ -118,6 +119,7 @@ struct op {
     struct { char *target; uint32_t mode; const unsigned char *data; uint32_t len; } place;
     struct { char *target, *link_name; uint32_t flags; } symlink;
     struct { char *target; } proc;
+    struct { char *target; } sysfs;
     struct { char *target; uint32_t flags; } dev;
     struct { char *target; uint32_t flags; } remount;
     struct { char *ready; uint64_t timeout_ms; struct strs argv, env; } daemon;

@@ -2,6 +2,7 @@
  * constants they need, so the build does not depend on header versions. */
 #pragma once
 
+#include <errno.h>
 #include <fcntl.h>
 #include <linux/types.h>
 #include <stdint.h>
@@ -53,6 +54,26 @@
 #define HSU_RESOLVE_NO_SYMLINKS 0x04u
 #define HSU_RESOLVE_IN_ROOT 0x10u
 
+#define HSU_STATX_MNT_ID 0x1000u
+
+/* The kernel's struct statx (glibc before 2.38 does not name stx_mnt_id). */
+struct hsu_statx {
+  uint32_t mask, blksize;
+  uint64_t attributes;
+  uint32_t nlink, uid, gid;
+  uint16_t mode, spare0;
+  uint64_t ino, size, blocks, attributes_mask;
+  struct {
+    int64_t sec;
+    uint32_t nsec;
+    int32_t spare;
+  } atime, btime, ctime, mtime;
+  uint32_t rdev_major, rdev_minor, dev_major, dev_minor;
+  uint64_t mnt_id;
+  uint64_t spare2[13];
+};
+_Static_assert(sizeof(struct hsu_statx) == 256, "struct statx is 256 bytes");
+
 struct hsu_mount_attr {
   uint64_t attr_set, attr_clr, propagation, userns_fd;
 };
@@ -88,6 +109,16 @@ static inline int sys_mount_setattr(int dfd, const char *path, unsigned flags, u
                                     uint64_t clr) {
   struct hsu_mount_attr attr = {.attr_set = set, .attr_clr = clr};
   return (int)syscall(SYS_mount_setattr, dfd, path, flags, &attr, sizeof(attr));
+}
+/* The id of the mount fd is on, as /proc/self/mountinfo numbers it. */
+static inline int sys_mount_id(int fd, uint64_t *id) {
+  struct hsu_statx stx;
+  if (syscall(SYS_statx, fd, "", AT_EMPTY_PATH, HSU_STATX_MNT_ID, &stx) < 0)
+    return -errno;
+  if ((stx.mask & HSU_STATX_MNT_ID) == 0)
+    return -ENOSYS;
+  *id = stx.mnt_id;
+  return 0;
 }
 static inline int sys_pivot_root(const char *new_root, const char *put_old) {
   return (int)syscall(SYS_pivot_root, new_root, put_old);

@@ -410,6 +410,135 @@ run dumpable
 check "PID 1 is not dumpable (its environ unreadable); the app's own /proc is" \
   [ "$rc:$(echo $out)" = "0:init-hidden self-ok" ]
 
+# --- Host identity (../shared/SECURITY.md 16): what a bind carries along,
+# what sits beside the files a plan places, what PID 1 shows.
+# plan_ops NAME ARGV-JSON OPS-JSON [EXTRA-PARAMS-JSON]: a plan with exactly these ops.
+plan_ops() {
+  python3 "$mkplan" "$work/$1.plan" <<JSON || exit 1
+{"hostname": "sandbox", "cwd": "/", "argv": $2, "env": ["PATH=/usr/bin:/bin"],
+ "wait_delay_ms": 300, "uid": 1000${4:+, $4}, "ops": [$3]}
+JSON
+  chmod 644 "$work/$1.plan"
+}
+ifs='["/bin/sh", "-c", "ls /sys/class/net | tr \"\\n\" \" \"; echo; ls /sys/devices/virtual/net | tr \"\\n\" \" \""]'
+host_ifs=$(ls /sys/class/net | tr '\n' ' ')
+plan_ops sysfs "$ifs" '{"op": "auto_root", "exclude": ["sys"]}, {"op": "sysfs"}'
+run sysfs
+check "SYSFS: only lo in /sys/class/net and /sys/devices/virtual/net" [ "$rc:$(echo $out)" = "0:lo lo" ]
+plan_ops sysfs_mirror "$ifs" '{"op": "auto_root"}'
+run sysfs_mirror
+check "control: the mirrored host /sys shows the host's interfaces ($host_ifs)" \
+  sh -c '[ "$0" = "$1" ] && [ "$1" != "lo " ]' "$(echo "$out" | head -1)" "$host_ifs"
+plan_ops sysfs_stacked "$ifs" '{"op": "auto_root"}, {"op": "sysfs"}'
+run sysfs_stacked
+check "SYSFS on top of a mirrored /sys: only lo" [ "$rc:$(echo $out)" = "0:lo lo" ]
+plan_ops sysfs_hostnet "$ifs" '{"op": "auto_root", "exclude": ["sys"]}, {"op": "sysfs"}' '"flags": 1'
+"$init" --check-plan "$work/sysfs_hostnet.plan" >/dev/null 2>"$work/err"; rc=$?
+check "SYSFS with HOST_NET: the plan is refused" \
+  [ "$rc:$(cat "$work/err")" = "125:hsu-init: invalid plan: record 3 (SYSFS): a new sysfs needs the sandbox's own network namespace (PARAMS has HOST_NET)" ]
+
+# Where a mount hides part of the host's /sys (as a container runtime's
+# masks do), the kernel refuses a new sysfs: one sentence, no fallback.
+as_user unshare -Urm /bin/sh -c 'mount -t tmpfs none /sys/devices/virtual &&
+  exec unshare -U --map-user="$1" --map-group="$2" "$3" --plan "$4"' \
+  sh "$(as_user id -u)" "$(as_user id -g)" "$init" "$work/sysfs.plan" >"$work/out" 2>"$work/err" </dev/null
+rc=$? err=$(cat "$work/err")
+check "SYSFS refused by the kernel (part of /sys hidden): 125 and a sentence" \
+  [ "$rc:$err" = '125:hsu-init: cannot mount a new sysfs on "/sys": Operation not permitted (the kernel refuses a new sysfs where parts of the host'"'"'s /sys are hidden, as in some containers; a profile with root.exclude: [sys] has no /sys)' ]
+
+# The host's cgroup mounts live beneath /sys/fs/cgroup: a mirrored /sys
+# (as with the host network) covers them.
+cg='["/bin/sh", "-c", "find /sys/fs/cgroup -name cgroup.procs 2>/dev/null | wc -l; ls /sys/fs/cgroup | wc -l"]'
+plan_ops cgroup "$cg" '{"op": "auto_root"}, {"op": "dev"}' '"flags": 1'
+run cgroup
+host_cg=$(find /sys/fs/cgroup -name cgroup.procs 2>/dev/null | wc -l)
+check "mirrored /sys: no cgroup file beneath /sys/fs/cgroup (the host has $host_cg)" \
+  sh -c '[ "$0" -gt 0 ] && [ "$1" = 0 ]' "$host_cg" "$(echo "$out" | head -1)"
+cg_mount=$(findmnt -rn -t cgroup2,cgroup -o TARGET | head -1)
+plan_ops cgroup_named "$cg" "{\"op\": \"auto_root\", \"exclude\": [\"sys\"]}, {\"op\": \"dev\"}, {\"op\": \"bind\", \"source\": \"$cg_mount\", \"target\": \"/sys/fs/cgroup\"}" '"flags": 1'
+run cgroup_named
+check "control: a bind that names a cgroup mount ($cg_mount) shows the host's cgroups" \
+  sh -c '[ "$0" -gt 0 ]' "$(echo "$out" | head -1)"
+
+# A fake /etc: a placed name that is a file, one that is an absolute
+# symlink (NixOS style, resolved inside the sandbox), one a relative symlink.
+mkdir -p "$work/etc/static" "$work/etc/sub"
+echo 'root:x:0:0:root:/root:/bin/sh' >"$work/etc/passwd"
+echo 'real-host-name' >"$work/etc/static/hostname"
+ln -s /etc/static/hostname "$work/etc/hostname"
+echo '10.0.0.1 real-host-name' >"$work/etc/sub/hosts"
+ln -s sub/hosts "$work/etc/hosts"
+echo 'kept' >"$work/etc/kept"
+chmod -R a+rX "$work/etc"
+etc_read='["/bin/sh", "-c", "cat /etc/.host/passwd /etc/.host/hostname /etc/.host/hosts /etc/.host/static/hostname /etc/.host/sub/hosts /etc/kept 2>&1; ls /etc | tr \"\\n\" \" \""]'
+plan_ops etc_hide "$etc_read" "{\"op\": \"auto_root\"}, {\"op\": \"auto_etc\", \"host\": \"$work/etc\", \"skip\": [\"passwd\", \"hostname\", \"hosts\", \"absent\"]}"
+run etc_hide
+check "AUTO_ETC: the skipped names' originals are empty in .host, through symlinks too" \
+  [ "$rc:$(echo $out)" = "0:kept kept mtab static sub" ]
+plan_ops etc_shown "$etc_read" "{\"op\": \"auto_root\"}, {\"op\": \"auto_etc\", \"host\": \"$work/etc\"}"
+run etc_shown
+check "control: without skip, .host shows the host's accounts and name" \
+  sh -c 'echo "$0" | grep -q "^root:x:0:0" && echo "$0" | grep -q "10.0.0.1 real-host-name"' "$out"
+plan etc_real '["/bin/sh", "-c", "cat /etc/.host/passwd | wc -c; cat /etc/passwd"]'
+run etc_real
+check "the real /etc: .host/passwd is empty, /etc/passwd the placed one" \
+  [ "$rc:$(echo $out)" = "0:0 u:x:1000:1000::/home/u:/bin/sh" ]
+
+# A pseudo filesystem mounted beneath a directory a plan binds, as a chroot
+# tool leaves one: the host's /proc bound in an outer user and mount
+# namespace of the test user (root cannot be asked for), then hsu-init in a
+# user namespace of its own inside, with the test user's ids.
+vt=$(mktemp -d /var/tmp/hsu-itest.XXXXXX)
+trap '[ -n "$sway_pid" ] && kill "$sway_pid" 2>/dev/null; [ -n "$weston_pid" ] && kill "$weston_pid" 2>/dev/null; [ -n "$bus_pid" ] && kill "$bus_pid" 2>/dev/null; rm -rf "$work" "$vt"' EXIT
+mkdir -p "$work/chroot/proc" "$work/chroot/data" "$vt/proc"
+echo data >"$work/chroot/data/f"
+chmod -R a+rwX "$work/chroot" && chmod 755 "$vt" "$vt/proc"
+[ "$(id -u)" = 0 ] && chown -R "$user" "$work/chroot" "$vt"
+uid=$(as_user id -u) gid=$(as_user id -g)
+# run_beneath NAME: run NAME with a host /proc at $work/chroot/proc and $vt/proc
+run_beneath() {
+  as_user unshare -Urm /bin/sh -c 'mount --rbind /proc "$1" && mount --rbind /proc "$2" &&
+    exec unshare -U --map-user="$3" --map-group="$4" "$5" --plan "$6"' \
+    sh "$work/chroot/proc" "$vt/proc" "$uid" "$gid" "$init" "$work/$1.plan" \
+    >"$work/out" 2>"$work/err" </dev/null
+  rc=$?
+  out=$(cat "$work/out")
+  err=$(cat "$work/err")
+}
+count="ls DIR | grep -c '^[0-9]'; test -e DIR/1/cmdline && echo host-init || true"
+plan_ops beneath_bind "[\"/bin/sh\", \"-c\", \"${count//DIR//c/proc}; cat /c/data/f\"]" \
+  "{\"op\": \"auto_root\"}, {\"op\": \"bind\", \"source\": \"$work/chroot\", \"target\": \"/c\"}"
+run_beneath beneath_bind
+check "a host proc beneath a bound directory is covered (empty), the rest is there" \
+  [ "$rc:$(echo $out)" = "0:0 data" ]
+plan_ops beneath_named "[\"/bin/sh\", \"-c\", \"${count//DIR//p}\"]" \
+  "{\"op\": \"auto_root\"}, {\"op\": \"bind\", \"source\": \"$work/chroot/proc\", \"target\": \"/p\"}"
+run_beneath beneath_named
+check "control: a bind that names the proc mount shows every host process" \
+  sh -c '[ "$0" = 0 ] && [ "$(echo "$1" | head -1)" -gt 10 ] && echo "$1" | grep -qx host-init' "$rc" "$out"
+plan_ops beneath_root "[\"/bin/sh\", \"-c\", \"${count//DIR/$vt/proc}\"]" '{"op": "auto_root"}'
+run_beneath beneath_root
+check "a host proc beneath a directory AUTO_ROOT mirrors is covered" [ "$rc:$(echo $out)" = "0:0" ]
+plan_ops beneath_etc "[\"/bin/sh\", \"-c\", \"${count//DIR//etc/.host/proc}\"]" \
+  "{\"op\": \"auto_root\"}, {\"op\": \"auto_etc\", \"host\": \"$work/chroot\"}"
+run_beneath beneath_etc
+check "a host proc beneath the AUTO_ETC source is covered" [ "$rc:$(echo $out)" = "0:0" ]
+
+# PID 1 keeps running hsu-init's code, but its argv named host paths.
+plan_ops pid1 '["/bin/sh", "-c", "tr \"\\0\" \"|\" </proc/1/cmdline; echo; for f in environ maps; do cat /proc/1/$f >/dev/null 2>&1 || echo no-$f; done; for l in exe cwd root; do readlink /proc/1/$l >/dev/null 2>&1 || echo no-$l; done; echo ready; sleep 1"]' \
+  '{"op": "auto_root"}, {"op": "proc"}, {"op": "dev"}' '"landlock": {"flags": 6}'
+as_user_exec "$init" --plan "$work/pid1.plan" >"$work/out" 2>&1 &
+pid=$!
+for _ in $(seq 50); do grep -q ready "$work/out" 2>/dev/null && break; sleep 0.1; done
+outer_cmdline=$(tr '\0' ' ' <"/proc/$pid/cmdline")
+wait "$pid"; rc=$?
+out=$(cat "$work/out")
+check "/proc/1/cmdline inside is \"hsu-init\" alone" [ "$(echo "$out" | head -1)" = "hsu-init|" ]
+check "control: the same argv outside names hsu-init's host path and the plan's" \
+  [ "$outer_cmdline" = "$init --plan $work/pid1.plan " ]
+check "PID 1's environ, maps, exe, cwd and root are unreadable" \
+  [ "$rc:$(echo $out | cut -d' ' -f2-)" = "0:no-environ no-maps no-exe no-cwd no-root ready" ]
+
 # Daemons get the same filter and Landlock domain rules; each process
 # hsu-init starts is its own Landlock domain.
 daemon_op="$attempt_op, {\"op\": \"daemon\", \"ready\": \"/run/ready\", \"timeout_ms\": 5000, \"argv\": [\"/bin/sh\", \"-c\", \"/attempt unshare-user >/run/r; /attempt kill 1 >>/run/r; echo \$\$ >>/run/r; mv /run/r /run/ready; exec sleep 100\"]}"

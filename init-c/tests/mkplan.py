@@ -17,7 +17,7 @@ import sys
 
 TAGS = {"params": 1, "auto_root": 16, "auto_etc": 17, "bind": 18, "tmpfs": 19, "overlay": 20,
         "mkdir": 21, "place": 22, "symlink": 23, "proc": 24, "dev": 25, "remount": 26,
-        "daemon": 27, "end": 0xFFFF}
+        "daemon": 27, "sysfs": 33, "end": 0xFFFF}
 
 
 def u32(v):
@@ -63,6 +63,8 @@ def op_payload(o):
         return s(o["target"]) + s(o["link_name"]) + u32(g("flags", 0))
     if k == "proc":
         return s(g("target", "/proc"))
+    if k == "sysfs":
+        return s(g("target", "/sys"))
     if k == "dev":
         return s(g("target", "/dev")) + u32(g("flags", 0))
     if k == "remount":

@@ -179,6 +179,9 @@ void pb_full_plan(struct pb *b) {
   pb_begin(b, TAG_PROC);
   pb_str(b, "/proc");
   pb_end(b);
+  pb_begin(b, TAG_SYSFS);
+  pb_str(b, "/sys");
+  pb_end(b);
   pb_begin(b, TAG_DEV);
   pb_str(b, "/dev");
   pb_u32(b, 1);

@@ -149,7 +149,7 @@ static void test_records(void) {
   expect(&b, "exceeds the", "record length beyond the plan");
   pb_free(&b);
 
-  static const uint16_t unknown[] = {0, 2, 15, 33, 0xFFFE};
+  static const uint16_t unknown[] = {0, 2, 15, 34, 0xFFFE};
   for (size_t i = 0; i < sizeof(unknown) / sizeof(unknown[0]); i++) {
     pb_init(&b);
     pb_params(&b, default_argv);
@@ -545,6 +545,32 @@ static void test_ops(void) {
   free(long_link);
 
   OP(TAG_PROC, NULL, "PROC", pb_str(&p, "/proc"));
+  OP(TAG_SYSFS, NULL, "SYSFS", pb_str(&p, "/sys"));
+  OP(TAG_SYSFS, "target path \"sys\" is not absolute", "SYSFS relative", pb_str(&p, "sys"));
+  {
+    /* With the host's network namespace the kernel refuses a new sysfs. */
+    static const char *const env[] = {"PATH=/bin", NULL};
+    struct pb b;
+    pb_init(&b);
+    pb_begin(&b, TAG_PARAMS);
+    pb_u32(&b, 1000);
+    pb_u32(&b, 1000);
+    pb_u32(&b, 1);
+    pb_str(&b, "hsu");
+    pb_str(&b, "/");
+    pb_strs(&b, default_argv);
+    pb_strs(&b, env);
+    pb_u64(&b, 0);
+    pb_end(&b);
+    pb_begin(&b, TAG_SYSFS);
+    pb_str(&b, "/sys");
+    pb_end(&b);
+    pb_end_record(&b);
+    pb_finish(&b);
+    expect(&b, "record 2 (SYSFS): a new sysfs needs the sandbox's own network namespace",
+           "SYSFS with HOST_NET");
+    pb_free(&b);
+  }
   OP(TAG_DEV, NULL, "DEV mqueue writable", pb_str(&p, "/dev"), pb_u32(&p, 3));
   OP(TAG_DEV, "flags 0x4 has unknown bits", "DEV flags", pb_str(&p, "/dev"), pb_u32(&p, 4));
   OP(TAG_REMOUNT, NULL, "REMOUNT", pb_str(&p, "/"), pb_u32(&p, 7));
@@ -580,7 +606,7 @@ static void test_full_plan(void) {
            strcmp(p.cwd, "/") == 0 && p.argv.n == 3 && strcmp(p.argv.v[2], "id") == 0 &&
            p.argv.v[3] == NULL && p.env.n == 2 && p.wait_delay_ms == 100,
        "full plan: PARAMS fields");
-    ok(p.n_ops == 12, "full plan: 12 ops");
+    ok(p.n_ops == 13, "full plan: 13 ops");
     ok(p.seccomp.present && p.seccomp.presets == 0x1F && p.seccomp.n_families == 1 &&
            p.seccomp.families[0] == 38 && p.seccomp.n_deny == 1 &&
            strcmp(p.seccomp.deny[0].name, "ptrace") == 0 && p.seccomp.deny[0].err == 1,
@@ -598,7 +624,9 @@ static void test_full_plan(void) {
     ok(p.ops[6].tag == TAG_PLACE && p.ops[6].u.place.len == 35 &&
            memcmp(p.ops[6].u.place.data + 31, "\0nul", 4) == 0,
        "full plan: PLACE data with NUL");
-    ok(p.ops[11].tag == TAG_DAEMON && p.ops[11].u.daemon.timeout_ms == 5000,
+    ok(p.ops[9].tag == TAG_SYSFS && strcmp(p.ops[9].u.sysfs.target, "/sys") == 0,
+       "full plan: SYSFS");
+    ok(p.ops[12].tag == TAG_DAEMON && p.ops[12].u.daemon.timeout_ms == 5000,
        "full plan: DAEMON");
     plan_free(&p);
   }

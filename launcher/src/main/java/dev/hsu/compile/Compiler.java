@@ -31,6 +31,21 @@ public final class Compiler {
   /** The /etc entries hsu places itself instead of linking the host's. */
   public static final List<String> PLACED_ETC = List.of("passwd", "group", "hostname", "hosts");
 
+  /**
+   * Host /etc entries that name host accounts or the host itself and that hsu neither links nor
+   * replaces: backups of the account files, the shadow files (unreadable anyway, unless the user
+   * is in their group), subordinate id ranges, the mail name and the pretty host name.
+   */
+  public static final List<String> HIDDEN_ETC =
+      List.of(
+          "passwd-", "group-", "shadow", "shadow-", "gshadow", "gshadow-", "subuid", "subuid-",
+          "subgid", "subgid-", "mailname", "machine-info");
+
+  /** Not linked into /etc, and their host originals hidden: what hsu places, then the rest. */
+  static final List<String> SKIPPED_ETC = concat(PLACED_ETC, HIDDEN_ETC);
+
+  static final AbsPath SYS = AbsPath.of("/sys");
+
   static final AbsPath ROOT = AbsPath.ROOT;
   static final AbsPath ETC = AbsPath.of("/etc");
   static final AbsPath RUN = AbsPath.of("/run");
@@ -228,12 +243,20 @@ public final class Compiler {
   static List<Op> ops(Profile p, Params params, Wayland wayland, List<Op> granted) {
     Profile.Host host = p.host();
     List<Op> ops = new ArrayList<>();
+    // A sysfs of the sandbox's own shows its own network devices, not the host's, and none of
+    // the host's mounts beneath /sys. The kernel mounts one only in a network namespace of ours.
+    boolean newSysfs =
+        p.root().mirror() && !p.root().exclude().contains("sys") && !params.hostNet();
     if (p.root().mirror()) {
-      ops.add(new Op.AutoRoot(ROOT, false, false, p.root().exclude()));
+      List<String> exclude = p.root().exclude();
+      if (newSysfs) {
+        exclude = concat(exclude, List.of("sys"));
+      }
+      ops.add(new Op.AutoRoot(ROOT, false, false, exclude));
     }
     switch (p.etc().kind()) {
-      case MIRROR -> ops.add(new Op.AutoEtc(ETC, List.of(), PLACED_ETC));
-      case ONLY -> ops.add(new Op.AutoEtc(ETC, p.etc().only(), PLACED_ETC));
+      case MIRROR -> ops.add(new Op.AutoEtc(ETC, List.of(), SKIPPED_ETC));
+      case ONLY -> ops.add(new Op.AutoEtc(ETC, p.etc().only(), SKIPPED_ETC));
       case NONE -> {}
     }
     String user = host.user();
@@ -246,6 +269,9 @@ public final class Compiler {
         "127.0.0.1 localhost " + params.hostname() + "\n::1 localhost " + params.hostname()
             + "\n"));
     ops.add(new Op.Proc(AbsPath.of("/proc")));
+    if (newSysfs) {
+      ops.add(new Op.Sysfs(SYS));
+    }
     ops.add(new Op.Dev(AbsPath.of("/dev"), false, false));
     ops.add(new Op.Tmpfs(AbsPath.of("/tmp"), 0, 01777, false));
     // Only mount points (the runtime directory, binds the profile adds) live in /run itself.
@@ -408,6 +434,12 @@ public final class Compiler {
     }
     // AUTO_ETC, PLACE, SYMLINK, MKDIR, REMOUNT and DAEMON make nothing writable. A remount that
     // drops read-only does not add a rule: say so with a landlock rule.
+  }
+
+  private static List<String> concat(List<String> a, List<String> b) {
+    List<String> all = new ArrayList<>(a);
+    all.addAll(b);
+    return List.copyOf(all);
   }
 
   private static long or(long a, long b) {

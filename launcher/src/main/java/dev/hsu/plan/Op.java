@@ -42,7 +42,10 @@ public sealed interface Op {
     }
   }
 
-  /** {@code /etc} as symlinks into a read-only bind of host {@code /etc}. */
+  /**
+   * {@code /etc} as symlinks into a read-only bind of host {@code /etc}; the {@code skip} names get
+   * no link, and hsu-init covers their originals in that bind.
+   */
   record AutoEtc(AbsPath host, List<String> only, List<String> skip) implements Op {
     public AutoEtc {
       Limits.path("auto-etc host", host);
@@ -63,7 +66,7 @@ public sealed interface Op {
         b.append(" (only ").append(quoted(only)).append(')');
       }
       if (!skip.isEmpty()) {
-        b.append(" except ").append(quoted(skip));
+        b.append(" except ").append(quoted(skip)).append(" (their host originals hidden)");
       }
       return b.toString();
     }
@@ -323,6 +326,27 @@ public sealed interface Op {
     @Override
     public String toString() {
       return "mount proc on " + q(target.value());
+    }
+  }
+
+  /**
+   * A new sysfs, read-only: it shows the network devices of the sandbox's own network namespace
+   * only (hsu-init refuses it with the host's), and none of the host's mounts beneath /sys.
+   */
+  record Sysfs(AbsPath target) implements Op {
+    public Sysfs {
+      Limits.path("sysfs target", target);
+    }
+
+    @Override
+    public int tag() {
+      return 33;
+    }
+
+    @Override
+    public String toString() {
+      return "mount a new sysfs on " + q(target.value()) + " (read-only; network devices of the"
+          + " sandbox's own namespace only)";
     }
   }
 

@@ -207,6 +207,9 @@ public final class PlanJson {
     } else if (op instanceof Op.Proc x) {
       o.str("op", "proc");
       o.str("target", x.target().value());
+    } else if (op instanceof Op.Sysfs x) {
+      o.str("op", "sysfs");
+      o.str("target", x.target().value());
     } else if (op instanceof Op.Dev x) {
       o.str("op", "dev");
       o.str("target", x.target().value());

@@ -202,6 +202,8 @@ public final class PlanWriter {
       b.u32(o.dereference() ? SYMLINK_DEREFERENCE : 0);
     } else if (op instanceof Op.Proc o) {
       b.path(o.target());
+    } else if (op instanceof Op.Sysfs o) {
+      b.path(o.target());
     } else if (op instanceof Op.Dev o) {
       b.path(o.target());
       b.u32((o.mqueue() ? DEV_MQUEUE : 0) | (o.writable() ? DEV_WRITABLE : 0));

@@ -74,13 +74,50 @@ final class CompilerTest {
     List<String> kinds = plan.ops().stream().map(o -> o.getClass().getSimpleName()).toList();
     assertEquals(
         List.of(
-            "AutoRoot", "AutoEtc", "Place", "Place", "Place", "Place", "Proc", "Dev", "Tmpfs",
-            "Tmpfs", "Tmpfs", "Bind", "Bind", "Mkdir", "Daemon"),
+            "AutoRoot", "AutoEtc", "Place", "Place", "Place", "Place", "Proc", "Sysfs", "Dev",
+            "Tmpfs", "Tmpfs", "Tmpfs", "Bind", "Bind", "Mkdir", "Daemon"),
         kinds);
-    Op.Bind device = (Op.Bind) plan.ops().get(12);
+    Op.Bind device = (Op.Bind) plan.ops().get(13);
     assertTrue(device.device() && device.optional() && !device.writable());
-    Op.Daemon daemon = (Op.Daemon) plan.ops().get(14);
+    Op.Daemon daemon = (Op.Daemon) plan.ops().get(15);
     assertEquals(plan.params().envList(), daemon.env());
+  }
+
+  @Test
+  void anOwnNetworkNamespaceGetsANewSysfsInsteadOfTheHostsMirror() throws Exception {
+    Plan plan = Compiler.compile(profile("org.example.A", "a").root(true, "boot").build(), Map.of());
+    Op.AutoRoot root = (Op.AutoRoot) plan.ops().get(0);
+    assertEquals(List.of("boot", "sys"), root.exclude());
+    assertEquals(1, plan.ops().stream().filter(o -> o.equals(new Op.Sysfs(p("/sys")))).count());
+  }
+
+  @Test
+  void noNewSysfsWithTheHostNetworkWithoutSysOrWithoutTheMirror() throws Exception {
+    for (TestProfiles.Builder b :
+        List.of(
+            profile("org.example.A", "a").network(Profile.Network.HOST),
+            profile("org.example.A", "a").root(true, "sys"),
+            profile("org.example.A", "a").root(false))) {
+      Plan plan = Compiler.compile(b.build(), Map.of());
+      assertTrue(plan.ops().stream().noneMatch(o -> o instanceof Op.Sysfs), plan.ops()::toString);
+      plan.ops().stream()
+          .filter(o -> o instanceof Op.AutoRoot)
+          .forEach(o -> assertEquals(b.build().root().exclude(), ((Op.AutoRoot) o).exclude()));
+    }
+  }
+
+  @Test
+  void etcSkipsWhatHsuPlacesAndTheHostAccountFiles() throws Exception {
+    for (TestProfiles.Builder b :
+        List.of(
+            profile("org.example.A", "a"),
+            profile("org.example.A", "a").etc(Profile.Etc.Kind.ONLY, "fonts", "passwd-"))) {
+      Op.AutoEtc etc = (Op.AutoEtc) Compiler.compile(b.build(), Map.of()).ops().get(1);
+      assertTrue(etc.skip().containsAll(Compiler.PLACED_ETC), etc::toString);
+      assertTrue(
+          etc.skip().containsAll(List.of("passwd-", "group-", "shadow", "gshadow", "subuid", "subgid")),
+          etc::toString);
+    }
   }
 
   @Test

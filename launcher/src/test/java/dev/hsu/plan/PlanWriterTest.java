@@ -95,7 +95,8 @@ final class PlanWriterTest {
             new Op.Proc(AbsPath.of("/proc")),
             new Op.Dev(AbsPath.of("/dev"), true, true),
             new Op.Remount(AbsPath.of("/r"), true, false, true),
-            new Op.Daemon(AbsPath.of("/ready"), Duration.ofSeconds(5), List.of("/bin/d", "-x"), List.of("A=1")));
+            new Op.Daemon(AbsPath.of("/ready"), Duration.ofSeconds(5), List.of("/bin/d", "-x"), List.of("A=1")),
+            new Op.Sysfs(AbsPath.of("/sys")));
     byte[] bytes = PlanWriter.write(new Plan(params(List.of("a")), null, null, ops));
     List<byte[]> payloads = payloads(bytes);
     assertEquals(ops.size() + 1, payloads.size());
@@ -107,6 +108,7 @@ final class PlanWriterTest {
         expected.add(20);
       }
     }
+    expected.add(33);
     assertEquals(expected, tags);
 
     ByteBuffer b = ByteBuffer.wrap(payloads.get(4)).order(ByteOrder.LITTLE_ENDIAN); // TMPFS
@@ -148,6 +150,10 @@ final class PlanWriterTest {
     assertEquals("/ready", str(b));
     assertEquals(5000L, b.getLong());
     assertEquals(2, b.getInt());
+
+    b = ByteBuffer.wrap(payloads.get(14)).order(ByteOrder.LITTLE_ENDIAN); // SYSFS
+    assertEquals("/sys", str(b));
+    assertEquals(0, b.remaining());
   }
 
   @Test
