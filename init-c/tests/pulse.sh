@@ -300,8 +300,10 @@ suite_admin() {
   expect "$S: move-sink-input of another app's stream through the filter: access denied" denied
   expect "$S: ... and it stays on its sink" 'inputs_on "$sink" | grep -qx "$si"'
   run D pactl move-sink-input "$si" hsuother
+  # pipewire-pulse may give a moved stream a new index: any stream on the
+  # other sink (nothing else plays there) is the moved one.
   expect "$S: control: straight to the server, it moves" \
-    'wait_for eval "inputs_on $(sink_index hsuother) | grep -qx $si"'
+    'wait_for eval "inputs_on \$(sink_index hsuother) | grep -q ."'
   kill "$other" 2>/dev/null
   wait "$other" 2>/dev/null
 
