@@ -102,7 +102,7 @@ public final class Loader {
       }
       List<Path> here = new ArrayList<>(chain);
       here.add(file);
-      for (Str entry : draft.extendsList) {
+      for (Str entry : draft.app.extendsList) {
         Path base = resolve(file, entry);
         if (base == null) {
           continue;
