@@ -56,7 +56,7 @@ final class DraftReader {
         }
       }
     }
-    if (!owned.equals(Set.copyOf(TOP_KEYS))) {
+    if (TOP_KEYS.size() != owned.size() || !owned.equals(Set.copyOf(TOP_KEYS))) {
       throw new IllegalStateException(
           "TOP_KEYS " + TOP_KEYS + " differ from the sections' keys " + owned);
     }

@@ -73,14 +73,4 @@ final class Finishing {
     }
     return new ArrayList<>(out);
   }
-
-  /** {@code file.yaml:12}, for messages that point at a second place. */
-  static String where(Pos p) {
-    return p.file().getFileName() + ":" + p.line();
-  }
-
-  /** {@code deny-ns} -> {@code DENY_NS}. */
-  static String constant(String name) {
-    return name.toUpperCase(java.util.Locale.ROOT).replace('-', '_');
-  }
 }

@@ -193,7 +193,7 @@ final class LandlockSection implements Section<LandlockSection> {
             filesystem.pos(),
             "landlock 'filesystem: none' leaves the filesystem to the mounts alone, so the"
                 + " landlock 'rules' (the first at "
-                + Finishing.where(rules.get(0).path().pos())
+                + where(rules.get(0).path().pos())
                 + ") would do nothing; remove them or use 'filesystem: auto'");
       }
       for (Rule r : rules) {
@@ -218,6 +218,11 @@ final class LandlockSection implements Section<LandlockSection> {
             auto,
             finished,
             net);
+  }
+
+  /** {@code file.yaml:12}, for a message that points at a second place. */
+  private static String where(Pos p) {
+    return p.file().getFileName() + ":" + p.line();
   }
 
   @Override

@@ -236,13 +236,13 @@ final class SeccompSection implements Section<SeccompSection> {
     if (presets != null) {
       on = EnumSet.noneOf(Profile.Seccomp.Preset.class);
       for (Str s : presets) {
-        on.add(Profile.Seccomp.Preset.valueOf(Finishing.constant(s.value())));
+        on.add(Profile.Seccomp.Preset.valueOf(constant(s.value())));
       }
     }
     Set<Profile.Seccomp.Relax> relaxed = EnumSet.noneOf(Profile.Seccomp.Relax.class);
     if (relax != null) {
       for (Str s : relax) {
-        relaxed.add(Profile.Seccomp.Relax.valueOf(Finishing.constant(s.value())));
+        relaxed.add(Profile.Seccomp.Relax.valueOf(constant(s.value())));
       }
     }
     // A later file may deny the same syscall again with another errno: the later one wins.
@@ -261,6 +261,11 @@ final class SeccompSection implements Section<SeccompSection> {
       }
     }
     out.seccomp = new Profile.Seccomp(on, relaxed, denyList, new ArrayList<>(numbers));
+  }
+
+  /** {@code deny-ns} -> {@code DENY_NS}. */
+  private static String constant(String name) {
+    return name.toUpperCase(java.util.Locale.ROOT).replace('-', '_');
   }
 
   @Override
