@@ -138,20 +138,6 @@ final class CompilerTest {
   }
 
   @Test
-  void hostDirsToCreate() throws Exception {
-    TestProfiles.Builder b = profile("org.example.A", "a");
-    AbsPath upper = b.appData().resolve("overlay/x/upper");
-    AbsPath work = b.appData().resolve("overlay/x/work");
-    Plan plan =
-        Compiler.compile(
-            b.fs(new FsEntry.Overlay(p("/x"), List.of(p("/x")), FsEntry.Overlay.Writes.PERSISTENT, upper, work))
-                .fs(new FsEntry.Overlay(p("/y"), List.of(p("/y")), FsEntry.Overlay.Writes.EPHEMERAL, null, null))
-                .build(),
-            Map.of());
-    assertEquals(List.of(b.appData().resolve("home"), upper, work), Compiler.hostDirsToCreate(plan));
-  }
-
-  @Test
   void invalidCombinationsAreCompileErrors() {
     Profile p =
         profile("org.example.A", "a")
