@@ -162,15 +162,6 @@ public final class Compiler {
     return AbsPath.of(path);
   }
 
-  static Params params(Profile p, Map<String, String> hostEnv, List<String> extraArgs) {
-    return params(p, hostEnv, extraArgs, false);
-  }
-
-  static Params params(
-      Profile p, Map<String, String> hostEnv, List<String> extraArgs, boolean wayland) {
-    return params(p, hostEnv, extraArgs, wayland, Map.of());
-  }
-
   static Params params(
       Profile p,
       Map<String, String> hostEnv,
@@ -191,20 +182,10 @@ public final class Compiler {
         p.waitDelay());
   }
 
-  /** Always-set variables, then the passed host variables, then `env.set`; sorted by name. */
-  static TreeMap<String, String> env(Profile p, Map<String, String> hostEnv) {
-    return env(p, hostEnv, false);
-  }
-
-  /** With {@code wayland}, WAYLAND_DISPLAY and XDG_SESSION_TYPE after the passed variables. */
-  static TreeMap<String, String> env(Profile p, Map<String, String> hostEnv, boolean wayland) {
-    return env(p, hostEnv, wayland, Map.of());
-  }
-
   /**
-   * With {@code wayland}, WAYLAND_DISPLAY and XDG_SESSION_TYPE, and the {@code granted} variables
-   * of the other grants, after the passed variables (so a passed host value does not win) and
-   * before `env.set`.
+   * Always-set variables, then the passed host variables, then with {@code wayland}
+   * WAYLAND_DISPLAY and XDG_SESSION_TYPE and the {@code granted} variables of the other grants (so
+   * a passed host value does not win), then `env.set`; sorted by name.
    */
   static TreeMap<String, String> env(
       Profile p, Map<String, String> hostEnv, boolean wayland, Map<String, String> granted) {
@@ -229,14 +210,6 @@ public final class Compiler {
     env.putAll(granted);
     env.putAll(p.env().set());
     return env;
-  }
-
-  static List<Op> ops(Profile p, Params params) {
-    return ops(p, params, null);
-  }
-
-  static List<Op> ops(Profile p, Params params, Wayland wayland) {
-    return ops(p, params, wayland, List.of());
   }
 
   /** {@code granted}: the audio, X11 and GPU ops, after the runtime directory and /tmp. */
