@@ -23,7 +23,7 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 /**
- * The default sandbox shows no host identity (../shared/SECURITY.md 16): no host network
+ * The default sandbox shows no host identity (docs/security.md 16): no host network
  * interface, account or host name, no pseudo filesystem mounted beneath a mirrored directory, no
  * host path in PID 1's command line. Each test has a control: the same look from a place where
  * the protection is off finds what it hides, so the assertion is known to be able to fail.
