@@ -462,7 +462,8 @@ static int cover(int fd) {
                  HSU_MOUNT_ATTR_NOEXEC;
   if (sys_mount_setattr(tree, "", AT_EMPTY_PATH, set, 0) < 0)
     return -errno;
-  if (sys_move_mount(tree, "", fd, "", HSU_MOVE_MOUNT_F_EMPTY_PATH | HSU_MOVE_MOUNT_T_EMPTY_PATH) < 0)
+  unsigned move = HSU_MOVE_MOUNT_F_EMPTY_PATH | HSU_MOVE_MOUNT_T_EMPTY_PATH;
+  if (sys_move_mount(tree, "", fd, "", move) < 0)
     return -errno;
   return 0;
 }
