@@ -360,7 +360,8 @@ final class Finisher {
       problems.warning(
           d.networkPos,
           "'network: host' shares the host's network: the app can reach every service listening"
-              + " on this machine and the whole network");
+              + " on this machine and the whole network, and it sees the host's network interfaces"
+              + " (in /sys and /proc/net)");
     }
     if (d.devices != null) {
       for (Draft.Device dev : d.devices) {
