@@ -462,7 +462,8 @@ static int cover(int fd) {
                  HSU_MOUNT_ATTR_NOEXEC;
   if (sys_mount_setattr(tree, "", AT_EMPTY_PATH, set, 0) < 0)
     return -errno;
-  if (sys_move_mount(tree, "", fd, "", HSU_MOVE_MOUNT_F_EMPTY_PATH | HSU_MOVE_MOUNT_T_EMPTY_PATH) < 0)
+  unsigned move = HSU_MOVE_MOUNT_F_EMPTY_PATH | HSU_MOVE_MOUNT_T_EMPTY_PATH;
+  if (sys_move_mount(tree, "", fd, "", move) < 0)
     return -errno;
   return 0;
 }
@@ -717,9 +718,6 @@ static int apply_auto_root(struct build *b, struct op *op) {
  * the host's name): their originals are covered in .host too, wherever a
  * host symlink there leads inside the sandbox. */
 static int hide_etc_originals(struct build *b, struct op *op) {
-  struct stat root_st;
-  if (fstat(b->root_fd, &root_st) < 0)
-    return -errno;
   for (char *const *name = op->u.auto_etc.skip.v; name != NULL && *name != NULL; name++) {
     char path[JOIN_MAX];
     int r = join(path, "/etc/.host", *name);
@@ -730,11 +728,8 @@ static int hide_etc_originals(struct build *b, struct op *op) {
       b->what[0] = '\0';
       continue;
     }
-    struct stat st;
-    if (r == 0 && fstat(fd, &st) < 0)
-      r = -errno;
-    if (r == 0 && st.st_dev == root_st.st_dev && st.st_ino == root_st.st_ino)
-      continue; /* a link to "/" hides nothing of the host */
+    if (r == 0 && is_own(b, fd))
+      continue; /* a link into the sandbox's own tmpfs ("/", "/etc") leads to nothing of the host */
     if (r == 0)
       r = cover(fd);
     if (r < 0) {

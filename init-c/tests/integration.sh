@@ -410,7 +410,7 @@ run dumpable
 check "PID 1 is not dumpable (its environ unreadable); the app's own /proc is" \
   [ "$rc:$(echo $out)" = "0:init-hidden self-ok" ]
 
-# --- Host identity (../shared/SECURITY.md 16): what a bind carries along,
+# --- Host identity (docs/security.md 16): what a bind carries along,
 # what sits beside the files a plan places, what PID 1 shows.
 # plan_ops NAME ARGV-JSON OPS-JSON [EXTRA-PARAMS-JSON]: a plan with exactly these ops.
 plan_ops() {

@@ -23,10 +23,10 @@ final class CheckCommand implements Callable<Integer> {
   private final PrintStream out;
   private final Errors errors;
 
-  CheckCommand(Context ctx, PrintStream out, Errors errors) {
-    this.ctx = ctx;
-    this.out = out;
-    this.errors = errors;
+  CheckCommand(Cli cli) {
+    this.ctx = cli.ctx();
+    this.out = cli.out();
+    this.errors = cli.errors();
   }
 
   @Override

@@ -39,10 +39,10 @@ final class CompileCommand implements Callable<Integer> {
   private final PrintStream out;
   private final Errors errors;
 
-  CompileCommand(Context ctx, PrintStream out, Errors errors) {
-    this.ctx = ctx;
-    this.out = out;
-    this.errors = errors;
+  CompileCommand(Cli cli) {
+    this.ctx = cli.ctx();
+    this.out = cli.out();
+    this.errors = cli.errors();
   }
 
   @Override

@@ -1,21 +1,20 @@
 package dev.hsu.cli;
 
+import dev.hsu.launch.LaunchHost;
 import dev.hsu.profile.Loader;
 import dev.hsu.profile.Profile;
 import dev.hsu.sys.Sys;
-import dev.hsu.sys.SysException;
-import dev.hsu.systemd.ScopeException;
-import dev.hsu.systemd.Scopes;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 
 /**
- * What the CLI takes from the outside world: the environment, hsu's home, the caller's ids and the
- * two host actions of a launch. Tests pass fakes; {@link #system()} is the real thing.
+ * What the CLI takes from the outside world: the environment, hsu's home, the caller's ids, the
+ * profile loader and the host side of a launch. Tests pass fakes; {@link #system()} is the real
+ * thing.
  */
 record Context(
-    Map<String, String> env, Path hsuHome, Ids ids, Loading loading, HostActions actions) {
+    Map<String, String> env, Path hsuHome, Ids ids, Loading loading, LaunchHost launchHost) {
 
   /** Loads a profile file; normally {@link Loader#load}. */
   interface Loading {
@@ -27,29 +26,6 @@ record Context(
     int uid();
 
     int gid();
-  }
-
-  /** What {@code hsu launch} does to the host. */
-  interface HostActions {
-    /** Creates {@code dir} below {@code trusted} without following symlinks below it. */
-    void ensureDir(String trusted, String dir) throws SysException;
-
-    /** Creates the empty file {@code file} below {@code trusted}, following no symlink below. */
-    default void ensureFile(String trusted, String file) throws SysException {
-      Sys.ensureFileBeneath(trusted, file);
-    }
-
-    /** Puts {@code plan} in an inherited memfd and execve()s hsu-init; returns only by throwing. */
-    void exec(String init, byte[] plan, List<String> env) throws SysException;
-
-    /**
-     * Asks the user's systemd to put this process in a scope ({@link Scopes#start}); fakes start
-     * none unless a test overrides this.
-     */
-    default Scopes.Outcome startScope(Map<String, String> env, Scopes.Request request)
-        throws ScopeException {
-      return new Scopes.Outcome(null, null);
-    }
   }
 
   Context {
@@ -73,24 +49,7 @@ record Context(
           }
         },
         (host, baseDirs, file) -> new Loader(host, baseDirs).load(file),
-        new HostActions() {
-          @Override
-          public void ensureDir(String trusted, String dir) throws SysException {
-            Sys.ensureDirBeneath(trusted, dir);
-          }
-
-          @Override
-          public void exec(String init, byte[] plan, List<String> env) throws SysException {
-            int fd = Sys.memfdWithData("hsu-plan", plan);
-            Sys.execve(init, List.of(init, "--plan-fd", Integer.toString(fd)), env);
-          }
-
-          @Override
-          public Scopes.Outcome startScope(Map<String, String> env, Scopes.Request request)
-              throws ScopeException {
-            return Scopes.start(env, request, Scopes.TIMEOUT);
-          }
-        });
+        LaunchHost.system());
   }
 
   boolean debug() {

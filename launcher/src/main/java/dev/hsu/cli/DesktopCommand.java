@@ -27,8 +27,8 @@ import picocli.CommandLine.Parameters;
 final class DesktopCommand implements Callable<Integer> {
   private final Errors errors;
 
-  DesktopCommand(Errors errors) {
-    this.errors = errors;
+  DesktopCommand(Cli cli) {
+    this.errors = cli.errors();
   }
 
   @Override
@@ -71,10 +71,10 @@ final class DesktopCommand implements Callable<Integer> {
     private final PrintStream out;
     private final Errors errors;
 
-    Install(Context ctx, PrintStream out, Errors errors) {
-      this.ctx = ctx;
-      this.out = out;
-      this.errors = errors;
+    Install(Cli cli) {
+      this.ctx = cli.ctx();
+      this.out = cli.out();
+      this.errors = cli.errors();
     }
 
     @Override
@@ -151,10 +151,10 @@ final class DesktopCommand implements Callable<Integer> {
     private final PrintStream out;
     private final Errors errors;
 
-    Remove(Context ctx, PrintStream out, Errors errors) {
-      this.ctx = ctx;
-      this.out = out;
-      this.errors = errors;
+    Remove(Cli cli) {
+      this.ctx = cli.ctx();
+      this.out = cli.out();
+      this.errors = cli.errors();
     }
 
     @Override
@@ -183,9 +183,9 @@ final class DesktopCommand implements Callable<Integer> {
     private final Context ctx;
     private final PrintStream out;
 
-    ListEntries(Context ctx, PrintStream out) {
-      this.ctx = ctx;
-      this.out = out;
+    ListEntries(Cli cli) {
+      this.ctx = cli.ctx();
+      this.out = cli.out();
     }
 
     @Override

@@ -1,6 +1,7 @@
 package dev.hsu.cli;
 
 import dev.hsu.compile.CompileException;
+import dev.hsu.launch.LaunchException;
 import dev.hsu.plan.Quote;
 import dev.hsu.sys.SysException;
 import java.io.PrintStream;
@@ -44,6 +45,9 @@ final class Errors {
     } else if (t instanceof CompileException e) {
       err.println("hsu: " + Quote.controls(e.getMessage()));
       code = ExitCodes.INVALID_PROFILE;
+    } else if (t instanceof LaunchException e) {
+      err.println("hsu: " + e.getMessage());
+      code = ExitCodes.FAILURE;
     } else if (t instanceof SysException e) {
       err.println("hsu: " + e.getMessage());
       code = ExitCodes.FAILURE;

@@ -52,28 +52,29 @@ public final class Main {
 
   private static CommandLine commandLine(
       Context ctx, PrintStream out, Errors errors, boolean launchOnly) {
-    CommandLine cmd = new CommandLine(new Top(errors));
-    CommandLine launch = new CommandLine(new LaunchCommand(ctx, out, errors));
+    CommandLine.IFactory f = new Cli(ctx, out, errors).factory();
+    CommandLine cmd = new CommandLine(Top.class, f);
+    CommandLine launch = new CommandLine(LaunchCommand.class, f);
     // Everything after PROFILE belongs to the app, even when it looks like an option.
     launch.setStopAtPositional(true);
     if (launchOnly) {
       cmd.addSubcommand(launch);
       return configure(cmd, out, errors);
     }
-    cmd.addSubcommand(new CommandLine(new CheckCommand(ctx, out, errors)));
-    cmd.addSubcommand(new CommandLine(new CompileCommand(ctx, out, errors)));
+    cmd.addSubcommand(new CommandLine(CheckCommand.class, f));
+    cmd.addSubcommand(new CommandLine(CompileCommand.class, f));
     cmd.addSubcommand(launch);
     cmd.addSubcommand(
-        new CommandLine(new DesktopCommand(errors))
-            .addSubcommand(new CommandLine(new DesktopCommand.Install(ctx, out, errors)))
-            .addSubcommand(new CommandLine(new DesktopCommand.Remove(ctx, out, errors)))
-            .addSubcommand(new CommandLine(new DesktopCommand.ListEntries(ctx, out))));
+        new CommandLine(DesktopCommand.class, f)
+            .addSubcommand(new CommandLine(DesktopCommand.Install.class, f))
+            .addSubcommand(new CommandLine(DesktopCommand.Remove.class, f))
+            .addSubcommand(new CommandLine(DesktopCommand.ListEntries.class, f)));
     cmd.addSubcommand(
-        new CommandLine(new SystemdCommand(errors))
-            .addSubcommand(new CommandLine(new SystemdCommand.Install(ctx, out, errors)))
-            .addSubcommand(new CommandLine(new SystemdCommand.Remove(ctx, out, errors)))
-            .addSubcommand(new CommandLine(new SystemdCommand.ListUnits(ctx, out))));
-    cmd.addSubcommand(new CommandLine(new VersionCommand(out)));
+        new CommandLine(SystemdCommand.class, f)
+            .addSubcommand(new CommandLine(SystemdCommand.Install.class, f))
+            .addSubcommand(new CommandLine(SystemdCommand.Remove.class, f))
+            .addSubcommand(new CommandLine(SystemdCommand.ListUnits.class, f)));
+    cmd.addSubcommand(new CommandLine(VersionCommand.class, f));
     return configure(cmd, out, errors);
   }
 
@@ -120,8 +121,8 @@ public final class Main {
   static final class Top implements Callable<Integer> {
     private final Errors errors;
 
-    Top(Errors errors) {
-      this.errors = errors;
+    Top(Cli cli) {
+      this.errors = cli.errors();
     }
 
     @Override

@@ -32,8 +32,8 @@ import picocli.CommandLine.Parameters;
 final class SystemdCommand implements Callable<Integer> {
   private final Errors errors;
 
-  SystemdCommand(Errors errors) {
-    this.errors = errors;
+  SystemdCommand(Cli cli) {
+    this.errors = cli.errors();
   }
 
   @Override
@@ -105,10 +105,10 @@ final class SystemdCommand implements Callable<Integer> {
     private final PrintStream out;
     private final Errors errors;
 
-    Install(Context ctx, PrintStream out, Errors errors) {
-      this.ctx = ctx;
-      this.out = out;
-      this.errors = errors;
+    Install(Cli cli) {
+      this.ctx = cli.ctx();
+      this.out = cli.out();
+      this.errors = cli.errors();
     }
 
     @Override
@@ -160,10 +160,10 @@ final class SystemdCommand implements Callable<Integer> {
     private final PrintStream out;
     private final Errors errors;
 
-    Remove(Context ctx, PrintStream out, Errors errors) {
-      this.ctx = ctx;
-      this.out = out;
-      this.errors = errors;
+    Remove(Cli cli) {
+      this.ctx = cli.ctx();
+      this.out = cli.out();
+      this.errors = cli.errors();
     }
 
     @Override
@@ -202,9 +202,9 @@ final class SystemdCommand implements Callable<Integer> {
     private final Context ctx;
     private final PrintStream out;
 
-    ListUnits(Context ctx, PrintStream out) {
-      this.ctx = ctx;
-      this.out = out;
+    ListUnits(Cli cli) {
+      this.ctx = cli.ctx();
+      this.out = cli.out();
     }
 
     @Override

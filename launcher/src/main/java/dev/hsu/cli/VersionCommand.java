@@ -13,8 +13,8 @@ final class VersionCommand implements Callable<Integer> {
 
   private final PrintStream out;
 
-  VersionCommand(PrintStream out) {
-    this.out = out;
+  VersionCommand(Cli cli) {
+    this.out = cli.out();
   }
 
   static String text() {

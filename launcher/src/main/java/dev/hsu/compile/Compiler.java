@@ -162,15 +162,6 @@ public final class Compiler {
     return AbsPath.of(path);
   }
 
-  static Params params(Profile p, Map<String, String> hostEnv, List<String> extraArgs) {
-    return params(p, hostEnv, extraArgs, false);
-  }
-
-  static Params params(
-      Profile p, Map<String, String> hostEnv, List<String> extraArgs, boolean wayland) {
-    return params(p, hostEnv, extraArgs, wayland, Map.of());
-  }
-
   static Params params(
       Profile p,
       Map<String, String> hostEnv,
@@ -191,20 +182,10 @@ public final class Compiler {
         p.waitDelay());
   }
 
-  /** Always-set variables, then the passed host variables, then `env.set`; sorted by name. */
-  static TreeMap<String, String> env(Profile p, Map<String, String> hostEnv) {
-    return env(p, hostEnv, false);
-  }
-
-  /** With {@code wayland}, WAYLAND_DISPLAY and XDG_SESSION_TYPE after the passed variables. */
-  static TreeMap<String, String> env(Profile p, Map<String, String> hostEnv, boolean wayland) {
-    return env(p, hostEnv, wayland, Map.of());
-  }
-
   /**
-   * With {@code wayland}, WAYLAND_DISPLAY and XDG_SESSION_TYPE, and the {@code granted} variables
-   * of the other grants, after the passed variables (so a passed host value does not win) and
-   * before `env.set`.
+   * Always-set variables, then the passed host variables, then with {@code wayland}
+   * WAYLAND_DISPLAY and XDG_SESSION_TYPE and the {@code granted} variables of the other grants (so
+   * a passed host value does not win), then `env.set`; sorted by name.
    */
   static TreeMap<String, String> env(
       Profile p, Map<String, String> hostEnv, boolean wayland, Map<String, String> granted) {
@@ -229,14 +210,6 @@ public final class Compiler {
     env.putAll(granted);
     env.putAll(p.env().set());
     return env;
-  }
-
-  static List<Op> ops(Profile p, Params params) {
-    return ops(p, params, null);
-  }
-
-  static List<Op> ops(Profile p, Params params, Wayland wayland) {
-    return ops(p, params, wayland, List.of());
   }
 
   /** {@code granted}: the audio, X11 and GPU ops, after the runtime directory and /tmp. */
@@ -448,68 +421,5 @@ public final class Compiler {
 
   private static Op place(String target, String content) {
     return new Op.Place(AbsPath.of(target), 0644, content.getBytes(StandardCharsets.UTF_8));
-  }
-
-  /** A mount point to create on the host, in the host directory mounted as the home. */
-  public record HomeMountPoint(AbsPath base, AbsPath path, boolean file) {}
-
-  /**
-   * Mount points of the ops that mount something beneath {@code home} while the home is a host
-   * directory (the persistent per-app home, or an explicit one): hsu-init never creates anything
-   * on a host bind, so the launcher creates them in that directory first, without following
-   * symlinks (the per-app home is app-writable). Reads the host to tell file binds from
-   * directory binds, as hsu-init's early phase does; skips optional binds whose source is missing.
-   */
-  public static List<HomeMountPoint> homeMountPoints(Plan plan, AbsPath home) {
-    List<HomeMountPoint> points = new ArrayList<>();
-    AbsPath base = null;
-    for (Op op : plan.ops()) {
-      if (op instanceof Op.Bind b && b.target().equals(home)) {
-        base = b.writable() ? b.source() : null;
-        continue;
-      }
-      AbsPath target;
-      boolean file = false;
-      if (op instanceof Op.Bind b) {
-        java.nio.file.Path source = java.nio.file.Path.of(b.source().value());
-        if (b.optional() && !java.nio.file.Files.exists(source)) {
-          continue;
-        }
-        target = b.target();
-        file = java.nio.file.Files.isRegularFile(source);
-      } else if (op instanceof Op.Place p) {
-        target = p.target();
-        file = true;
-      } else if (op instanceof Op.Tmpfs t) {
-        target = t.target();
-      } else if (op instanceof Op.Overlay o) {
-        target = o.target();
-      } else {
-        continue;
-      }
-      if (base != null && target.startsWith(home) && !target.equals(home)) {
-        String rel = target.value().substring(home.value().equals("/") ? 1 : home.value().length() + 1);
-        points.add(new HomeMountPoint(base, base.resolve(rel), file));
-      }
-    }
-    return points;
-  }
-
-  /**
-   * Host directories that must exist before hsu-init runs and that hsu-init does not create
-   * itself: the upper and work directories of persistent overlays. The launcher creates them
-   * without following symlinks (they lie in the app-writable per-app directory).
-   */
-  public static List<AbsPath> hostDirsToCreate(Plan plan) {
-    List<AbsPath> dirs = new ArrayList<>();
-    for (Op op : plan.ops()) {
-      if (op instanceof Op.Overlay o && o.writes() == Op.Overlay.Writes.PERSISTENT) {
-        dirs.add(o.upper());
-        dirs.add(o.work());
-      } else if (op instanceof Op.Bind b && b.ensure()) {
-        dirs.add(b.source());
-      }
-    }
-    return dirs;
   }
 }

@@ -29,6 +29,7 @@ public final class PulseFilter {
   /** Where the filter's own sandbox finds itself, the server's socket and its cookie. */
   static final AbsPath INSIDE = AbsPath.of("/run/hsu-pulse");
 
+  static final String PROGRAM_NAME = "hsu-pulse-filter";
   static final String SOCKET_NAME = "pulse";
   static final String HOSTNAME = "pulse-filter";
   static final int SYNC_FD = 3;
@@ -50,6 +51,21 @@ public final class PulseFilter {
     return AbsPath.of(v);
   }
 
+  /** The host path of the filter program {@code plan} runs, or null when it runs none. */
+  public static AbsPath programIn(Plan plan) {
+    AbsPath program = INSIDE.resolve(PROGRAM_NAME);
+    for (Proxy px : plan.proxies()) {
+      if (px.kind() == Proxy.Kind.PULSE) {
+        for (Op op : px.plan().ops()) {
+          if (op instanceof Op.Bind b && b.target().equals(program)) {
+            return b.source();
+          }
+        }
+      }
+    }
+    return null;
+  }
+
   /** The grant of {@code p} for {@code instance}; the filter runs with the app's ids. */
   public static ProxyGrants of(
       Profile p, Instance instance, int uid, int gid, Map<String, String> hostEnv) {
@@ -60,7 +76,7 @@ public final class PulseFilter {
     AbsPath rt = p.host().xdgRuntimeDir();
     AbsPath server = DesktopGrants.pulseSocket(rt, hostEnv);
     AbsPath cookie = DesktopGrants.pulseCookie(p.host().home(), hostEnv);
-    AbsPath program = INSIDE.resolve("hsu-pulse-filter");
+    AbsPath program = INSIDE.resolve(PROGRAM_NAME);
     AbsPath upstream = INSIDE.resolve("native");
     AbsPath socket = instance.dir().resolve(SOCKET_NAME);
     List<Op> binds = new ArrayList<>();

@@ -15,7 +15,13 @@ import java.util.stream.Collectors;
 public sealed interface Op {
 
   /** The record tag of this op in the binary plan. */
-  int tag();
+  Tag tag();
+
+  /** Writes this op's payload (docs/plan-format.md). */
+  void encode(Encoder b);
+
+  /** Writes this op's members for {@code hsu compile --json}, {@code "op"} first. */
+  void json(JsonObject o);
 
   /** Mirror host {@code /} entry by entry, leaving out the fixed list and {@code exclude}. */
   record AutoRoot(AbsPath host, boolean writable, boolean device, List<String> exclude)
@@ -26,11 +32,27 @@ public sealed interface Op {
     }
 
     @Override
-    public int tag() {
-      return 16;
+    public Tag tag() {
+      return Tag.AUTO_ROOT;
     }
 
-    /** Entries hsu-init never mirrors (init-c/src/ops.c has the same list). */
+    @Override
+    public void encode(Encoder b) {
+      b.path(host());
+      b.u32(PlanFlags.bind(writable(), device(), false, false));
+      b.strs(exclude());
+    }
+
+    @Override
+    public void json(JsonObject o) {
+      o.str("op", "auto-root");
+      o.str("host", host().value());
+      o.bool("writable", writable());
+      o.bool("device", device());
+      o.strs("exclude", exclude());
+    }
+
+    /** Entries hsu-init never mirrors (init-c/src/ops.c has the same list; CContractTest). */
     public static final List<String> ALWAYS_LEFT_OUT =
         List.of("proc", "dev", "tmp", "run", "etc", "home", "root", "mnt", "media", "lost+found");
 
@@ -54,8 +76,23 @@ public sealed interface Op {
     }
 
     @Override
-    public int tag() {
-      return 17;
+    public Tag tag() {
+      return Tag.AUTO_ETC;
+    }
+
+    @Override
+    public void encode(Encoder b) {
+      b.path(host());
+      b.strs(only());
+      b.strs(skip());
+    }
+
+    @Override
+    public void json(JsonObject o) {
+      o.str("op", "auto-etc");
+      o.str("host", host().value());
+      o.strs("only", only());
+      o.strs("skip", skip());
     }
 
     @Override
@@ -96,8 +133,26 @@ public sealed interface Op {
     }
 
     @Override
-    public int tag() {
-      return 18;
+    public Tag tag() {
+      return Tag.BIND;
+    }
+
+    @Override
+    public void encode(Encoder b) {
+      b.path(source());
+      b.path(target());
+      b.u32(PlanFlags.bind(writable(), device(), optional(), ensure()));
+    }
+
+    @Override
+    public void json(JsonObject o) {
+      o.str("op", "bind");
+      o.str("source", source().value());
+      o.str("target", target().value());
+      o.bool("writable", writable());
+      o.bool("device", device());
+      o.bool("optional", optional());
+      o.bool("ensure", ensure());
     }
 
     @Override
@@ -126,8 +181,25 @@ public sealed interface Op {
     }
 
     @Override
-    public int tag() {
-      return 19;
+    public Tag tag() {
+      return Tag.TMPFS;
+    }
+
+    @Override
+    public void encode(Encoder b) {
+      b.path(target());
+      b.u64(sizeBytes());
+      b.u32(mode());
+      b.u32(readOnly() ? PlanFlags.TMPFS_READ_ONLY : 0);
+    }
+
+    @Override
+    public void json(JsonObject o) {
+      o.str("op", "tmpfs");
+      o.str("target", target().value());
+      o.num("sizeBytes", sizeBytes());
+      o.str("mode", octal(mode()));
+      o.bool("readOnly", readOnly());
     }
 
     @Override
@@ -188,8 +260,37 @@ public sealed interface Op {
     }
 
     @Override
-    public int tag() {
-      return 20;
+    public Tag tag() {
+      return Tag.OVERLAY;
+    }
+
+    @Override
+    public void encode(Encoder b) {
+      b.path(target());
+      b.u32(
+          switch (writes()) {
+            case EPHEMERAL -> PlanFlags.OVERLAY_EPHEMERAL;
+            case PERSISTENT -> PlanFlags.OVERLAY_PERSISTENT;
+            case READ_ONLY -> PlanFlags.OVERLAY_READ_ONLY;
+          });
+      b.str(upper() == null ? "" : upper().value());
+      b.str(work() == null ? "" : work().value());
+      b.u32(lowers().size());
+      for (AbsPath lower : lowers()) {
+        b.path(lower);
+      }
+    }
+
+    @Override
+    public void json(JsonObject o) {
+      o.str("op", "overlay");
+      o.str("target", target().value());
+      o.str("writes", writes().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'));
+      if (upper() != null) {
+        o.str("upper", upper().value());
+        o.str("work", work().value());
+      }
+      o.strs("lowers", lowers().stream().map(AbsPath::value).toList());
     }
 
     @Override
@@ -218,8 +319,21 @@ public sealed interface Op {
     }
 
     @Override
-    public int tag() {
-      return 21;
+    public Tag tag() {
+      return Tag.MKDIR;
+    }
+
+    @Override
+    public void encode(Encoder b) {
+      b.path(target());
+      b.u32(mode());
+    }
+
+    @Override
+    public void json(JsonObject o) {
+      o.str("op", "mkdir");
+      o.str("target", target().value());
+      o.str("mode", octal(mode()));
     }
 
     @Override
@@ -271,8 +385,29 @@ public sealed interface Op {
     }
 
     @Override
-    public int tag() {
-      return 22;
+    public Tag tag() {
+      return Tag.PLACE;
+    }
+
+    @Override
+    public void encode(Encoder b) {
+      b.path(target());
+      b.u32(mode());
+      b.u32(length());
+      b.raw(rawData());
+    }
+
+    @Override
+    public void json(JsonObject o) {
+      o.str("op", "place");
+      o.str("target", target().value());
+      o.str("mode", octal(mode()));
+      String text = PlanJson.utf8(rawData());
+      if (text != null) {
+        o.str("content", text);
+      } else {
+        o.str("base64", java.util.Base64.getEncoder().encodeToString(rawData()));
+      }
     }
 
     @Override
@@ -300,8 +435,23 @@ public sealed interface Op {
     }
 
     @Override
-    public int tag() {
-      return 23;
+    public Tag tag() {
+      return Tag.SYMLINK;
+    }
+
+    @Override
+    public void encode(Encoder b) {
+      b.path(target());
+      b.str(linkName());
+      b.u32(dereference() ? PlanFlags.SYMLINK_DEREFERENCE : 0);
+    }
+
+    @Override
+    public void json(JsonObject o) {
+      o.str("op", "symlink");
+      o.str("target", target().value());
+      o.str("linkName", linkName());
+      o.bool("dereference", dereference());
     }
 
     @Override
@@ -319,8 +469,19 @@ public sealed interface Op {
     }
 
     @Override
-    public int tag() {
-      return 24;
+    public Tag tag() {
+      return Tag.PROC;
+    }
+
+    @Override
+    public void encode(Encoder b) {
+      b.path(target());
+    }
+
+    @Override
+    public void json(JsonObject o) {
+      o.str("op", "proc");
+      o.str("target", target().value());
     }
 
     @Override
@@ -339,8 +500,19 @@ public sealed interface Op {
     }
 
     @Override
-    public int tag() {
-      return 33;
+    public Tag tag() {
+      return Tag.SYSFS;
+    }
+
+    @Override
+    public void encode(Encoder b) {
+      b.path(target());
+    }
+
+    @Override
+    public void json(JsonObject o) {
+      o.str("op", "sysfs");
+      o.str("target", target().value());
     }
 
     @Override
@@ -357,8 +529,22 @@ public sealed interface Op {
     }
 
     @Override
-    public int tag() {
-      return 25;
+    public Tag tag() {
+      return Tag.DEV;
+    }
+
+    @Override
+    public void encode(Encoder b) {
+      b.path(target());
+      b.u32((mqueue() ? PlanFlags.DEV_MQUEUE : 0) | (writable() ? PlanFlags.DEV_WRITABLE : 0));
+    }
+
+    @Override
+    public void json(JsonObject o) {
+      o.str("op", "dev");
+      o.str("target", target().value());
+      o.bool("mqueue", mqueue());
+      o.bool("writable", writable());
     }
 
     @Override
@@ -375,8 +561,26 @@ public sealed interface Op {
     }
 
     @Override
-    public int tag() {
-      return 26;
+    public Tag tag() {
+      return Tag.REMOUNT;
+    }
+
+    @Override
+    public void encode(Encoder b) {
+      b.path(target());
+      b.u32(
+          (readOnly() ? PlanFlags.REMOUNT_READ_ONLY : 0)
+              | (noexec() ? PlanFlags.REMOUNT_NOEXEC : 0)
+              | (nodev() ? PlanFlags.REMOUNT_NODEV : 0));
+    }
+
+    @Override
+    public void json(JsonObject o) {
+      o.str("op", "remount");
+      o.str("target", target().value());
+      o.bool("readOnly", readOnly());
+      o.bool("noexec", noexec());
+      o.bool("nodev", nodev());
     }
 
     @Override
@@ -413,8 +617,25 @@ public sealed interface Op {
     }
 
     @Override
-    public int tag() {
-      return 27;
+    public Tag tag() {
+      return Tag.DAEMON;
+    }
+
+    @Override
+    public void encode(Encoder b) {
+      b.path(ready());
+      b.u64(timeout().toMillis());
+      b.strs(argv());
+      b.strs(env());
+    }
+
+    @Override
+    public void json(JsonObject o) {
+      o.str("op", "daemon");
+      o.str("ready", ready().value());
+      o.num("timeoutMs", timeout().toMillis());
+      o.strs("argv", argv());
+      o.strs("env", env());
     }
 
     @Override

@@ -5,7 +5,6 @@ import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
-import java.util.List;
 import java.util.Map;
 
 /** Renders a plan as JSON (for {@code hsu compile --json}): one object per op, keys in order. */
@@ -16,7 +15,7 @@ public final class PlanJson {
     Params p = plan.params();
     StringBuilder b = new StringBuilder("{\n  \"version\": ").append(PlanWriter.VERSION);
     b.append(",\n  \"params\": {");
-    Obj o = new Obj(b);
+    JsonObject o = new JsonObject(b);
     o.num("uid", p.uid());
     o.num("gid", p.gid());
     o.bool("hostNet", p.hostNet());
@@ -42,7 +41,7 @@ public final class PlanJson {
     landlock(b, plan.landlock());
     if (plan.instance() != null) {
       b.append(",\n  \"instance\": {");
-      Obj x = new Obj(b);
+      JsonObject x = new JsonObject(b);
       x.str("id", plan.instance().id());
       x.str("dir", plan.instance().dir().value());
       b.append('}');
@@ -50,7 +49,7 @@ public final class PlanJson {
     if (plan.wayland() != null) {
       Wayland w = plan.wayland();
       b.append(",\n  \"wayland\": {");
-      Obj x = new Obj(b);
+      JsonObject x = new JsonObject(b);
       x.bool("direct", w.direct());
       x.str("compositor", w.compositor().value());
       x.str("socket", w.socket().value());
@@ -63,7 +62,7 @@ public final class PlanJson {
       for (int i = 0; i < plan.proxies().size(); i++) {
         Proxy px = plan.proxies().get(i);
         b.append(i == 0 ? "\n    {" : ",\n    {");
-        Obj x = new Obj(b);
+        JsonObject x = new JsonObject(b);
         if (px.kind() != Proxy.Kind.DBUS) {
           x.str("kind", px.kind().word);
         }
@@ -82,7 +81,7 @@ public final class PlanJson {
     for (Op op : plan.ops()) {
       b.append(first ? "\n    {" : ",\n    {");
       first = false;
-      op(new Obj(b), op);
+      op.json(new JsonObject(b));
       b.append('}');
     }
     b.append(plan.ops().isEmpty() ? "]\n}\n" : "\n  ]\n}\n");
@@ -95,7 +94,7 @@ public final class PlanJson {
       return;
     }
     b.append('{');
-    Obj o = new Obj(b);
+    JsonObject o = new JsonObject(b);
     o.strs("presets", s.presets().stream().map(Seccomp.Preset::text).toList());
     o.strs("relax", s.relax().stream().map(Seccomp.Relax::text).toList());
     o.strs("socketFamilies", s.families().stream().map(SocketFamily::name).toList());
@@ -104,7 +103,7 @@ public final class PlanJson {
     for (int i = 0; i < s.deny().size(); i++) {
       Seccomp.Deny d = s.deny().get(i);
       b.append(i == 0 ? "{" : ", {");
-      Obj x = new Obj(b);
+      JsonObject x = new JsonObject(b);
       x.str("syscall", d.syscall());
       x.num("errno", d.errno());
       x.str("errnoName", Errno.name(d.errno()));
@@ -119,7 +118,7 @@ public final class PlanJson {
       return;
     }
     b.append('{');
-    Obj o = new Obj(b);
+    JsonObject o = new JsonObject(b);
     o.bool("required", l.required());
     o.bool("scopeAbstractUnix", l.scopeAbstractUnix());
     o.bool("scopeSignal", l.scopeSignal());
@@ -130,7 +129,7 @@ public final class PlanJson {
     for (int i = 0; i < l.fsRules().size(); i++) {
       Landlock.FsRule r = l.fsRules().get(i);
       b.append(i == 0 ? "\n    {" : ",\n    {");
-      Obj x = new Obj(b);
+      JsonObject x = new JsonObject(b);
       x.str("path", r.path().value());
       x.strs("access", Landlock.fsNames(r.access()));
       b.append('}');
@@ -141,95 +140,13 @@ public final class PlanJson {
     for (int i = 0; i < l.netRules().size(); i++) {
       Landlock.NetRule r = l.netRules().get(i);
       b.append(i == 0 ? "{" : ", {");
-      Obj x = new Obj(b);
+      JsonObject x = new JsonObject(b);
       x.num("port", r.port());
       x.bool("bind", (r.access() & Landlock.BIND_TCP) != 0);
       x.bool("connect", (r.access() & Landlock.CONNECT_TCP) != 0);
       b.append('}');
     }
     b.append("]}");
-  }
-
-  private static void op(Obj o, Op op) {
-    if (op instanceof Op.AutoRoot x) {
-      o.str("op", "auto-root");
-      o.str("host", x.host().value());
-      o.bool("writable", x.writable());
-      o.bool("device", x.device());
-      o.strs("exclude", x.exclude());
-    } else if (op instanceof Op.AutoEtc x) {
-      o.str("op", "auto-etc");
-      o.str("host", x.host().value());
-      o.strs("only", x.only());
-      o.strs("skip", x.skip());
-    } else if (op instanceof Op.Bind x) {
-      o.str("op", "bind");
-      o.str("source", x.source().value());
-      o.str("target", x.target().value());
-      o.bool("writable", x.writable());
-      o.bool("device", x.device());
-      o.bool("optional", x.optional());
-      o.bool("ensure", x.ensure());
-    } else if (op instanceof Op.Tmpfs x) {
-      o.str("op", "tmpfs");
-      o.str("target", x.target().value());
-      o.num("sizeBytes", x.sizeBytes());
-      o.str("mode", Op.octal(x.mode()));
-      o.bool("readOnly", x.readOnly());
-    } else if (op instanceof Op.Overlay x) {
-      o.str("op", "overlay");
-      o.str("target", x.target().value());
-      o.str("writes", x.writes().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'));
-      if (x.upper() != null) {
-        o.str("upper", x.upper().value());
-        o.str("work", x.work().value());
-      }
-      o.strs("lowers", x.lowers().stream().map(AbsPath::value).toList());
-    } else if (op instanceof Op.Mkdir x) {
-      o.str("op", "mkdir");
-      o.str("target", x.target().value());
-      o.str("mode", Op.octal(x.mode()));
-    } else if (op instanceof Op.Place x) {
-      o.str("op", "place");
-      o.str("target", x.target().value());
-      o.str("mode", Op.octal(x.mode()));
-      String text = utf8(x.rawData());
-      if (text != null) {
-        o.str("content", text);
-      } else {
-        o.str("base64", Base64.getEncoder().encodeToString(x.rawData()));
-      }
-    } else if (op instanceof Op.Symlink x) {
-      o.str("op", "symlink");
-      o.str("target", x.target().value());
-      o.str("linkName", x.linkName());
-      o.bool("dereference", x.dereference());
-    } else if (op instanceof Op.Proc x) {
-      o.str("op", "proc");
-      o.str("target", x.target().value());
-    } else if (op instanceof Op.Sysfs x) {
-      o.str("op", "sysfs");
-      o.str("target", x.target().value());
-    } else if (op instanceof Op.Dev x) {
-      o.str("op", "dev");
-      o.str("target", x.target().value());
-      o.bool("mqueue", x.mqueue());
-      o.bool("writable", x.writable());
-    } else if (op instanceof Op.Remount x) {
-      o.str("op", "remount");
-      o.str("target", x.target().value());
-      o.bool("readOnly", x.readOnly());
-      o.bool("noexec", x.noexec());
-      o.bool("nodev", x.nodev());
-    } else if (op instanceof Op.Daemon x) {
-      o.str("op", "daemon");
-      o.str("ready", x.ready().value());
-      o.num("timeoutMs", x.timeout().toMillis());
-      o.strs("argv", x.argv());
-      o.strs("env", x.env());
-    } else {
-      throw new IllegalStateException("unknown op " + op.getClass());
-    }
   }
 
   /** {@code data} as text when it is valid UTF-8, else null. */
@@ -278,47 +195,5 @@ public final class PlanJson {
       return i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1));
     }
     return i > 0 && Character.isHighSurrogate(s.charAt(i - 1));
-  }
-
-  /** Writes the members of one object on a single line. */
-  private static final class Obj {
-    private final StringBuilder b;
-    private boolean first = true;
-
-    Obj(StringBuilder b) {
-      this.b = b;
-    }
-
-    void key(String k) {
-      b.append(first ? "" : ", ");
-      first = false;
-      string(b, k);
-      b.append(": ");
-    }
-
-    void str(String k, String v) {
-      key(k);
-      string(b, v);
-    }
-
-    void num(String k, long v) {
-      key(k);
-      b.append(v);
-    }
-
-    void bool(String k, boolean v) {
-      key(k);
-      b.append(v);
-    }
-
-    void strs(String k, List<String> vs) {
-      key(k);
-      b.append('[');
-      for (int i = 0; i < vs.size(); i++) {
-        b.append(i == 0 ? "" : ", ");
-        string(b, vs.get(i));
-      }
-      b.append(']');
-    }
   }
 }

@@ -18,7 +18,7 @@ public record Proxy(
   /** Which helper it is (PROXY.flags), so hsu-init's sentences name it. */
   public enum Kind {
     DBUS(0, "dbus"),
-    PULSE(1, "pulse");
+    PULSE(PlanFlags.PROXY_PULSE, "pulse");
 
     public final int flags;
     public final String word;

@@ -298,7 +298,8 @@ final class GrantsSection implements Section<GrantsSection> {
       f.warning(
           networkPos,
           "'network: host' shares the host's network: the app can reach every service listening"
-              + " on this machine and the whole network");
+              + " on this machine and the whole network, and it sees the host's network interfaces"
+              + " (in /sys and /proc/net)");
     }
     if (devices != null) {
       for (Device dev : devices) {

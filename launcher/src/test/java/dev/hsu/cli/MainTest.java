@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.hsu.plan.AbsPath;
 import dev.hsu.plan.PlanWriter;
 import dev.hsu.profile.Loader;
 import java.io.ByteArrayOutputStream;
@@ -69,9 +70,9 @@ final class MainTest {
           }
         },
         (host, baseDirs, file) -> new Loader(host, baseDirs).load(file),
-        new Context.HostActions() {
+        new FakeLaunchHost() {
           @Override
-          public void ensureDir(String trusted, String dir) {
+          public void ensureDir(AbsPath trusted, AbsPath dir) {
             dirs.add(trusted + " " + dir);
           }
 
@@ -80,7 +81,7 @@ final class MainTest {
             execs.add(init);
             execs.addAll(environment.stream().sorted().toList());
             execPlan = plan;
-            throw new Exec();
+            throw new MainTest.Exec();
           }
         });
   }

@@ -70,14 +70,11 @@ final class MenusAndServicesTest {
           }
         },
         (host, baseDirs, file) -> new Loader(host, baseDirs).load(file),
-        new Context.HostActions() {
-          @Override
-          public void ensureDir(String trusted, String dir) {}
-
+        new FakeLaunchHost() {
           @Override
           public void exec(String init, byte[] plan, List<String> environment) {
             events.add("exec " + System.nanoTime());
-            throw new Exec();
+            throw new MenusAndServicesTest.Exec();
           }
 
           @Override

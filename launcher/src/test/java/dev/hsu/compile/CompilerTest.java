@@ -85,7 +85,8 @@ final class CompilerTest {
 
   @Test
   void anOwnNetworkNamespaceGetsANewSysfsInsteadOfTheHostsMirror() throws Exception {
-    Plan plan = Compiler.compile(profile("org.example.A", "a").root(true, "boot").build(), Map.of());
+    Plan plan =
+        Compiler.compile(profile("org.example.A", "a").root(true, "boot").build(), Map.of());
     Op.AutoRoot root = (Op.AutoRoot) plan.ops().get(0);
     assertEquals(List.of("boot", "sys"), root.exclude());
     assertEquals(1, plan.ops().stream().filter(o -> o.equals(new Op.Sysfs(p("/sys")))).count());
@@ -114,9 +115,8 @@ final class CompilerTest {
             profile("org.example.A", "a").etc(Profile.Etc.Kind.ONLY, "fonts", "passwd-"))) {
       Op.AutoEtc etc = (Op.AutoEtc) Compiler.compile(b.build(), Map.of()).ops().get(1);
       assertTrue(etc.skip().containsAll(Compiler.PLACED_ETC), etc::toString);
-      assertTrue(
-          etc.skip().containsAll(List.of("passwd-", "group-", "shadow", "gshadow", "subuid", "subgid")),
-          etc::toString);
+      List<String> accounts = List.of("passwd-", "group-", "shadow", "gshadow", "subuid", "subgid");
+      assertTrue(etc.skip().containsAll(accounts), etc::toString);
     }
   }
 
@@ -135,20 +135,6 @@ final class CompilerTest {
         Compiler.compile(
             profile("org.example.A", "a").root(false).etc(Profile.Etc.Kind.NONE).build(), Map.of());
     assertInstanceOf(Op.Place.class, plan.ops().get(0));
-  }
-
-  @Test
-  void hostDirsToCreate() throws Exception {
-    TestProfiles.Builder b = profile("org.example.A", "a");
-    AbsPath upper = b.appData().resolve("overlay/x/upper");
-    AbsPath work = b.appData().resolve("overlay/x/work");
-    Plan plan =
-        Compiler.compile(
-            b.fs(new FsEntry.Overlay(p("/x"), List.of(p("/x")), FsEntry.Overlay.Writes.PERSISTENT, upper, work))
-                .fs(new FsEntry.Overlay(p("/y"), List.of(p("/y")), FsEntry.Overlay.Writes.EPHEMERAL, null, null))
-                .build(),
-            Map.of());
-    assertEquals(List.of(b.appData().resolve("home"), upper, work), Compiler.hostDirsToCreate(plan));
   }
 
   @Test

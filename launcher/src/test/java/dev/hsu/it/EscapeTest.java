@@ -33,7 +33,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * Escape attempts from inside real sandboxes (../shared/SECURITY.md): each asserts the specific
+ * Escape attempts from inside real sandboxes (docs/security.md): each asserts the specific
  * failure, and where it is cheap, that the profile relaxing that one defence lets the same attempt
  * through, so the assertion is known to be able to fail.
  */

@@ -23,7 +23,7 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 /**
- * The default sandbox shows no host identity (../shared/SECURITY.md 16): no host network
+ * The default sandbox shows no host identity (docs/security.md 16): no host network
  * interface, account or host name, no pseudo filesystem mounted beneath a mirrored directory, no
  * host path in PID 1's command line. Each test has a control: the same look from a place where
  * the protection is off finds what it hides, so the assertion is known to be able to fail.
@@ -54,8 +54,9 @@ class HostIdentityTest extends SandboxTestBase {
     assertEquals(host, bound.probe("ls", "/sys/class/net").launch().ok().lines());
     var hostNet = sb.profile().yaml("network: host");
     assertEquals(host, hostNet.probe("ls", "/sys/class/net").launch().ok().lines());
-    Assumptions.assumeTrue(
-        !host.equals(List.of("lo")), "this host has no interface but lo: the control shows nothing");
+    if (host.equals(List.of("lo"))) {
+      System.out.println("this host has only lo: the control shows only that");
+    }
   }
 
   @Test
@@ -64,8 +65,8 @@ class HostIdentityTest extends SandboxTestBase {
     assertEquals(List.of(), cgroup.lines(), cgroup::describe);
     // What Mesa and libdrm read: devices stay visible.
     assertFalse(sb.profile().probe("ls", "/sys/devices").launch().ok().lines().isEmpty());
-    assertEquals("type=dir", sb.profile().probe("stat", "/sys/dev/char").launch().ok()
-        .line().split(" ")[0]);
+    Result dev = sb.profile().probe("stat", "/sys/dev/char").launch().ok();
+    assertEquals("type=dir", dev.line().split(" ")[0], dev::describe);
   }
 
   @Test
@@ -89,7 +90,7 @@ class HostIdentityTest extends SandboxTestBase {
     script.append("exit 0\n");
     Result r = sb.profile().command("/bin/sh", "-c", script.toString()).launch().ok();
     assertEquals(List.of(), hostAccountsIn(r.stdout()), r::describe);
-    assertFalse(hostNameIn(r.stdout()), () -> "the host's name " + hostName() + "\n" + r.describe());
+    assertFalse(hostNameIn(r.stdout()), () -> "the host's name " + hostName() + r.describe());
     assertTrue(r.stdout().contains("127.0.0.1 localhost hsu"), r::describe); // hsu's own hosts
   }
 
@@ -99,14 +100,18 @@ class HostIdentityTest extends SandboxTestBase {
     Result r = sb.profile().fs("{bind: /etc, to: /hostetc}").command("/bin/sh", "-c", script)
         .launch().ok();
     assertTrue(hostAccountsIn(r.stdout()).contains("root"), r::describe);
-    Assumptions.assumeTrue(Files.exists(Path.of("/etc/hostname")), "the host has no /etc/hostname");
-    assertTrue(hostNameIn(r.stdout()), r::describe);
+    if (Files.exists(Path.of("/etc/hostname"))) {
+      assertTrue(hostNameIn(r.stdout()), r::describe);
+    } else {
+      System.out.println("this host has no /etc/hostname: the control shows the accounts only");
+    }
   }
 
   @Test
   void theShadowFilesAreNotReadable() {
     // Not linked into /etc; in /etc/.host an empty file covers each (where the host has one).
-    for (String f : List.of("/etc/shadow", "/etc/gshadow", "/etc/.host/shadow", "/etc/.host/gshadow")) {
+    for (String f :
+        List.of("/etc/shadow", "/etc/gshadow", "/etc/.host/shadow", "/etc/.host/gshadow")) {
       Result r = sb.profile().probe("read", f).launch();
       boolean refused = r.exit() == 1
           && (r.line().startsWith("ERR ENOENT ") || r.line().startsWith("ERR EACCES "));
@@ -151,7 +156,7 @@ class HostIdentityTest extends SandboxTestBase {
       assertTrue(pids.size() > 10, "too few host processes: " + pids);
       Result cmdline = sb.profile().fs("{bind: " + Sandbox.q(proc) + ", to: /hostproc}")
           .probe("read", "/hostproc/1/cmdline").launch().ok();
-      assertFalse(cmdline.stdout().isEmpty(), "the host init's command line: " + cmdline.describe());
+      assertFalse(cmdline.stdout().isEmpty(), () -> "host pid 1's cmdline\n" + cmdline.describe());
     } finally {
       Sandbox.deleteTree(chroot);
     }
@@ -193,12 +198,12 @@ class HostIdentityTest extends SandboxTestBase {
     assertNotEquals("", sb.profile().probe("read", "/proc/self/environ").launch().ok().stdout());
   }
 
-  // ---- the rest of the review (docs/profiles.md, "What a default sandbox can see of the host") ----
+  // ---- the rest of the review (docs/profiles.md: what a default sandbox can see of the host) ----
 
   @Test
   void hostnameAndNetworkAreTheSandboxsOwn() {
-    assertEquals("hsu", sb.profile().probe("read", "/proc/sys/kernel/hostname").launch().ok()
-        .line());
+    Result name = sb.profile().probe("read", "/proc/sys/kernel/hostname").launch().ok();
+    assertEquals("hsu", name.line(), name::describe);
     List<String> dev = sb.profile().probe("read", "/proc/net/dev").launch().ok().lines();
     assertEquals(3, dev.size(), () -> "only lo in /proc/net/dev: " + dev);
     assertTrue(dev.get(2).trim().startsWith("lo:"), dev::toString);
@@ -207,7 +212,12 @@ class HostIdentityTest extends SandboxTestBase {
   @Test
   void dmiSerialsAreNotReadable() {
     Path uuid = Path.of("/sys/class/dmi/id/product_uuid");
-    Assumptions.assumeTrue(Files.exists(uuid), "this host has no DMI ids");
+    if (!Files.exists(uuid)) {
+      // Not a skip: this machine has no DMI ids to leak; the sandbox has none either.
+      System.out.println("this host has no DMI ids (" + uuid + "): checking the sandbox has none");
+      sb.profile().probe("read", uuid.toString()).launch().assertErrno("ENOENT");
+      return;
+    }
     sb.profile().probe("read", uuid.toString()).launch().assertErrno("EACCES");
   }
 

@@ -18,7 +18,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * The sound grant under attack (../shared/SECURITY.md 15), against a real PulseAudio server: from
+ * The sound grant under attack (docs/security.md 15), against a real PulseAudio server: from
  * inside a sandbox with {@code audio: pulse}, each request that would make the server load code,
  * open a socket, create a file, record, change defaults or touch other clients is refused by hsu's
  * filter, while the same request straight to the server (the control) succeeds: the attack is real

@@ -37,6 +37,6 @@ final class PlanJsonTest {
 
   @Test
   void textEscapesControlCharacters() {
-    assertEquals("\"a\\u001b[2Jb\\nc\\u202e\"", Quote.q("a\u001b[2Jb\nc\u202e"));
+    assertEquals("\"a\\x1b[2Jb\\nc\\xe2\\x80\\xae\"", Quote.q("a\u001b[2Jb\nc\u202e"));
   }
 }

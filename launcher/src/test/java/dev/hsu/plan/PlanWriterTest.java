@@ -242,7 +242,7 @@ final class PlanWriterTest {
     assertEquals(
         "overlay on \"/opt/x\" lower \"/opt/x\" (ephemeral writes)",
         new Op.Overlay(AbsPath.of("/opt/x"), Op.Overlay.Writes.EPHEMERAL, null, null, List.of(AbsPath.of("/opt/x"))).toString());
-    assertEquals("symlink \"/l\" -> \"a\\nb\\u001b[31m\"", new Op.Symlink(AbsPath.of("/l"), "a\nb\u001b[31m", false).toString());
+    assertEquals("symlink \"/l\" -> \"a\\nb\\x1b[31m\"", new Op.Symlink(AbsPath.of("/l"), "a\nb\u001b[31m", false).toString());
   }
 
   static byte[] write(Op op) {

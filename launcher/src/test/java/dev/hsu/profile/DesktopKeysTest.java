@@ -275,7 +275,8 @@ final class DesktopKeysTest {
                 + " an X server listening on TCP or the abstract socket '@/tmp/.X11-unix/X<n>' of"
                 + " any display (not just the granted one)",
             "app.yaml:4:10: warning: 'network: host' shares the host's network: the app can reach"
-                + " every service listening on this machine and the whole network"),
+                + " every service listening on this machine and the whole network, and it sees the"
+                + " host's network interfaces (in /sys and /proc/net)"),
         HardeningKeysTest.warnings(r));
     r = load(HEAD + "x11: false\n");
     assertTrue(r.diagnostics().isEmpty());

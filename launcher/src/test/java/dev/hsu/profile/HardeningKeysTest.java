@@ -236,7 +236,8 @@ final class HardeningKeysTest {
                 + " write: it can change your shell startup files, autostart entries and hsu's own"
                 + " profiles",
             "app.yaml:4:10: warning: 'network: host' shares the host's network: the app can reach"
-                + " every service listening on this machine and the whole network",
+                + " every service listening on this machine and the whole network, and it sees the"
+                + " host's network interfaces (in /sys and /proc/net)",
             "app.yaml:5:11: warning: device access to \"/dev/dri\": the app talks to its kernel"
                 + " driver directly",
             "app.yaml:7:11: warning: writable bind of \"/home\", which holds your home directory"

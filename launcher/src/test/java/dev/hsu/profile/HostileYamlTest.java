@@ -12,7 +12,7 @@ import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Hostile input is refused quickly with one sentence, never a stack trace (SECURITY.md 13). */
+/** Hostile input is refused quickly with one sentence, never a stack trace (docs/security.md 13). */
 final class HostileYamlTest {
   @TempDir Path dir;
 

@@ -1,4 +1,4 @@
-package dev.hsu.cli;
+package dev.hsu.launch;
 
 import dev.hsu.plan.AbsPath;
 import dev.hsu.plan.Instance;
@@ -25,11 +25,11 @@ import java.util.Set;
  * directory (not a symlink) owned by the caller whose {@code pid} file names a process that is
  * gone; nothing in it is followed.
  */
-final class Instances {
+final class StaleInstances {
   /** A directory without a pid file this old is stale too (hsu-init writes it at once). */
   static final Duration NO_PID_GRACE = Duration.ofMinutes(1);
 
-  private Instances() {}
+  private StaleInstances() {}
 
   /** Removes the stale instance directories below {@code runtimeDir}; best effort, quiet. */
   static int removeStale(AbsPath runtimeDir, int uid) {

@@ -1,0 +1,113 @@
+package dev.hsu.launch;
+
+import dev.hsu.compile.DbusProxy;
+import dev.hsu.compile.DesktopGrants;
+import dev.hsu.compile.PulseFilter;
+import dev.hsu.plan.AbsPath;
+import dev.hsu.plan.Plan;
+import dev.hsu.plan.PlanWriter;
+import dev.hsu.plan.Quote;
+import dev.hsu.plan.Wayland;
+import dev.hsu.profile.Profile;
+import dev.hsu.sys.SysException;
+import dev.hsu.systemd.ScopeException;
+import dev.hsu.systemd.Scopes;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/**
+ * What {@code hsu launch} does around a compiled plan, in order: check that the host has what the
+ * plan needs (sockets, the compositor, the helper programs), remove stale instance directories,
+ * create the host directories and home mount points hsu-init will not create, start the systemd
+ * scope, and become hsu-init. Everything host-side goes through {@link LaunchHost}.
+ */
+public final class Launch {
+  private Launch() {}
+
+  /**
+   * Runs the steps; returns only by throwing (the last step replaces this process).
+   *
+   * @param env the host environment: the sockets the profile needs are found through it, and
+   *     hsu-init gets it
+   * @param notices gets one-line notices (a missing systemd user manager)
+   */
+  public static void run(
+      Profile profile,
+      Plan plan,
+      Map<String, String> env,
+      String init,
+      LaunchHost host,
+      Consumer<String> notices)
+      throws LaunchException, SysException {
+    byte[] bytes = PlanWriter.write(plan);
+    Profile.Host facts = profile.host();
+    host.removeStaleInstances(facts.xdgRuntimeDir(), facts.uid());
+    check(profile, plan, env, host);
+    AbsPath apps = facts.xdgDataHome().resolve("hsu/apps");
+    for (AbsPath dir : MountPoints.hostDirsToCreate(plan)) {
+      if (dir.startsWith(apps) && !dir.equals(apps)) {
+        host.ensureDir(apps, dir);
+      }
+    }
+    for (MountPoints.HomeMountPoint m : MountPoints.homeMountPoints(plan, facts.home(), host)) {
+      if (m.file()) {
+        host.ensureFile(m.base(), m.path());
+      } else {
+        host.ensureDir(m.base(), m.path());
+      }
+    }
+    List<String> environment = new ArrayList<>();
+    env.forEach((k, v) -> environment.add(k + "=" + v));
+    // The scope holds this very process: execve keeps the pid, so hsu-init and the app are in it.
+    Scopes.Outcome scope;
+    try {
+      scope = host.startScope(env, Scopes.request(profile, ProcessHandle.current().pid()));
+    } catch (ScopeException e) {
+      throw new LaunchException(e.getMessage(), e);
+    }
+    if (scope.notice() != null) {
+      notices.accept(scope.notice());
+    }
+    host.exec(init, bytes, environment);
+    throw new IllegalStateException("execve returned");
+  }
+
+  /**
+   * The host must have what the plan needs now: one clear sentence rather than a failed bind.
+   * Sockets are checked to be sockets, programs to be executable.
+   */
+  static void check(Profile profile, Plan plan, Map<String, String> env, LaunchHost host)
+      throws LaunchException {
+    Wayland w = plan.wayland();
+    if (w != null && host.kind(w.compositor()) != LaunchHost.Kind.SOCKET) {
+      throw new LaunchException(
+          "the profile asks for Wayland, but there is no Wayland compositor socket at "
+              + Quote.q(w.compositor().value())
+              + " (from WAYLAND_DISPLAY and XDG_RUNTIME_DIR)");
+    }
+    List<DesktopGrants.Needed> needed = new ArrayList<>(DesktopGrants.needed(profile, env));
+    needed.addAll(DbusProxy.needed(profile, env));
+    for (DesktopGrants.Needed n : needed) {
+      if (n.socket() == null || host.kind(n.socket()) != LaunchHost.Kind.SOCKET) {
+        throw new LaunchException(n.missing());
+      }
+    }
+    AbsPath filter = PulseFilter.programIn(plan);
+    if (filter != null) {
+      if (!host.isExecutable(filter)) {
+        throw new LaunchException(
+            "the profile asks for sound, but hsu's PulseAudio filter "
+                + Quote.q(filter.value())
+                + " is missing (build it: make -C init-c)");
+      }
+    }
+    if (profile.dbus().any() && !host.isExecutable(DbusProxy.PROGRAM)) {
+      throw new LaunchException(
+          "the profile asks for D-Bus, but "
+              + Quote.q(DbusProxy.PROGRAM.value())
+              + " is not installed (Debian: apt install xdg-dbus-proxy)");
+    }
+  }
+}

@@ -1,0 +1,106 @@
+package dev.hsu.launch;
+
+import dev.hsu.plan.AbsPath;
+import dev.hsu.sys.Sys;
+import dev.hsu.sys.SysException;
+import dev.hsu.systemd.ScopeException;
+import dev.hsu.systemd.Scopes;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Everything a launch reads from or does to the host besides compiling: the one seam CLI tests
+ * fake (no method has a default, so a fake never falls through to the real host).
+ */
+public interface LaunchHost {
+  /** What is at a host path, following symlinks as a mount source would. */
+  enum Kind {
+    MISSING,
+    FILE,
+    DIRECTORY,
+    SOCKET,
+    OTHER
+  }
+
+  Kind kind(AbsPath path);
+
+  boolean isExecutable(AbsPath path);
+
+  /** Removes the caller's stale instance directories below {@code runtimeDir}; quiet. */
+  void removeStaleInstances(AbsPath runtimeDir, int uid);
+
+  /** Creates {@code dir} below {@code trusted} without following symlinks below it. */
+  void ensureDir(AbsPath trusted, AbsPath dir) throws SysException;
+
+  /** Creates the empty file {@code file} below {@code trusted}, following no symlink below. */
+  void ensureFile(AbsPath trusted, AbsPath file) throws SysException;
+
+  /** Asks the user's systemd to put this process in a scope ({@link Scopes#start}). */
+  Scopes.Outcome startScope(Map<String, String> env, Scopes.Request request)
+      throws ScopeException;
+
+  /** Puts {@code plan} in an inherited memfd and execve()s hsu-init; returns only by throwing. */
+  void exec(String init, byte[] plan, List<String> env) throws SysException;
+
+  /** The real host. */
+  static LaunchHost system() {
+    final int S_IFMT = 0170000;
+    final int S_IFSOCK = 0140000;
+    final int S_IFREG = 0100000;
+    final int S_IFDIR = 0040000;
+    return new LaunchHost() {
+      @Override
+      public Kind kind(AbsPath path) {
+        try {
+          int type = (Integer) Files.getAttribute(Path.of(path.value()), "unix:mode") & S_IFMT;
+          return switch (type) {
+            case S_IFREG -> Kind.FILE;
+            case S_IFDIR -> Kind.DIRECTORY;
+            case S_IFSOCK -> Kind.SOCKET;
+            default -> Kind.OTHER;
+          };
+        } catch (IOException | UnsupportedOperationException e) {
+          return Files.exists(Path.of(path.value()), LinkOption.NOFOLLOW_LINKS)
+              ? Kind.OTHER
+              : Kind.MISSING;
+        }
+      }
+
+      @Override
+      public boolean isExecutable(AbsPath path) {
+        return Files.isExecutable(Path.of(path.value()));
+      }
+
+      @Override
+      public void removeStaleInstances(AbsPath runtimeDir, int uid) {
+        StaleInstances.removeStale(runtimeDir, uid);
+      }
+
+      @Override
+      public void ensureDir(AbsPath trusted, AbsPath dir) throws SysException {
+        Sys.ensureDirBeneath(trusted.value(), dir.value());
+      }
+
+      @Override
+      public void ensureFile(AbsPath trusted, AbsPath file) throws SysException {
+        Sys.ensureFileBeneath(trusted.value(), file.value());
+      }
+
+      @Override
+      public Scopes.Outcome startScope(Map<String, String> env, Scopes.Request request)
+          throws ScopeException {
+        return Scopes.start(env, request, Scopes.TIMEOUT);
+      }
+
+      @Override
+      public void exec(String init, byte[] plan, List<String> env) throws SysException {
+        int fd = Sys.memfdWithData("hsu-plan", plan);
+        Sys.execve(init, List.of(init, "--plan-fd", Integer.toString(fd)), env);
+      }
+    };
+  }
+}

@@ -1,0 +1,74 @@
+package dev.hsu.cli;
+
+import dev.hsu.launch.LaunchHost;
+import dev.hsu.plan.AbsPath;
+import dev.hsu.systemd.ScopeException;
+import dev.hsu.systemd.Scopes;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A host for CLI tests: it knows only the paths a test declares (everything else is missing),
+ * records what a launch would create, starts no scope unless a test says how, and throws {@link
+ * Exec} instead of becoming hsu-init. Nothing reaches the real host.
+ */
+class FakeLaunchHost implements LaunchHost {
+  /** Thrown where the real host would execve. */
+  static final class Exec extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+  }
+
+  /** A scope starter a test plugs in. */
+  interface ScopeStarter {
+    Scopes.Outcome start(Map<String, String> env, Scopes.Request request) throws ScopeException;
+  }
+
+  final Map<AbsPath, Kind> paths = new HashMap<>();
+  final List<String> created = new ArrayList<>();
+  final List<String> stale = new ArrayList<>();
+  ScopeStarter scopes = (env, request) -> new Scopes.Outcome(null, null);
+  String init;
+  List<String> environment;
+  byte[] plan;
+
+  @Override
+  public Kind kind(AbsPath path) {
+    return paths.getOrDefault(path, Kind.MISSING);
+  }
+
+  @Override
+  public boolean isExecutable(AbsPath path) {
+    return paths.get(path) == Kind.FILE;
+  }
+
+  @Override
+  public void removeStaleInstances(AbsPath runtimeDir, int uid) {
+    stale.add(runtimeDir + " " + uid);
+  }
+
+  @Override
+  public void ensureDir(AbsPath trusted, AbsPath dir) {
+    created.add(trusted + " " + dir);
+  }
+
+  @Override
+  public void ensureFile(AbsPath trusted, AbsPath file) {
+    created.add(trusted + " " + file + " (file)");
+  }
+
+  @Override
+  public Scopes.Outcome startScope(Map<String, String> env, Scopes.Request request)
+      throws ScopeException {
+    return scopes.start(env, request);
+  }
+
+  @Override
+  public void exec(String init, byte[] plan, List<String> env) {
+    this.init = init;
+    this.plan = plan;
+    this.environment = List.copyOf(env);
+    throw new Exec();
+  }
+}
