@@ -28,7 +28,7 @@ final class DbusSection implements Section<DbusSection> {
 
   /**
    * Bus names whose services run code on the host or change the session for any caller
-   * (SECURITY.md item 5): talking to them, or owning them, is a warning.
+   * (docs/security.md item 5): talking to them, or owning them, is a warning.
    */
   static final List<String> HOST_CODE_NAMES =
       List.of(

@@ -185,6 +185,9 @@ final class YamlValues {
       return null;
     }
     Str s = string(v, what);
+    if (s == null) {
+      return null;
+    }
     var m = DURATION.matcher(s.value());
     if (!m.matches()) {
       error(
