@@ -23,11 +23,6 @@ import java.util.TreeMap;
 
 /** Turns a loaded {@link Profile} into a {@link Plan}: the fixed base ops, then the profile's. */
 public final class Compiler {
-  /** Sandbox PATH; `env.set` may override it. */
-  public static final String PATH = "/usr/local/bin:/usr/bin:/bin";
-
-  public static final String SHELL = "/bin/sh";
-
   /** The /etc entries hsu places itself instead of linking the host's. */
   public static final List<String> PLACED_ETC = List.of("passwd", "group", "hostname", "hosts");
 
@@ -183,20 +178,14 @@ public final class Compiler {
   }
 
   /**
-   * Always-set variables, then the passed host variables, then with {@code wayland}
-   * WAYLAND_DISPLAY and XDG_SESSION_TYPE and the {@code granted} variables of the other grants (so
-   * a passed host value does not win), then `env.set`; sorted by name.
+   * The passed host variables, then with {@code wayland} WAYLAND_DISPLAY and XDG_SESSION_TYPE and
+   * the {@code granted} variables of the other grants (so a passed host value does not win), then
+   * `env.set`, which holds the variables every sandbox gets ({@link Profile.Env#always}) unless
+   * the profile changed them; sorted by name.
    */
   static TreeMap<String, String> env(
       Profile p, Map<String, String> hostEnv, boolean wayland, Map<String, String> granted) {
-    Profile.Host host = p.host();
     TreeMap<String, String> env = new TreeMap<>();
-    env.put("HOME", host.home().value());
-    env.put("USER", host.user());
-    env.put("LOGNAME", host.user());
-    env.put("PATH", PATH);
-    env.put("XDG_RUNTIME_DIR", host.xdgRuntimeDir().value());
-    env.put("SHELL", SHELL);
     for (String name : p.env().pass()) {
       String value = hostEnv.get(name);
       if (value != null) {
@@ -235,7 +224,7 @@ public final class Compiler {
     String user = host.user();
     ops.add(place("/etc/passwd",
         user + ":x:" + params.uid() + ":" + params.gid() + ":" + user + ":" + host.home() + ":"
-            + SHELL + "\n"));
+            + Profile.Env.SHELL + "\n"));
     ops.add(place("/etc/group", user + ":x:" + params.gid() + ":\n"));
     ops.add(place("/etc/hostname", params.hostname() + "\n"));
     ops.add(place("/etc/hosts",

@@ -29,7 +29,6 @@ final class ProcessSection implements Section<ProcessSection> {
       List.of("TERM", "COLORTERM", "LANG", "LANGUAGE", "LC_ALL", "TZ");
   static final String DEFAULT_HOSTNAME = "hsu";
   static final Duration DEFAULT_WAIT_DELAY = Duration.ofSeconds(2);
-  static final String DEFAULT_PATH = "/usr/local/bin:/usr/bin:/bin";
 
   record Daemon(Str program, List<Str> args, Str readyPath, Duration timeout) {}
 
@@ -237,13 +236,7 @@ final class ProcessSection implements Section<ProcessSection> {
     }
     out.cwd = cwd == null ? host.home() : f.path(cwd);
 
-    Map<String, String> set = new LinkedHashMap<>();
-    set.put("HOME", host.home().value());
-    set.put("USER", host.user());
-    set.put("LOGNAME", host.user());
-    set.put("PATH", DEFAULT_PATH);
-    set.put("XDG_RUNTIME_DIR", host.xdgRuntimeDir().value());
-    set.put("SHELL", "/bin/sh");
+    Map<String, String> set = Profile.Env.always(host);
     if (envSet != null) {
       envSet.forEach((k, v) -> set.put(k, f.expand(v)));
     }

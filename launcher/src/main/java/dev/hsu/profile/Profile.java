@@ -136,9 +136,27 @@ public record Profile(
    * them.
    */
   public record Env(Map<String, String> set, List<String> pass) {
+    /** The sandbox's PATH unless the profile sets one. */
+    public static final String PATH = "/usr/local/bin:/usr/bin:/bin";
+
+    /** The shell a sandbox names in SHELL unless the profile sets one. */
+    public static final String SHELL = "/bin/sh";
+
     public Env {
       set = Map.copyOf(set);
       pass = List.copyOf(pass);
+    }
+
+    /** The variables every sandbox gets, before the profile's own {@code set}. */
+    public static Map<String, String> always(Host host) {
+      Map<String, String> m = new java.util.LinkedHashMap<>();
+      m.put("HOME", host.home().value());
+      m.put("USER", host.user());
+      m.put("LOGNAME", host.user());
+      m.put("PATH", PATH);
+      m.put("XDG_RUNTIME_DIR", host.xdgRuntimeDir().value());
+      m.put("SHELL", SHELL);
+      return m;
     }
   }
 

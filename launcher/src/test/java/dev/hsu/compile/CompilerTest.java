@@ -31,7 +31,7 @@ final class CompilerTest {
     assertFalse(env.containsKey("WAYLAND_DISPLAY"));
     assertFalse(env.containsKey("UNSET"));
     assertEquals("1", env.get("X"));
-    assertEquals(Compiler.PATH, env.get("PATH")); // not the host's PATH
+    assertEquals(Profile.Env.PATH, env.get("PATH")); // not the host's PATH
     assertEquals(List.copyOf(env.keySet()), env.keySet().stream().sorted().toList());
 
     Map<String, String> plain =

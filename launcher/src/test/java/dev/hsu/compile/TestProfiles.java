@@ -57,7 +57,7 @@ public final class TestProfiles {
     String name;
     List<String> command;
     AbsPath cwd = HOST.home();
-    Map<String, String> set = new LinkedHashMap<>();
+    Map<String, String> set = new LinkedHashMap<>(Profile.Env.always(HOST));
     List<String> pass = new ArrayList<>(List.of("TERM", "COLORTERM", "LANG", "LANGUAGE", "LC_ALL", "TZ"));
     String hostname = "hsu";
     Profile.Ids ids = new Profile.Ids(HOST.uid(), HOST.gid());
