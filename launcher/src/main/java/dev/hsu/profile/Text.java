@@ -6,55 +6,12 @@ import java.util.Collection;
 final class Text {
   private Text() {}
 
-  /** Escapes control, format and separator characters so echoed text cannot drive a terminal. */
+  /**
+   * Escapes what a terminal may act on or that hides text, by hsu's one rule ({@link
+   * dev.hsu.plan.Quote}), so echoed text cannot drive a terminal.
+   */
   static String escape(String s) {
-    if (s == null) {
-      return "null";
-    }
-    StringBuilder b = null;
-    for (int i = 0; i < s.length(); ) {
-      int cp = s.codePointAt(i);
-      int n = Character.charCount(cp);
-      String rep = escapeOne(cp);
-      if (rep != null && b == null) {
-        b = new StringBuilder(s.length() + 16).append(s, 0, i);
-      }
-      if (b != null) {
-        if (rep != null) {
-          b.append(rep);
-        } else {
-          b.appendCodePoint(cp);
-        }
-      }
-      i += n;
-    }
-    return b == null ? s : b.toString();
-  }
-
-  private static String escapeOne(int cp) {
-    switch (cp) {
-      case '\n':
-        return "\\n";
-      case '\t':
-        return "\\t";
-      case '\r':
-        return "\\r";
-      default:
-        break;
-    }
-    if (cp < 0x20 || cp == 0x7f) {
-      return String.format("\\x%02x", cp);
-    }
-    int type = Character.getType(cp);
-    if (type == Character.CONTROL
-        || type == Character.FORMAT
-        || type == Character.LINE_SEPARATOR
-        || type == Character.PARAGRAPH_SEPARATOR
-        || type == Character.SURROGATE
-        || type == Character.UNASSIGNED && cp > 0xffff) {
-      return cp > 0xffff ? String.format("\\U%08x", cp) : String.format("\\u%04x", cp);
-    }
-    return null;
+    return s == null ? "null" : dev.hsu.plan.Quote.controls(s);
   }
 
   /** {@code 'text'}, escaped and shortened to a readable length. */
