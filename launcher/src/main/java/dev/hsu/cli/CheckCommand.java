@@ -36,7 +36,7 @@ final class CheckCommand implements Callable<Integer> {
       int code;
       try {
         Compilation c = Compilation.of(ctx, errors.err(), arg, List.of(), true);
-        String file = dev.hsu.plan.Quote.escape(c.file().toString());
+        String file = dev.hsu.base.Quote.escape(c.file().toString());
         out.println(
             c.warnings() == 0
                 ? file + ": ok"

@@ -4,7 +4,7 @@ import dev.hsu.desktop.MarkedFile;
 import dev.hsu.plan.PlanJson;
 import dev.hsu.plan.PlanText;
 import dev.hsu.plan.PlanWriter;
-import dev.hsu.plan.Quote;
+import dev.hsu.base.Quote;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;

@@ -5,7 +5,7 @@ import dev.hsu.desktop.DesktopFile;
 import dev.hsu.desktop.InstallException;
 import dev.hsu.desktop.MarkedFile;
 import dev.hsu.desktop.SandboxedEntry;
-import dev.hsu.plan.Quote;
+import dev.hsu.base.Quote;
 import dev.hsu.profile.Profile;
 import java.io.PrintStream;
 import java.nio.file.Path;

@@ -2,7 +2,7 @@ package dev.hsu.cli;
 
 import dev.hsu.compile.CompileException;
 import dev.hsu.launch.LaunchException;
-import dev.hsu.plan.Quote;
+import dev.hsu.base.Quote;
 import dev.hsu.sys.SysException;
 import java.io.PrintStream;
 import picocli.CommandLine;

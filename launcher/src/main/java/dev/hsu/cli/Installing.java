@@ -3,7 +3,7 @@ package dev.hsu.cli;
 import dev.hsu.desktop.GeneratedFiles;
 import dev.hsu.desktop.InstallException;
 import dev.hsu.desktop.MarkedFile;
-import dev.hsu.plan.Quote;
+import dev.hsu.base.Quote;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;

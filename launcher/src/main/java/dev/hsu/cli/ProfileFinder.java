@@ -1,6 +1,6 @@
 package dev.hsu.cli;
 
-import dev.hsu.plan.Quote;
+import dev.hsu.base.Quote;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;

@@ -3,7 +3,7 @@ package dev.hsu.cli;
 import dev.hsu.desktop.Applications;
 import dev.hsu.desktop.InstallException;
 import dev.hsu.desktop.MarkedFile;
-import dev.hsu.plan.Quote;
+import dev.hsu.base.Quote;
 import dev.hsu.profile.Profile;
 import dev.hsu.systemd.UnitFile;
 import dev.hsu.systemd.UserUnits;

@@ -1,6 +1,6 @@
 package dev.hsu.compile;
 
-import dev.hsu.plan.AbsPath;
+import dev.hsu.base.AbsPath;
 import dev.hsu.plan.Instance;
 import dev.hsu.plan.Landlock;
 import dev.hsu.plan.Op;
@@ -152,7 +152,7 @@ public final class Compiler {
     String problem = AbsPath.problem(path);
     if (problem != null) {
       throw new IllegalArgumentException(
-          "the Wayland socket " + dev.hsu.plan.Quote.q(path) + " from WAYLAND_DISPLAY " + problem);
+          "the Wayland socket " + dev.hsu.base.Quote.q(path) + " from WAYLAND_DISPLAY " + problem);
     }
     return AbsPath.of(path);
   }

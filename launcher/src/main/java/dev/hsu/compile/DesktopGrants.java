@@ -1,8 +1,8 @@
 package dev.hsu.compile;
 
-import dev.hsu.plan.AbsPath;
+import dev.hsu.base.AbsPath;
 import dev.hsu.plan.Op;
-import dev.hsu.plan.Quote;
+import dev.hsu.base.Quote;
 import dev.hsu.profile.Profile;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;

@@ -1,6 +1,6 @@
 package dev.hsu.desktop;
 
-import dev.hsu.plan.Quote;
+import dev.hsu.base.Quote;
 import java.io.IOException;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;

@@ -207,7 +207,7 @@ public final class SandboxedEntry {
     String s = p.toString();
     if (!p.isAbsolute() || !DesktopFile.clean(s).equals(s)) {
       throw new InstallException(
-          what + " path " + dev.hsu.plan.Quote.q(s)
+          what + " path " + dev.hsu.base.Quote.q(s)
               + " must be absolute and free of control characters to go in a menu entry");
     }
   }

@@ -1,6 +1,6 @@
 package dev.hsu.launch;
 
-import dev.hsu.plan.AbsPath;
+import dev.hsu.base.AbsPath;
 import dev.hsu.sys.Sys;
 import dev.hsu.sys.SysException;
 import dev.hsu.systemd.ScopeException;

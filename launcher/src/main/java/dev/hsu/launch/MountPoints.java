@@ -1,6 +1,6 @@
 package dev.hsu.launch;
 
-import dev.hsu.plan.AbsPath;
+import dev.hsu.base.AbsPath;
 import dev.hsu.plan.Op;
 import dev.hsu.plan.Plan;
 import java.util.ArrayList;

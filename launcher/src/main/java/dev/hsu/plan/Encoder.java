@@ -1,5 +1,7 @@
 package dev.hsu.plan;
 
+import dev.hsu.base.AbsPath;
+
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.List;

@@ -1,6 +1,8 @@
 package dev.hsu.plan;
 
-import static dev.hsu.plan.Quote.q;
+import dev.hsu.base.AbsPath;
+
+import static dev.hsu.base.Quote.q;
 
 import java.util.ArrayList;
 import java.util.HashSet;

@@ -1,6 +1,9 @@
 package dev.hsu.plan;
 
-import static dev.hsu.plan.Quote.q;
+import dev.hsu.base.AbsPath;
+import dev.hsu.base.Quote;
+
+import static dev.hsu.base.Quote.q;
 
 import java.time.Duration;
 import java.util.ArrayList;

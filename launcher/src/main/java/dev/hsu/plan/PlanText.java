@@ -1,6 +1,8 @@
 package dev.hsu.plan;
 
-import static dev.hsu.plan.Quote.q;
+import static dev.hsu.base.Quote.q;
+
+import dev.hsu.base.Quote;
 
 import java.util.ArrayList;
 import java.util.List;

@@ -1,6 +1,6 @@
 package dev.hsu.plan;
 
-import static dev.hsu.plan.Quote.q;
+import static dev.hsu.base.Quote.q;
 
 import java.util.ArrayList;
 import java.util.Collection;

@@ -1,6 +1,6 @@
 package dev.hsu.profile;
 
-import dev.hsu.plan.AbsPath;
+import dev.hsu.base.AbsPath;
 import dev.hsu.profile.Draft.Str;
 import dev.hsu.profile.Profile.FsEntry;
 import dev.hsu.profile.Profile.FsEntry.Overlay.Writes;

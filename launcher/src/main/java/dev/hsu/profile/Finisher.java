@@ -1,6 +1,6 @@
 package dev.hsu.profile;
 
-import dev.hsu.plan.AbsPath;
+import dev.hsu.base.AbsPath;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;

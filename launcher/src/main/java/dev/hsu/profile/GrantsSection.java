@@ -1,6 +1,6 @@
 package dev.hsu.profile;
 
-import dev.hsu.plan.AbsPath;
+import dev.hsu.base.AbsPath;
 import dev.hsu.profile.Draft.Str;
 import java.util.ArrayList;
 import java.util.EnumSet;

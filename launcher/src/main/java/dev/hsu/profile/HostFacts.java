@@ -1,6 +1,6 @@
 package dev.hsu.profile;
 
-import dev.hsu.plan.AbsPath;
+import dev.hsu.base.AbsPath;
 import java.util.Map;
 
 /** Builds the {@link Profile.Host} facts that variables expand to from the caller's environment. */

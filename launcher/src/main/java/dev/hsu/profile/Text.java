@@ -8,10 +8,10 @@ final class Text {
 
   /**
    * Escapes what a terminal may act on or that hides text, by hsu's one rule ({@link
-   * dev.hsu.plan.Quote}), so echoed text cannot drive a terminal.
+   * dev.hsu.base.Quote}), so echoed text cannot drive a terminal.
    */
   static String escape(String s) {
-    return s == null ? "null" : dev.hsu.plan.Quote.controls(s);
+    return s == null ? "null" : dev.hsu.base.Quote.controls(s);
   }
 
   /** {@code 'text'}, escaped and shortened to a readable length. */

@@ -10,7 +10,7 @@ public final class SysException extends Exception {
   private final String reason;
 
   SysException(String action, String path, int errno, String reason) {
-    super(action + (path == null ? "" : " " + dev.hsu.plan.Quote.q(path)) + ": " + reason);
+    super(action + (path == null ? "" : " " + dev.hsu.base.Quote.q(path)) + ": " + reason);
     this.action = action;
     this.path = path;
     this.errno = errno;

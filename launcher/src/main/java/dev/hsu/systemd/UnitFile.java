@@ -1,7 +1,7 @@
 package dev.hsu.systemd;
 
 import dev.hsu.desktop.InstallException;
-import dev.hsu.plan.Quote;
+import dev.hsu.base.Quote;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;

@@ -3,7 +3,7 @@ package dev.hsu.systemd;
 import dev.hsu.desktop.GeneratedFiles;
 import dev.hsu.desktop.InstallException;
 import dev.hsu.desktop.MarkedFile;
-import dev.hsu.plan.Quote;
+import dev.hsu.base.Quote;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;

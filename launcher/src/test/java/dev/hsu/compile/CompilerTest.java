@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.hsu.plan.AbsPath;
+import dev.hsu.base.AbsPath;
 import dev.hsu.plan.Op;
 import dev.hsu.plan.Plan;
 import dev.hsu.profile.Profile;

@@ -1,6 +1,6 @@
 package dev.hsu.compile;
 
-import dev.hsu.plan.AbsPath;
+import dev.hsu.base.AbsPath;
 import dev.hsu.profile.Profile;
 import dev.hsu.profile.Profile.FsEntry;
 import java.nio.file.Path;

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.hsu.compile.Compiler;
 import dev.hsu.compile.TestProfiles;
-import dev.hsu.plan.AbsPath;
+import dev.hsu.base.AbsPath;
 import dev.hsu.plan.Plan;
 import dev.hsu.profile.Profile;
 import dev.hsu.profile.Profile.FsEntry;

@@ -1,5 +1,7 @@
 package dev.hsu.plan;
 
+import dev.hsu.base.AbsPath;
+
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;

@@ -1,5 +1,7 @@
 package dev.hsu.plan;
 
+import dev.hsu.base.AbsPath;
+
 import static dev.hsu.plan.PlanWriterTest.hex;
 import static dev.hsu.plan.PlanWriterTest.params;
 import static dev.hsu.plan.PlanWriterTest.payloads;

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.hsu.plan.AbsPath;
+import dev.hsu.base.AbsPath;
 import dev.hsu.profile.Profile.FsEntry;
 import dev.hsu.profile.Profile.FsEntry.Overlay.Writes;
 import java.io.IOException;

@@ -1,6 +1,6 @@
 package dev.hsu.systemd.dbus;
 
-import dev.hsu.plan.Quote;
+import dev.hsu.base.Quote;
 import dev.hsu.systemd.ScopeException;
 import dev.hsu.systemd.Scopes;
 import java.time.Duration;

@@ -1,4 +1,4 @@
-package dev.hsu.plan;
+package dev.hsu.base;
 
 /**
  * Quotes text for terminal output, by the one rule hsu, hsu check and hsu-init share

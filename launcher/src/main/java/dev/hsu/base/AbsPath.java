@@ -1,4 +1,4 @@
-package dev.hsu.plan;
+package dev.hsu.base;
 
 import java.util.ArrayList;
 import java.util.List;

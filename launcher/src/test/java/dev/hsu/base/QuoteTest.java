@@ -1,4 +1,4 @@
-package dev.hsu.plan;
+package dev.hsu.base;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
