@@ -1,5 +1,7 @@
 package dev.hsu.plan;
 
+import java.time.Duration;
+
 import dev.hsu.base.AbsPath;
 import dev.hsu.base.Quote;
 
@@ -96,5 +98,17 @@ public final class Limits {
       throw new IllegalArgumentException(what + " is missing");
     }
     return p;
+  }
+
+  /** A duration the plan stores in milliseconds: not negative, and not too long for that. */
+  static void checkMillis(String what, Duration d) {
+    if (d == null || d.isNegative()) {
+      throw new IllegalArgumentException(what + " must not be negative");
+    }
+    try {
+      d.toMillis();
+    } catch (ArithmeticException e) {
+      throw new IllegalArgumentException(what + " is too long", e);
+    }
   }
 }

@@ -61,9 +61,9 @@ public sealed interface Op {
 
     @Override
     public String toString() {
-      String s = "mirror " + q(host.value()) + " entry by entry " + bindFlags(writable, device)
-          + " except " + quoted(ALWAYS_LEFT_OUT);
-      return exclude.isEmpty() ? s : s + " and " + quoted(exclude);
+      String s = "mirror " + q(host.value()) + " entry by entry " + OpText.bindFlags(writable, device)
+          + " except " + OpText.quoted(ALWAYS_LEFT_OUT);
+      return exclude.isEmpty() ? s : s + " and " + OpText.quoted(exclude);
     }
   }
 
@@ -103,10 +103,10 @@ public sealed interface Op {
       StringBuilder b = new StringBuilder("link /etc entries to a read-only bind of ");
       b.append(q(host.value()));
       if (!only.isEmpty()) {
-        b.append(" (only ").append(quoted(only)).append(')');
+        b.append(" (only ").append(OpText.quoted(only)).append(')');
       }
       if (!skip.isEmpty()) {
-        b.append(" except ").append(quoted(skip)).append(" (their host originals hidden)");
+        b.append(" except ").append(OpText.quoted(skip)).append(" (their host originals hidden)");
       }
       return b.toString();
     }
@@ -201,16 +201,16 @@ public sealed interface Op {
       o.str("op", "tmpfs");
       o.str("target", target().value());
       o.num("sizeBytes", sizeBytes());
-      o.str("mode", octal(mode()));
+      o.str("mode", OpText.octal(mode()));
       o.bool("readOnly", readOnly());
     }
 
     @Override
     public String toString() {
       List<String> attrs = new ArrayList<>();
-      attrs.add("mode " + octal(mode));
+      attrs.add("mode " + OpText.octal(mode));
       if (sizeBytes != 0) {
-        attrs.add("size " + size(sizeBytes));
+        attrs.add("size " + OpText.size(sizeBytes));
       }
       if (readOnly) {
         attrs.add("read-only");
@@ -336,12 +336,12 @@ public sealed interface Op {
     public void json(JsonObject o) {
       o.str("op", "mkdir");
       o.str("target", target().value());
-      o.str("mode", octal(mode()));
+      o.str("mode", OpText.octal(mode()));
     }
 
     @Override
     public String toString() {
-      return "mkdir " + q(target.value()) + " (mode " + octal(mode) + ")";
+      return "mkdir " + q(target.value()) + " (mode " + OpText.octal(mode) + ")";
     }
   }
 
@@ -404,7 +404,7 @@ public sealed interface Op {
     public void json(JsonObject o) {
       o.str("op", "place");
       o.str("target", target().value());
-      o.str("mode", octal(mode()));
+      o.str("mode", OpText.octal(mode()));
       String text = PlanJson.utf8(rawData());
       if (text != null) {
         o.str("content", text);
@@ -415,7 +415,7 @@ public sealed interface Op {
 
     @Override
     public String toString() {
-      String head = "place file " + q(target.value()) + " (mode " + octal(mode);
+      String head = "place file " + q(target.value()) + " (mode " + OpText.octal(mode);
       String text = data.length <= 64 ? PlanJson.utf8(data) : null;
       return text != null
           ? head + ") containing " + q(text)
@@ -613,7 +613,7 @@ public sealed interface Op {
       if (argv.isEmpty() || AbsPath.problem(argv.get(0)) != null) {
         throw new IllegalArgumentException("a daemon's program must be an absolute path");
       }
-      checkMillis("daemon timeout", timeout);
+      Limits.checkMillis("daemon timeout", timeout);
       for (String e : env) {
         Params.checkEnvEntry(e);
       }
@@ -643,51 +643,8 @@ public sealed interface Op {
 
     @Override
     public String toString() {
-      return "start daemon " + quoted(argv) + " and wait for " + q(ready.value()) + " (timeout "
-          + duration(timeout) + ")";
+      return "start daemon " + OpText.quoted(argv) + " and wait for " + q(ready.value()) + " (timeout "
+          + OpText.duration(timeout) + ")";
     }
-  }
-
-  static void checkMillis(String what, Duration d) {
-    if (d == null || d.isNegative()) {
-      throw new IllegalArgumentException(what + " must not be negative");
-    }
-    try {
-      d.toMillis();
-    } catch (ArithmeticException e) {
-      throw new IllegalArgumentException(what + " is too long", e);
-    }
-  }
-
-  /** {@code mode} as four octal digits. */
-  static String octal(int mode) {
-    String s = Integer.toOctalString(mode);
-    return "0000".substring(Math.min(4, s.length())) + s;
-  }
-
-  /** A byte size with the largest exact binary suffix. */
-  static String size(long bytes) {
-    String[] units = {"", "k", "M", "G", "T"};
-    int u = 0;
-    while (u < units.length - 1 && bytes != 0 && bytes % 1024 == 0) {
-      bytes /= 1024;
-      u++;
-    }
-    return bytes + units[u];
-  }
-
-  /** A duration as {@code 5s} or {@code 500ms}. */
-  static String duration(Duration d) {
-    long ms = d.toMillis();
-    return ms % 1000 == 0 ? ms / 1000 + "s" : ms + "ms";
-  }
-
-  private static String bindFlags(boolean writable, boolean device) {
-    return "(" + (writable ? "writable" : "read-only") + ", " + (device ? "devices allowed" : "nodev")
-        + ")";
-  }
-
-  private static String quoted(List<String> list) {
-    return list.stream().map(Quote::q).collect(Collectors.joining(" "));
   }
 }

@@ -50,7 +50,7 @@ public record Params(
     }
     Limits.count("environment", copy.size());
     env = Collections.unmodifiableSortedMap(copy);
-    Op.checkMillis("wait delay", waitDelay);
+    Limits.checkMillis("wait delay", waitDelay);
   }
 
   /** The environment as {@code NAME=value} strings, sorted by name. */

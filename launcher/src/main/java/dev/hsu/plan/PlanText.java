@@ -28,7 +28,7 @@ public final class PlanText {
     b.append("argv ").append(p.argv().stream().map(Quote::q).collect(Collectors.joining(" ")));
     b.append('\n');
     p.env().forEach((k, v) -> b.append("env ").append(Quote.escape(k)).append('=').append(q(v)).append('\n'));
-    b.append("wait-delay ").append(Op.duration(p.waitDelay())).append('\n');
+    b.append("wait-delay ").append(OpText.duration(p.waitDelay())).append('\n');
     seccomp(b, plan.seccomp());
     landlock(b, plan.landlock(), p.hostNet());
     if (plan.instance() != null) {

@@ -46,7 +46,7 @@ public record Proxy(
           "the proxy's sync fd " + syncFd + " is not in " + MIN_FD + ".." + MAX_FD);
     }
     Limits.path("proxy socket", ready);
-    Op.checkMillis("proxy timeout", timeout);
+    Limits.checkMillis("proxy timeout", timeout);
     if (plan == null) {
       throw new IllegalArgumentException("the proxy has no plan");
     }
@@ -85,7 +85,7 @@ public record Proxy(
         + " and creates "
         + Quote.q(ready.value())
         + " (within "
-        + Op.duration(timeout)
+        + OpText.duration(timeout)
         + "), stopped with the sandbox";
   }
 }
