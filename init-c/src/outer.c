@@ -188,10 +188,10 @@ static void wayland_prepare(const struct plan *p) {
       .socket_name = strrchr(w->socket, '/') + 1, .engine = "hsu", .app_id = w->app_id,
       .instance_id = p->instance.id, .timeout_ms = WAYLAND_TIMEOUT_MS,
   };
-  char err[2048];
-  st.close_fd = wayland_security_context(&req, err, sizeof(err));
+  struct hsu_error e;
+  st.close_fd = wayland_security_context(&req, &e);
   if (st.close_fd < 0)
-    die(EXIT_SETUP, "%s", err);
+    die_error(EXIT_SETUP, &e);
 }
 
 static void outer_signal_set(sigset_t *set) {

@@ -181,10 +181,10 @@ void pid1_run(const struct plan *p, int sfd, const struct confine *c) {
   /* One ruleset, built in the finished root, enforced by each child. */
   int landlock_fd = -1;
   if (p->landlock.present) {
-    char what[PLAN_MAX_PATH + 64];
-    int r = landlock_build(&p->landlock, c->landlock_abi, &landlock_fd, what, sizeof(what));
+    struct hsu_error e;
+    int r = landlock_build(&p->landlock, c->landlock_abi, &landlock_fd, &e);
     if (r < 0)
-      die_err(EXIT_SETUP, -r, "cannot %s", what);
+      die_error(EXIT_SETUP, &e);
   }
 
   size_t n_daemons = 0;

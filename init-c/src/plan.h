@@ -5,6 +5,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "util.h"
+
 #define PLAN_MAX_SIZE (16u * 1024 * 1024)
 #define PLAN_HEADER_SIZE 16u
 #define PLAN_VERSION 1u
@@ -206,8 +208,9 @@ static inline const char *proxy_name(const struct proxy *px) {
   return (px->flags & PROXY_PULSE) != 0 ? "PulseAudio filter" : "D-Bus proxy";
 }
 
-/* Parses len bytes; on failure returns -1 and writes one sentence to err. */
-int plan_parse(const unsigned char *buf, size_t len, struct plan *out, char *err, size_t err_size);
+/* Parses len bytes; on failure returns -1 with the sentence in e (no
+ * errno): "record 3 (BIND): target path "x" is not absolute". */
+int plan_parse(const unsigned char *buf, size_t len, struct plan *out, struct hsu_error *e);
 void plan_free(struct plan *p);
 const char *plan_tag_name(uint32_t tag);
 

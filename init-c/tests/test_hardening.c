@@ -31,10 +31,10 @@ static bool i386_abi, x32_abi;
 static void expect_missing(uint32_t flags, int abi, int want_abi, const char *want,
                            const char *name) {
   struct landlock_rules l = {.present = true, .flags = flags};
-  char msg[256] = "";
-  int need = landlock_missing(&l, abi, msg, sizeof(msg));
-  if (!ok(need == want_abi && strcmp(msg, want) == 0, "%s", name))
-    printf("# got: %d %s\n# want: %d %s\n", need, msg, want_abi, want);
+  struct hsu_error e;
+  int need = landlock_missing(&l, abi, &e);
+  if (!ok(need == want_abi && strcmp(e.msg, want) == 0 && e.err == 0, "%s", name))
+    printf("# got: %d %s\n# want: %d %s\n", need, e.msg, want_abi, want);
 }
 
 static void test_landlock_missing(void) {
@@ -64,23 +64,24 @@ static struct seccomp_rules rules(uint32_t presets, uint32_t relax) {
 
 static void test_build(void) {
   scmp_filter_ctx ctx;
-  const char *name;
+  struct hsu_error err;
   char unknown[] = "no_such_call", vm86[] = "vm86";
   struct seccomp_rules r = rules(SECCOMP_PRESETS, 0);
   __typeof__(*r.deny) deny[2] = {{unknown, 1}, {vm86, 1}};
   r.deny = deny;
   r.n_deny = 1;
-  int e = filter_build(&r, &ctx, &name);
-  ok(e == -HSU_ENOSYSCALL && name != NULL && strcmp(name, "no_such_call") == 0,
+  int e = filter_build(&r, &ctx, &err);
+  ok(e == -HSU_ENOSYSCALL && strcmp(err.msg, "unknown syscall \"no_such_call\"") == 0 &&
+         err.err == 0,
      "an unknown syscall is named");
   r.deny = deny + 1;
-  e = filter_build(&r, &ctx, &name);
+  e = filter_build(&r, &ctx, &err);
 #if defined(__x86_64__)
-  ok(e == -HSU_ENOSYSCALL && name != NULL && strcmp(name, "vm86") == 0,
+  ok(e == -HSU_ENOSYSCALL && strcmp(err.msg, "unknown syscall \"vm86\"") == 0,
      "a syscall of another architecture only (vm86) is unknown here");
 #endif
   r = rules(SECCOMP_PRESETS, SECCOMP_RELAX);
-  e = filter_build(&r, &ctx, &name);
+  e = filter_build(&r, &ctx, &err);
   if (ok(e == 0, "every preset with every relaxation builds (%d)", e))
     seccomp_release(ctx);
 }
@@ -89,8 +90,8 @@ static void test_build(void) {
 static void in_filtered_child(const struct seccomp_rules *r, const char *what,
                               void (*checks)(void)) {
   scmp_filter_ctx ctx;
-  const char *name;
-  if (!ok(filter_build(r, &ctx, &name) == 0, "%s: filter builds", what))
+  struct hsu_error err;
+  if (!ok(filter_build(r, &ctx, &err) == 0, "%s: filter builds", what))
     return;
   int fds[2];
   if (pipe(fds) < 0)
@@ -230,7 +231,8 @@ static void checks_relaxed(void) {
 static void expect_bpf(const struct seccomp_rules *r, uint32_t arch, int nr, uint64_t arg0,
                        const char *want, const char *name) {
   scmp_filter_ctx ctx;
-  const char *unused, *why = "";
+  struct hsu_error unused;
+  const char *why = "";
   struct sock_filter *prog = NULL;
   size_t n = 0;
   uint32_t action = 0;

@@ -11,13 +11,13 @@ static const char *const no_names[] = {NULL};
 
 /* NULL when b parses, else the error sentence (static). */
 static const char *parse(const unsigned char *buf, size_t len) {
-  static char err[1024];
+  static struct hsu_error err;
   struct plan p;
-  if (plan_parse(buf, len, &p, err, sizeof(err)) == 0) {
+  if (plan_parse(buf, len, &p, &err) == 0) {
     plan_free(&p);
     return NULL;
   }
-  return err;
+  return err.msg;
 }
 
 static void expect(const struct pb *b, const char *want, const char *name) {
@@ -597,10 +597,10 @@ static void test_full_plan(void) {
   struct pb b;
   pb_full_plan(&b);
   struct plan p;
-  char err[512];
-  bool parsed = plan_parse(b.buf, b.len, &p, err, sizeof(err)) == 0;
+  struct hsu_error err;
+  bool parsed = plan_parse(b.buf, b.len, &p, &err) == 0;
   if (!ok(parsed, "full plan accepted"))
-    printf("# %s\n", err);
+    printf("# %s\n", err.msg);
   if (parsed) {
     ok(p.uid == 1000 && p.gid == 1000 && strcmp(p.hostname, "hsu") == 0 &&
            strcmp(p.cwd, "/") == 0 && p.argv.n == 3 && strcmp(p.argv.v[2], "id") == 0 &&
@@ -940,8 +940,8 @@ static void test_desktop(void) {
   }
   ok(all, "every truncated WAYLAND payload rejected");
   struct plan p;
-  char err[512];
-  bool parsed = plan_parse(full.buf, full.len, &p, err, sizeof(err)) == 0;
+  struct hsu_error err;
+  bool parsed = plan_parse(full.buf, full.len, &p, &err) == 0;
   ok(parsed && p.instance.present && strcmp(p.instance.id, ID) == 0 &&
          strcmp(p.instance.dir, DIR) == 0 && p.wayland.present && p.wayland.flags == 0 &&
          strcmp(p.wayland.compositor, comp) == 0 &&
@@ -1121,8 +1121,8 @@ static void test_proxy(void) {
   }
   ok(all, "every truncated PROXY payload rejected");
   struct plan p;
-  char err[512];
-  bool parsed = plan_parse(whole.buf, whole.len, &p, err, sizeof(err)) == 0;
+  struct hsu_error err;
+  bool parsed = plan_parse(whole.buf, whole.len, &p, &err) == 0;
   ok(parsed && p.n_proxies == 1 && p.proxies[0].flags == 0 && p.proxies[0].sync_fd == 3 &&
          strcmp(p.proxies[0].ready, DIR "/bus") == 0 && p.proxies[0].timeout_ms == 5000 &&
          p.proxies[0].plan->argv.n == 2 &&

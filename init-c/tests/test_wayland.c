@@ -270,7 +270,13 @@ static struct outcome run(enum mode mode, const char *dir, int timeout_ms) {
       .engine = "hsu", .app_id = "org.example.App", .instance_id = "0123456789abcdef",
       .timeout_ms = timeout_ms,
   };
-  o.fd = wayland_security_context(&req, o.err, sizeof(o.err));
+  struct hsu_error e;
+  o.fd = wayland_security_context(&req, &e);
+  if (o.fd < 0) {
+    struct sbuf sb;
+    sb_init(&sb, o.err, sizeof(o.err));
+    hsu_error_render(&e, &sb);
+  }
   close(dfd);
   if (mode == SILENT)
     kill(pid, SIGTERM);
@@ -353,8 +359,14 @@ static void test_exchange(void) {
       .compositor = path, .dir_fd = dfd, .socket = sock, .socket_name = "wayland-0",
       .engine = "hsu", .app_id = "a", .instance_id = "0123456789abcdef", .timeout_ms = 100,
   };
-  char err[1024];
-  int fd = wayland_security_context(&req, err, sizeof(err));
+  char err[1024] = "";
+  struct hsu_error e;
+  int fd = wayland_security_context(&req, &e);
+  if (fd < 0) {
+    struct sbuf sb;
+    sb_init(&sb, err, sizeof(err));
+    hsu_error_render(&e, &sb);
+  }
   snprintf(want_err, sizeof(want_err),
            "cannot connect to the Wayland compositor at %s: No such file or directory", comp);
   ok(fd < 0 && strcmp(err, want_err) == 0, "no compositor: the sentence");
