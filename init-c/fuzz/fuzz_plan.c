@@ -37,8 +37,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
       const struct plan *n = p.proxies[i].plan;
       size_t d = strlen(p.instance.dir);
       if (!p.instance.present || strncmp(p.proxies[i].ready, p.instance.dir, d) != 0 ||
-          p.proxies[i].ready[d] != '/' || n == NULL || n->instance.present ||
-          n->wayland.present || n->n_proxies != 0 || n->argv.v[n->argv.n] != NULL ||
+          p.proxies[i].ready[d] != '/' || n == NULL || n->instance.present || n->wayland.present ||
+          n->n_proxies != 0 || n->argv.v[n->argv.n] != NULL ||
           p.proxies[i].sync_fd < PROXY_MIN_FD || p.proxies[i].sync_fd > PROXY_MAX_FD)
         __builtin_trap();
       sum += strlen(n->argv.v[0]) + n->n_ops;

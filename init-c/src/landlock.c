@@ -99,7 +99,10 @@ int landlock_missing(const struct landlock_rules *l, int abi, struct hsu_error *
   sb_init(&sb, e->msg, sizeof(e->msg));
   sb_printf(&sb, "Landlock ABI %d is needed for ", need);
   for (size_t i = 0; i < n_lacking; i++)
-    sb_printf(&sb, "%s%s", i == 0 ? "" : i + 1 == n_lacking ? " and " : ", ",
+    sb_printf(&sb, "%s%s",
+              i == 0               ? ""
+              : i + 1 == n_lacking ? " and "
+                                   : ", ",
               features[lacking[i]].what);
   if (abi == 0)
     sb_printf(&sb, ", the kernel has none");
@@ -144,14 +147,12 @@ int landlock_build(const struct landlock_rules *l, int abi, int *out, struct hsu
   }
   if (attr.handled_access_fs == 0 && attr.handled_access_net == 0 && attr.scoped == 0)
     return 0;
-  autoclose int ruleset =
-      (int)syscall(SYS_landlock_create_ruleset, &attr, sizeof(attr), 0);
+  autoclose int ruleset = (int)syscall(SYS_landlock_create_ruleset, &attr, sizeof(attr), 0);
   if (ruleset < 0)
     return hsu_fail(e, errno, "cannot create the Landlock ruleset");
   int r;
   for (uint32_t i = 0; attr.handled_access_fs != 0 && i < l->n_fs; i++)
-    if ((r = add_fs_rule(ruleset, l->fs[i].path, l->fs[i].access, attr.handled_access_fs,
-                         e)) < 0)
+    if ((r = add_fs_rule(ruleset, l->fs[i].path, l->fs[i].access, attr.handled_access_fs, e)) < 0)
       return r;
   for (uint32_t i = 0; attr.handled_access_net != 0 && i < l->n_net; i++) {
     struct hsu_landlock_net_port_attr port = {

@@ -20,8 +20,8 @@
 #include "util.h"
 
 pid_t ns_clone(bool host_net) {
-  unsigned long flags = CLONE_NEWUSER | CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWIPC |
-                        CLONE_NEWUTS | CLONE_NEWCGROUP;
+  unsigned long flags =
+      CLONE_NEWUSER | CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWIPC | CLONE_NEWUTS | CLONE_NEWCGROUP;
   if (!host_net)
     flags |= CLONE_NEWNET;
   /* No new stack: the child continues on a copy of ours, like fork(). */

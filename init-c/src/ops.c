@@ -290,8 +290,7 @@ static int early_one(struct op *op, struct hsu_error *e) {
       return hsu_fail(e, -r, "cannot find upper %s of the overlay on %s", q(o->upper),
                       q(o->target));
     if (o->work != NULL && (r = resolve_host(o->work, &op->resolved_work)) < 0)
-      return hsu_fail(e, -r, "cannot find work %s of the overlay on %s", q(o->work),
-                      q(o->target));
+      return hsu_fail(e, -r, "cannot find work %s of the overlay on %s", q(o->work), q(o->target));
     return 0;
   }
   case TAG_SYMLINK:
@@ -371,7 +370,8 @@ static int open_below_root(struct build *b, const char *rel) {
 /* Opens path (inside the sandbox) as O_PATH below the sysroot, symlinks
  * resolved inside it. Missing components are created (parents 0755, the
  * last one per want with mode) when their directory is on a tmpfs we made. */
-static int open_in_root(struct build *b, const char *path, enum want want, mode_t mode, int *out, struct hsu_error *e) {
+static int open_in_root(struct build *b, const char *path, enum want want, mode_t mode, int *out,
+                        struct hsu_error *e) {
   char buf[JOIN_MAX];
   size_t len = strlen(path);
   if (len >= sizeof(buf))
@@ -418,14 +418,16 @@ static int open_in_root(struct build *b, const char *path, enum want want, mode_
 }
 
 /* Moves the detached mount mnt onto target (inside the sandbox). */
-static int attach(struct build *b, int mnt, const char *target, enum want want, struct hsu_error *e) {
+static int attach(struct build *b, int mnt, const char *target, enum want want,
+                  struct hsu_error *e) {
   if (strcmp(target, "/") == 0)
     return -HSU_EROOT;
   autoclose int tfd = -1;
   int r = open_in_root(b, target, want, want == W_DIR ? 0755 : 0444, &tfd, e);
   if (r < 0)
     return r;
-  if (sys_move_mount(mnt, "", tfd, "", HSU_MOVE_MOUNT_F_EMPTY_PATH | HSU_MOVE_MOUNT_T_EMPTY_PATH) < 0)
+  if (sys_move_mount(mnt, "", tfd, "", HSU_MOVE_MOUNT_F_EMPTY_PATH | HSU_MOVE_MOUNT_T_EMPTY_PATH) <
+      0)
     return -errno;
   return 0;
 }
@@ -441,8 +443,8 @@ static int bind_path(struct build *b, const char *src, const char *target, uint3
   struct stat st;
   if (fstat(sfd, &st) < 0)
     return -errno;
-  autoclose int tree = sys_open_tree(sfd, "", HSU_OPEN_TREE_CLONE | HSU_OPEN_TREE_CLOEXEC |
-                                                  HSU_AT_RECURSIVE | AT_EMPTY_PATH);
+  autoclose int tree = sys_open_tree(
+      sfd, "", HSU_OPEN_TREE_CLONE | HSU_OPEN_TREE_CLOEXEC | HSU_AT_RECURSIVE | AT_EMPTY_PATH);
   if (tree < 0)
     return -errno;
   uint64_t set = HSU_MOUNT_ATTR_NOSUID;
@@ -469,8 +471,8 @@ static int cover(int fd) {
                                      HSU_OPEN_TREE_CLONE | HSU_OPEN_TREE_CLOEXEC);
   if (tree < 0)
     return -errno;
-  uint64_t set = HSU_MOUNT_ATTR_RDONLY | HSU_MOUNT_ATTR_NOSUID | HSU_MOUNT_ATTR_NODEV |
-                 HSU_MOUNT_ATTR_NOEXEC;
+  uint64_t set =
+      HSU_MOUNT_ATTR_RDONLY | HSU_MOUNT_ATTR_NOSUID | HSU_MOUNT_ATTR_NODEV | HSU_MOUNT_ATTR_NOEXEC;
   if (sys_mount_setattr(tree, "", AT_EMPTY_PATH, set, 0) < 0)
     return -errno;
   unsigned move = HSU_MOVE_MOUNT_F_EMPTY_PATH | HSU_MOVE_MOUNT_T_EMPTY_PATH;
@@ -534,7 +536,8 @@ static int read_mountinfo(char **buf, struct mount_info **m, size_t *n, struct h
  * one of a pseudo filesystem type below one of the trees with these top
  * mount ids gets an empty read-only cover, if the sandbox can reach it: the
  * top itself is what the plan named, and stays. */
-static int hide_pseudo_beneath(struct build *b, const uint64_t *tops, size_t n_tops, struct hsu_error *e) {
+static int hide_pseudo_beneath(struct build *b, const uint64_t *tops, size_t n_tops,
+                               struct hsu_error *e) {
   if (n_tops == 0)
     return 0;
   autofree char *buf = NULL;
@@ -561,9 +564,9 @@ static int hide_pseudo_beneath(struct build *b, const uint64_t *tops, size_t n_t
     const char *mp = h[i].m->mount_point;
     if (strncmp(mp, "/sysroot/", 9) != 0)
       continue;
-    autoclose int fd = sys_openat2(b->root_fd, mp + 9, O_PATH | O_CLOEXEC,
-                                   HSU_RESOLVE_IN_ROOT | HSU_RESOLVE_NO_SYMLINKS |
-                                       HSU_RESOLVE_NO_MAGICLINKS);
+    autoclose int fd =
+        sys_openat2(b->root_fd, mp + 9, O_PATH | O_CLOEXEC,
+                    HSU_RESOLVE_IN_ROOT | HSU_RESOLVE_NO_SYMLINKS | HSU_RESOLVE_NO_MAGICLINKS);
     uint64_t id = 0;
     /* Out of reach: under a cover already, or under another mount, or in a
      * directory hsu-init cannot enter (then neither can the app). */
@@ -603,8 +606,8 @@ struct fs_opt {
 };
 
 /* A new detached mount of a filesystem; *out is its mount fd. */
-static int new_fs(const char *type, const struct fs_opt *opts, size_t n,
-                  unsigned attrs, int *out, struct hsu_error *e) {
+static int new_fs(const char *type, const struct fs_opt *opts, size_t n, unsigned attrs, int *out,
+                  struct hsu_error *e) {
   autoclose int fs = sys_fsopen(type, HSU_FSOPEN_CLOEXEC);
   if (fs < 0)
     return -errno;
@@ -639,7 +642,8 @@ static int ro_later(struct build *b, int mnt) {
 }
 
 /* A tmpfs of ours: hsu-init may create entries in it. */
-static int new_tmpfs(struct build *b, mode_t mode, uint64_t size, unsigned attrs, int *out, struct hsu_error *e) {
+static int new_tmpfs(struct build *b, mode_t mode, uint64_t size, unsigned attrs, int *out,
+                     struct hsu_error *e) {
   char mode_s[16], size_s[32];
   snprintf(mode_s, sizeof(mode_s), "%o", (unsigned)mode);
   snprintf(size_s, sizeof(size_s), "%llu", (unsigned long long)size);
@@ -675,7 +679,8 @@ int build_sysroot(struct build *b, struct hsu_error *e) {
   return r < 0 ? hsu_fail(e, -r, "cannot mount tmpfs on \"/sysroot\"") : 0;
 }
 
-static int make_symlink(struct build *b, const char *content, const char *target, struct hsu_error *e) {
+static int make_symlink(struct build *b, const char *content, const char *target,
+                        struct hsu_error *e) {
   if (strcmp(target, "/") == 0)
     return -EEXIST;
   char parent[JOIN_MAX];
@@ -771,7 +776,8 @@ static int apply_auto_etc(struct build *b, struct op *op, struct hsu_error *e) {
         return r;
       continue;
     }
-    if ((r = join(content, ".host", ent->name)) < 0 || (r = make_symlink(b, content, target, e)) < 0)
+    if ((r = join(content, ".host", ent->name)) < 0 ||
+        (r = make_symlink(b, content, target, e)) < 0)
       return r;
   }
   if ((r = make_symlink(b, "/proc/self/mounts", "/etc/mtab", e)) < 0)
@@ -897,8 +903,8 @@ static int apply_proc(struct build *b, struct op *op, struct hsu_error *e) {
 
 static int apply_sysfs(struct build *b, struct op *op, struct hsu_error *e) {
   autoclose int mnt = -1;
-  unsigned attrs = HSU_MOUNT_ATTR_RDONLY | HSU_MOUNT_ATTR_NOSUID | HSU_MOUNT_ATTR_NODEV |
-                   HSU_MOUNT_ATTR_NOEXEC;
+  unsigned attrs =
+      HSU_MOUNT_ATTR_RDONLY | HSU_MOUNT_ATTR_NOSUID | HSU_MOUNT_ATTR_NODEV | HSU_MOUNT_ATTR_NOEXEC;
   int r = new_fs("sysfs", NULL, 0, attrs, &mnt, e);
   if (r == -EPERM)
     /* The kernel wants the network namespace to be ours, and a sysfs
@@ -914,9 +920,8 @@ static int apply_sysfs(struct build *b, struct op *op, struct hsu_error *e) {
 static int apply_dev(struct build *b, struct op *op, struct hsu_error *e) {
   static const char *const nodes[] = {"null", "zero", "full", "random", "urandom", "tty"};
   static const char *const links[][2] = {
-      {"fd", "/proc/self/fd"},         {"stdin", "/proc/self/fd/0"},
-      {"stdout", "/proc/self/fd/1"},   {"stderr", "/proc/self/fd/2"},
-      {"ptmx", "pts/ptmx"},            {"core", "/proc/kcore"},
+      {"fd", "/proc/self/fd"},       {"stdin", "/proc/self/fd/0"}, {"stdout", "/proc/self/fd/1"},
+      {"stderr", "/proc/self/fd/2"}, {"ptmx", "pts/ptmx"},         {"core", "/proc/kcore"},
   };
   const char *dev = op->u.dev.target;
   char path[JOIN_MAX], src[JOIN_MAX];
@@ -947,8 +952,8 @@ static int apply_dev(struct build *b, struct op *op, struct hsu_error *e) {
     autoclose int mnt = -1;
     if ((r = join(path, dev, "pts")) < 0)
       return r;
-    if ((r = new_fs("devpts", pts_opts, 3, HSU_MOUNT_ATTR_NOSUID | HSU_MOUNT_ATTR_NOEXEC,
-                    &mnt, e)) < 0 ||
+    if ((r = new_fs("devpts", pts_opts, 3, HSU_MOUNT_ATTR_NOSUID | HSU_MOUNT_ATTR_NOEXEC, &mnt,
+                    e)) < 0 ||
         (r = attach(b, mnt, path, W_DIR, e)) < 0) {
       return name_failure(e, r, "mount devpts on %s", q(path));
     }
@@ -967,8 +972,8 @@ static int apply_dev(struct build *b, struct op *op, struct hsu_error *e) {
     if ((r = join(path, dev, "mqueue")) < 0)
       return r;
     if ((r = new_fs("mqueue", NULL, 0,
-                    HSU_MOUNT_ATTR_NOSUID | HSU_MOUNT_ATTR_NODEV | HSU_MOUNT_ATTR_NOEXEC,
-                    &mnt, e)) < 0 ||
+                    HSU_MOUNT_ATTR_NOSUID | HSU_MOUNT_ATTR_NODEV | HSU_MOUNT_ATTR_NOEXEC, &mnt,
+                    e)) < 0 ||
         (r = attach(b, mnt, path, W_DIR, e)) < 0) {
       return name_failure(e, r, "mount mqueue on %s", q(path));
     }
@@ -994,11 +999,12 @@ static int apply_remount(struct build *b, struct op *op, struct hsu_error *e) {
   if (!is_mount_root(fd)) {
     /* Remounting a plain directory would change the mount it lies on:
      * make it a mount of its own first. */
-    autoclose int tree = sys_open_tree(fd, "", HSU_OPEN_TREE_CLONE | HSU_OPEN_TREE_CLOEXEC |
-                                                   HSU_AT_RECURSIVE | AT_EMPTY_PATH);
+    autoclose int tree = sys_open_tree(
+        fd, "", HSU_OPEN_TREE_CLONE | HSU_OPEN_TREE_CLOEXEC | HSU_AT_RECURSIVE | AT_EMPTY_PATH);
     if (tree < 0)
       return -errno;
-    if (sys_move_mount(tree, "", fd, "", HSU_MOVE_MOUNT_F_EMPTY_PATH | HSU_MOVE_MOUNT_T_EMPTY_PATH) < 0)
+    if (sys_move_mount(tree, "", fd, "",
+                       HSU_MOVE_MOUNT_F_EMPTY_PATH | HSU_MOVE_MOUNT_T_EMPTY_PATH) < 0)
       return -errno;
     close(fd);
     fd = -1;

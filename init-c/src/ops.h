@@ -13,8 +13,8 @@
 /* State shared by the ops while the root is built. */
 struct build {
   struct plan *plan;
-  int root_fd;     /* O_PATH, /sysroot in the intermediate root */
-  unsigned seq;    /* unique names in the intermediate root */
+  int root_fd;  /* O_PATH, /sysroot in the intermediate root */
+  unsigned seq; /* unique names in the intermediate root */
   /* st_dev of every tmpfs hsu-init mounted: only there may it create
    * directories, files and symlinks. */
   dev_t own_devs[MAX_OWN_DEVS];

@@ -77,7 +77,7 @@ struct parser {
   struct reader rest; /* the plan after the current record */
   uint32_t record;    /* 0 outside records */
   uint32_t tag;
-  uint64_t seen;      /* bit i: a record of records[i] was read */
+  uint64_t seen; /* bit i: a record of records[i] was read */
   bool have_end;
 };
 
@@ -266,8 +266,7 @@ static bool check_env(struct parser *c, const char *field, const struct strs *en
   for (uint32_t i = 0; i < env->n; i++) {
     const char *eq = strchr(env->v[i], '=');
     if (eq == NULL || eq == env->v[i])
-      return fail_quoted(c, env->v[i], 200, " is not of the form NAME=value", "%s[%u] ", field,
-                         i);
+      return fail_quoted(c, env->v[i], 200, " is not of the form NAME=value", "%s[%u] ", field, i);
   }
   return true;
 }
@@ -337,7 +336,8 @@ static bool parse_seccomp(struct parser *c, struct reader *r) {
     if (!get_str(c, r, "syscall name", &name))
       return false;
     size_t n = strlen(name);
-    bool valid = n >= 1 && n <= SECCOMP_MAX_NAME && strspn(name, "abcdefghijklmnopqrstuvwxyz0123456789_") == n;
+    bool valid = n >= 1 && n <= SECCOMP_MAX_NAME &&
+                 strspn(name, "abcdefghijklmnopqrstuvwxyz0123456789_") == n;
     if (!valid)
       return fail_quoted(c, name, 80, " is not [a-z0-9_]{1,64}", "syscall name ");
     s->deny[i].name = name;
@@ -361,12 +361,10 @@ static bool parse_landlock(struct parser *c, struct reader *r) {
   if (l->fs == NULL)
     return fail(c, "out of memory");
   for (uint32_t i = 0; i < l->n_fs; i++) {
-    if (!get_path(c, r, "fs rule", &l->fs[i].path) ||
-        !get_u64(c, r, "fs access", &l->fs[i].access))
+    if (!get_path(c, r, "fs rule", &l->fs[i].path) || !get_u64(c, r, "fs access", &l->fs[i].access))
       return false;
     if ((l->fs[i].access & ~LANDLOCK_FS_ACCESS) != 0)
-      return fail(c, "fs access 0x%llx has unknown bits",
-                  (unsigned long long)l->fs[i].access);
+      return fail(c, "fs access 0x%llx has unknown bits", (unsigned long long)l->fs[i].access);
   }
   if (!get_count(c, r, "net_count", LANDLOCK_MAX_NET, 12, &l->n_net))
     return false;
@@ -376,14 +374,12 @@ static bool parse_landlock(struct parser *c, struct reader *r) {
   if (l->net == NULL)
     return fail(c, "out of memory");
   for (uint32_t i = 0; i < l->n_net; i++) {
-    if (!get_u32(c, r, "port", &l->net[i].port) ||
-        !get_u64(c, r, "net access", &l->net[i].access))
+    if (!get_u32(c, r, "port", &l->net[i].port) || !get_u64(c, r, "net access", &l->net[i].access))
       return false;
     if (l->net[i].port > 65535)
       return fail(c, "port %u is larger than 65535", l->net[i].port);
     if ((l->net[i].access & ~LANDLOCK_NET_ACCESS) != 0)
-      return fail(c, "net access 0x%llx has unknown bits",
-                  (unsigned long long)l->net[i].access);
+      return fail(c, "net access 0x%llx has unknown bits", (unsigned long long)l->net[i].access);
   }
   l->present = true;
   return true;
@@ -411,8 +407,7 @@ static bool check_in_instance_dir(struct parser *c, const char *field, const cha
   const char *dir = c->plan->instance.dir;
   size_t d = strlen(dir);
   if (strncmp(path, dir, d) != 0 || path[d] != '/' || strchr(path + d + 1, '/') != NULL)
-    return fail_quoted(c, path, 200, " is not directly inside the instance dir", "%s path ",
-                       field);
+    return fail_quoted(c, path, 200, " is not directly inside the instance dir", "%s path ", field);
   return true;
 }
 
@@ -441,7 +436,6 @@ static bool parse_wayland(struct parser *c, struct reader *r) {
   w->present = true;
   return true;
 }
-
 
 static bool parse_auto_root(struct parser *c, struct reader *r, struct op *op) {
   __typeof__(op->u.auto_root) *o = &op->u.auto_root;
@@ -484,8 +478,7 @@ static bool parse_overlay(struct parser *c, struct reader *r, struct op *op) {
     return false;
   if (o->flags != OVERLAY_EPHEMERAL && o->flags != OVERLAY_PERSISTENT &&
       o->flags != OVERLAY_READ_ONLY)
-    return fail(c, "flags 0x%x must be exactly one of EPHEMERAL, PERSISTENT, READ_ONLY",
-                o->flags);
+    return fail(c, "flags 0x%x must be exactly one of EPHEMERAL, PERSISTENT, READ_ONLY", o->flags);
   if (o->lowers.n == 0)
     return fail(c, "lowers is empty");
   if (o->flags == OVERLAY_PERSISTENT) {
@@ -517,8 +510,7 @@ static bool parse_place(struct parser *c, struct reader *r, struct op *op) {
 static bool parse_symlink(struct parser *c, struct reader *r, struct op *op) {
   __typeof__(op->u.symlink) *o = &op->u.symlink;
   if (!get_path(c, r, "target", &o->target) || !get_str(c, r, "link_name", &o->link_name) ||
-      !get_u32(c, r, "flags", &o->flags) ||
-      !check_flags(c, "flags", o->flags, SYMLINK_DEREFERENCE))
+      !get_u32(c, r, "flags", &o->flags) || !check_flags(c, "flags", o->flags, SYMLINK_DEREFERENCE))
     return false;
   size_t n = strlen(o->link_name);
   if (n == 0)
@@ -564,8 +556,8 @@ static bool parse_daemon(struct parser *c, struct reader *r, struct op *op) {
   return check_path(c, "argv[0]", o->argv.v[0]) && check_env(c, "env", &o->env);
 }
 
-static int parse_plan(const unsigned char *buf, size_t len, struct plan *out,
-                      struct hsu_error *e, bool nested);
+static int parse_plan(const unsigned char *buf, size_t len, struct plan *out, struct hsu_error *e,
+                      bool nested);
 
 static bool parse_proxy(struct parser *c, struct reader *r) {
   struct plan *p = c->plan;
@@ -746,8 +738,8 @@ static bool parse_records(struct parser *c) {
 
 /* A nested plan (a PROXY's) may hold neither INSTANCE, WAYLAND nor PROXY:
  * the instance and what lives in it belong to the main plan. */
-static int parse_plan(const unsigned char *buf, size_t len, struct plan *out,
-                      struct hsu_error *e, bool nested) {
+static int parse_plan(const unsigned char *buf, size_t len, struct plan *out, struct hsu_error *e,
+                      bool nested) {
   struct parser c = {.plan = out, .nested = nested};
   memset(out, 0, sizeof(*out));
   out->sync_fd = -1;

@@ -11,29 +11,52 @@
 #define DENIED SCMP_ACT_ERRNO(EPERM)
 
 static const char *const common[] = {
-    "syslog", "uselib", "acct", "quotactl", "quotactl_fd", "add_key", "keyctl", "request_key",
-    "move_pages", "mbind", "get_mempolicy", "set_mempolicy", "set_mempolicy_home_node",
-    "migrate_pages", "userfaultfd", "bpf", "io_uring_setup", "io_uring_enter",
-    "io_uring_register", "lookup_dcookie", "vm86", "vm86old", NULL,
+    "syslog",
+    "uselib",
+    "acct",
+    "quotactl",
+    "quotactl_fd",
+    "add_key",
+    "keyctl",
+    "request_key",
+    "move_pages",
+    "mbind",
+    "get_mempolicy",
+    "set_mempolicy",
+    "set_mempolicy_home_node",
+    "migrate_pages",
+    "userfaultfd",
+    "bpf",
+    "io_uring_setup",
+    "io_uring_enter",
+    "io_uring_register",
+    "lookup_dcookie",
+    "vm86",
+    "vm86old",
+    NULL,
 };
 static const char *const ext[] = {
-    "settimeofday", "stime", "clock_settime", "clock_adjtime", "adjtimex", "init_module",
-    "finit_module", "delete_module", "kexec_load", "kexec_file_load", "reboot", "swapon",
-    "swapoff", NULL,
+    "settimeofday",  "stime",
+    "clock_settime", "clock_adjtime",
+    "adjtimex",      "init_module",
+    "finit_module",  "delete_module",
+    "kexec_load",    "kexec_file_load",
+    "reboot",        "swapon",
+    "swapoff",       NULL,
 };
 /* Denied by deny-ns even with allow-userns. */
 static const char *const mounts[] = {
-    "mount", "umount", "umount2", "pivot_root", "open_tree", "open_tree_attr", "move_mount",
-    "fsopen", "fsconfig", "fsmount", "fspick", "mount_setattr", NULL,
+    "mount",          "umount",        "umount2", "pivot_root", "open_tree",
+    "open_tree_attr", "move_mount",    "fsopen",  "fsconfig",   "fsmount",
+    "fspick",         "mount_setattr", NULL,
 };
 /* Denied by deny-ns unless allow-userns (with clone's namespace flags and clone3). */
 static const char *const userns[] = {"unshare", "setns", "chroot", NULL};
 static const unsigned long clone_ns_flags[] = {
-    CLONE_NEWNS, CLONE_NEWCGROUP, CLONE_NEWUTS, CLONE_NEWIPC, CLONE_NEWUSER, CLONE_NEWPID,
-    CLONE_NEWNET,
+    CLONE_NEWNS,   CLONE_NEWCGROUP, CLONE_NEWUTS, CLONE_NEWIPC,
+    CLONE_NEWUSER, CLONE_NEWPID,    CLONE_NEWNET,
 };
-static const char *const ptrace_calls[] = {"ptrace", "process_vm_readv", "process_vm_writev",
-                                           NULL};
+static const char *const ptrace_calls[] = {"ptrace", "process_vm_readv", "process_vm_writev", NULL};
 
 /* Syscalls newer than the libseccomp tables this may be built with, by
  * their native number (the same on both: newer syscalls share one table). */

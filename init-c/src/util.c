@@ -321,7 +321,8 @@ int read_fd(int fd, size_t max, unsigned char **out, size_t *out_len) {
         return -ENOMEM;
       buf = nb;
     }
-    ssize_t n = seekable ? pread(fd, buf + len, cap - len, (off_t)len) : read(fd, buf + len, cap - len);
+    ssize_t n =
+        seekable ? pread(fd, buf + len, cap - len, (off_t)len) : read(fd, buf + len, cap - len);
     if (n < 0 && seekable && errno == ESPIPE && len == 0) {
       seekable = false;
       continue;

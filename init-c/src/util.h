@@ -78,7 +78,8 @@ static inline void hsu_error_clear(struct hsu_error *e) {
 }
 /* Sets e (a fresh sentence, no hint) and returns -err, or -1 when err is
  * 0; errno is kept. */
-int hsu_fail(struct hsu_error *e, int err, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+int hsu_fail(struct hsu_error *e, int err, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
 /* An errno without a sentence: the caller's hsu_wrap names the action. */
 int hsu_fail_errno(struct hsu_error *e, int err);
 /* "outer: inner", or just "outer" when e has no sentence yet; returns what
@@ -86,7 +87,6 @@ int hsu_fail_errno(struct hsu_error *e, int err);
 int hsu_wrap(struct hsu_error *e, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* The printed form without "hsu-init: ": msg, strerror, hint. */
 void hsu_error_render(const struct hsu_error *e, struct sbuf *sb);
-
 
 /* Quoted, escaped copy of s in one of a few rotating static buffers:
  * good for up to four arguments of one message. At most Q_MAX_IN bytes of
@@ -105,7 +105,8 @@ void die_set_cleanup(void (*fn)(void));
 /* Runs the cleanup and exits without a message (one was already given). */
 _Noreturn void die_quietly(int status);
 _Noreturn void die(int status, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-_Noreturn void die_err(int status, int err, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+_Noreturn void die_err(int status, int err, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
 _Noreturn void die_error(int status, const struct hsu_error *e);
 void warn_error(const struct hsu_error *e);
 

@@ -218,7 +218,9 @@ static int fill(struct conn *c) {
       char buf[CMSG_SPACE(28 * sizeof(int))];
     } control;
     struct iovec iov = {.iov_base = c->in + c->in_len, .iov_len = sizeof(c->in) - c->in_len};
-    struct msghdr mh = {.msg_iov = &iov, .msg_iovlen = 1, .msg_control = control.buf,
+    struct msghdr mh = {.msg_iov = &iov,
+                        .msg_iovlen = 1,
+                        .msg_control = control.buf,
                         .msg_controllen = sizeof(control.buf)};
     ssize_t n = recvmsg(c->fd, &mh, MSG_CMSG_CLOEXEC);
     if (n < 0 && errno == EINTR)
@@ -256,7 +258,7 @@ static int roundtrip(struct conn *c, unsigned callback) {
         return -1;
     if (wl_header(c->in, &object, &opcode, &size) < 0) {
       hsu_fail(c->err, 0, "the Wayland compositor at %s sent a malformed message",
-                q(c->compositor));
+               q(c->compositor));
       return -1;
     }
     while (c->in_len < size)
@@ -267,8 +269,7 @@ static int roundtrip(struct conn *c, unsigned callback) {
     if (object == ID_DISPLAY && opcode == DISPLAY_EV_ERROR) {
       unsigned obj, code;
       const char *text;
-      if (wl_args_u32(&a, &obj) < 0 || wl_args_u32(&a, &code) < 0 ||
-          wl_args_str(&a, &text) < 0) {
+      if (wl_args_u32(&a, &obj) < 0 || wl_args_u32(&a, &code) < 0 || wl_args_str(&a, &text) < 0) {
         bad = true;
       } else {
         char said[4 * 200 + 8];
@@ -300,7 +301,7 @@ static int roundtrip(struct conn *c, unsigned callback) {
     }
     if (bad) {
       hsu_fail(c->err, 0, "the Wayland compositor at %s sent a malformed message",
-                q(c->compositor));
+               q(c->compositor));
       return -1;
     }
     c->in_len -= size;

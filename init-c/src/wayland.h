@@ -12,7 +12,7 @@ struct wayland_request {
   const char *socket;      /* its full path (for bind when it fits, and messages) */
   const char *socket_name; /* its name in dir_fd */
   const char *engine, *app_id, *instance_id;
-  int timeout_ms;          /* for the whole exchange */
+  int timeout_ms; /* for the whole exchange */
 };
 
 /* Creates the listening socket, registers it with the compositor and

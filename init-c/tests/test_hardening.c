@@ -38,8 +38,8 @@ static void expect_missing(uint32_t flags, int abi, int want_abi, const char *wa
 }
 
 static void test_landlock_missing(void) {
-  const uint32_t all = LANDLOCK_PLAN_FS | LANDLOCK_PLAN_NET | LANDLOCK_PLAN_SCOPE_UNIX |
-                       LANDLOCK_PLAN_SCOPE_SIGNAL;
+  const uint32_t all =
+      LANDLOCK_PLAN_FS | LANDLOCK_PLAN_NET | LANDLOCK_PLAN_SCOPE_UNIX | LANDLOCK_PLAN_SCOPE_SIGNAL;
   expect_missing(all, 7, 0, "", "ABI 7 has everything");
   expect_missing(all, 6, 0, "", "ABI 6 has everything");
   expect_missing(LANDLOCK_REQUIRED, 0, 0, "", "nothing asked: nothing missing");
@@ -134,8 +134,8 @@ static void child_exit(long pid) {
 static void checks_all(void) {
   ok(fails(unshare(CLONE_NEWUSER), EPERM), "unshare(CLONE_NEWUSER): EPERM");
   ok(fails(unshare(CLONE_NEWNS), EPERM), "unshare(CLONE_NEWNS): EPERM");
-  static const unsigned long ns[] = {CLONE_NEWNS, CLONE_NEWCGROUP, CLONE_NEWUTS, CLONE_NEWIPC,
-                                     CLONE_NEWUSER, CLONE_NEWPID, CLONE_NEWNET};
+  static const unsigned long ns[] = {CLONE_NEWNS,   CLONE_NEWCGROUP, CLONE_NEWUTS, CLONE_NEWIPC,
+                                     CLONE_NEWUSER, CLONE_NEWPID,    CLONE_NEWNET};
   for (size_t i = 0; i < sizeof(ns) / sizeof(ns[0]); i++) {
     long pid = syscall(SYS_clone, ns[i] | HIGH | SIGCHLD, NULL, NULL, NULL, NULL);
     int err = errno;
@@ -164,8 +164,8 @@ static void checks_all(void) {
   for (unsigned i = 0; i < 32; i++)
     denied += fails(syscall(SYS_personality, 1ul << i), EPERM);
   ok(denied == 32, "personality of each single bit: EPERM (%d of 32)", denied);
-  static const unsigned long others[] = {0x8, 0xfffffffe, 0x7fffffff, 0x80000000, 0x0400000,
-                                         0x1fffffffeul};
+  static const unsigned long others[] = {0x8,        0xfffffffe, 0x7fffffff,
+                                         0x80000000, 0x0400000,  0x1fffffffeul};
   denied = 0;
   for (size_t i = 0; i < sizeof(others) / sizeof(others[0]); i++)
     denied += fails(syscall(SYS_personality, others[i]), EPERM);
@@ -301,7 +301,8 @@ static void test_bpf(void) {
 int main(void) {
   i386_abi = abi_i386_works();
   x32_abi = abi_x32_works();
-  printf("# kernel: i386 ABI %s, x32 ABI %s\n", i386_abi ? "present" : "absent (int $0x80 kills a process even without a filter)",
+  printf("# kernel: i386 ABI %s, x32 ABI %s\n",
+         i386_abi ? "present" : "absent (int $0x80 kills a process even without a filter)",
          x32_abi ? "present" : "absent");
   test_landlock_missing();
   test_bpf_eval_itself();
@@ -310,7 +311,7 @@ int main(void) {
 
   char chdir_name[] = "chdir";
   __typeof__(*((struct seccomp_rules *)0)->deny) deny[2] = {{chdir_name, EACCES},
-                                                           {chdir_name, EIO}};
+                                                            {chdir_name, EIO}};
   uint32_t packet = 17;
   struct seccomp_rules all = rules(SECCOMP_PRESETS, 0);
   all.deny = deny;
