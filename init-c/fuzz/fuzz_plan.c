@@ -13,8 +13,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   struct plan p;
-  char err[512];
-  if (plan_parse(data, size, &p, err, sizeof(err)) == 0) {
+  struct hsu_error err;
+  if (plan_parse(data, size, &p, &err) == 0) {
     /* Touch what a valid plan promises: NUL-terminated strings and lists. */
     size_t sum = strlen(p.hostname) + strlen(p.cwd);
     for (uint32_t i = 0; i < p.argv.n; i++)
@@ -37,8 +37,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
       const struct plan *n = p.proxies[i].plan;
       size_t d = strlen(p.instance.dir);
       if (!p.instance.present || strncmp(p.proxies[i].ready, p.instance.dir, d) != 0 ||
-          p.proxies[i].ready[d] != '/' || n == NULL || n->instance.present ||
-          n->wayland.present || n->n_proxies != 0 || n->argv.v[n->argv.n] != NULL ||
+          p.proxies[i].ready[d] != '/' || n == NULL || n->instance.present || n->wayland.present ||
+          n->n_proxies != 0 || n->argv.v[n->argv.n] != NULL ||
           p.proxies[i].sync_fd < PROXY_MIN_FD || p.proxies[i].sync_fd > PROXY_MAX_FD)
         __builtin_trap();
       sum += strlen(n->argv.v[0]) + n->n_ops;
@@ -46,14 +46,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     (void)sum;
     if (p.seccomp.present) {
       scmp_filter_ctx ctx;
-      const char *name;
-      if (filter_build(&p.seccomp, &ctx, &name) == 0)
+      if (filter_build(&p.seccomp, &ctx, &err) == 0)
         seccomp_release(ctx);
     }
     for (int abi = 0; p.landlock.present && abi <= 7; abi++)
-      (void)landlock_missing(&p.landlock, abi, err, sizeof(err));
+      (void)landlock_missing(&p.landlock, abi, &err);
     plan_free(&p);
-  } else if (memchr(err, '\0', sizeof(err)) == NULL || err[0] == '\0') {
+  } else if (memchr(err.msg, '\0', sizeof(err.msg)) == NULL || err.msg[0] == '\0') {
     __builtin_trap(); /* every rejection has a sentence */
   }
   return 0;

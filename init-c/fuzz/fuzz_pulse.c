@@ -22,7 +22,8 @@ struct check {
   uint32_t memblock_left;
 };
 
-static void check_packet(const struct relay *r, const struct check *k, const uint8_t *p, uint32_t n) {
+static void check_packet(const struct relay *r, const struct check *k, const uint8_t *p,
+                         uint32_t n) {
   struct ts t;
   uint32_t command, tag, version, len;
   const uint8_t *c;

@@ -67,11 +67,13 @@ int main(int argc, char **argv) {
     pb_begin(&b, TAG_WAYLAND);
     pb_u32(&b, flags);
     pb_str(&b, "/run/user/1000/wayland-1");
-    pb_str(&b, flags ? "/run/user/1000/wayland-1" : "/run/user/1000/hsu/0123456789abcdef/wayland-0");
+    pb_str(&b,
+           flags ? "/run/user/1000/wayland-1" : "/run/user/1000/hsu/0123456789abcdef/wayland-0");
     pb_str(&b, "org.example.App");
     pb_end(&b);
     pb_begin(&b, TAG_BIND);
-    pb_str(&b, flags ? "/run/user/1000/wayland-1" : "/run/user/1000/hsu/0123456789abcdef/wayland-0");
+    pb_str(&b,
+           flags ? "/run/user/1000/wayland-1" : "/run/user/1000/hsu/0123456789abcdef/wayland-0");
     pb_str(&b, "/run/user/1000/wayland-0");
     pb_u32(&b, 0);
     pb_end(&b);
@@ -82,9 +84,11 @@ int main(int argc, char **argv) {
   }
 
   /* PROXY: the nested plan a D-Bus proxy runs in, inside the main plan. */
-  static const char *const proxy_argv[] = {"/usr/bin/xdg-dbus-proxy", "--fd=3",
+  static const char *const proxy_argv[] = {"/usr/bin/xdg-dbus-proxy",
+                                           "--fd=3",
                                            "unix:path=/run/user/1000/bus",
-                                           "/run/user/1000/hsu/0123456789abcdef/bus", "--filter",
+                                           "/run/user/1000/hsu/0123456789abcdef/bus",
+                                           "--filter",
                                            NULL};
   struct pb nested;
   pb_init(&nested);

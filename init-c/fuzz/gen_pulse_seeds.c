@@ -18,7 +18,8 @@ static void put(struct seed *s, const void *d, size_t n) {
 }
 
 /* One chunk: from the server or the client, a whole frame around payload. */
-static void chunk(struct seed *s, int from_server, uint32_t channel, uint32_t flags, const struct pk *payload) {
+static void chunk(struct seed *s, int from_server, uint32_t channel, uint32_t flags,
+                  const struct pk *payload) {
   struct pk f;
   pk_frame(&f, channel, flags, payload->b, (uint32_t)payload->n);
   uint8_t h[2] = {(uint8_t)((from_server ? 0x80 : 0) | (f.n >> 8)), (uint8_t)f.n};

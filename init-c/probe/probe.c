@@ -45,30 +45,33 @@ struct name_num {
   int num;
 };
 
-#define E(x) {#x, x}
+#define E(x)                                                                                       \
+  { #x, x }
 static const struct name_num errno_names[] = {
-    E(EPERM),   E(ENOENT),    E(ESRCH),     E(EINTR),     E(EIO),        E(ENXIO),
-    E(E2BIG),   E(ENOEXEC),   E(EBADF),     E(ECHILD),    E(EAGAIN),     E(ENOMEM),
-    E(EACCES),  E(EFAULT),    E(ENOTBLK),   E(EBUSY),     E(EEXIST),     E(EXDEV),
-    E(ENODEV),  E(ENOTDIR),   E(EISDIR),    E(EINVAL),    E(ENFILE),     E(EMFILE),
-    E(ENOTTY),  E(ETXTBSY),   E(EFBIG),     E(ENOSPC),    E(ESPIPE),     E(EROFS),
-    E(EMLINK),  E(EPIPE),     E(EDOM),      E(ERANGE),    E(EDEADLK),    E(ENAMETOOLONG),
-    E(ENOLCK),  E(ENOSYS),    E(ENOTEMPTY), E(ELOOP),     E(ENOMSG),     E(ENODATA),
-    E(ENOTSUP), E(EOVERFLOW), E(EBADFD),    E(EUSERS),    E(ENOTSOCK),   E(EDESTADDRREQ),
-    E(EMSGSIZE), E(EPROTOTYPE), E(ENOPROTOOPT), E(EPROTONOSUPPORT), E(EAFNOSUPPORT),
-    E(EADDRINUSE), E(EADDRNOTAVAIL), E(ENETDOWN), E(ENETUNREACH), E(ECONNABORTED),
-    E(ECONNRESET), E(ENOBUFS), E(EISCONN), E(ENOTCONN), E(ETIMEDOUT), E(ECONNREFUSED),
-    E(EHOSTUNREACH), E(EALREADY), E(EINPROGRESS), E(ESTALE), E(EDQUOT), E(ECANCELED),
-    E(EOWNERDEAD), E(ENOTRECOVERABLE), E(ERFKILL), E(EHWPOISON), E(ENOKEY),
-    E(EKEYREVOKED), E(EKEYREJECTED),
+    E(EPERM),        E(ENOENT),          E(ESRCH),        E(EINTR),        E(EIO),
+    E(ENXIO),        E(E2BIG),           E(ENOEXEC),      E(EBADF),        E(ECHILD),
+    E(EAGAIN),       E(ENOMEM),          E(EACCES),       E(EFAULT),       E(ENOTBLK),
+    E(EBUSY),        E(EEXIST),          E(EXDEV),        E(ENODEV),       E(ENOTDIR),
+    E(EISDIR),       E(EINVAL),          E(ENFILE),       E(EMFILE),       E(ENOTTY),
+    E(ETXTBSY),      E(EFBIG),           E(ENOSPC),       E(ESPIPE),       E(EROFS),
+    E(EMLINK),       E(EPIPE),           E(EDOM),         E(ERANGE),       E(EDEADLK),
+    E(ENAMETOOLONG), E(ENOLCK),          E(ENOSYS),       E(ENOTEMPTY),    E(ELOOP),
+    E(ENOMSG),       E(ENODATA),         E(ENOTSUP),      E(EOVERFLOW),    E(EBADFD),
+    E(EUSERS),       E(ENOTSOCK),        E(EDESTADDRREQ), E(EMSGSIZE),     E(EPROTOTYPE),
+    E(ENOPROTOOPT),  E(EPROTONOSUPPORT), E(EAFNOSUPPORT), E(EADDRINUSE),   E(EADDRNOTAVAIL),
+    E(ENETDOWN),     E(ENETUNREACH),     E(ECONNABORTED), E(ECONNRESET),   E(ENOBUFS),
+    E(EISCONN),      E(ENOTCONN),        E(ETIMEDOUT),    E(ECONNREFUSED), E(EHOSTUNREACH),
+    E(EALREADY),     E(EINPROGRESS),     E(ESTALE),       E(EDQUOT),       E(ECANCELED),
+    E(EOWNERDEAD),   E(ENOTRECOVERABLE), E(ERFKILL),      E(EHWPOISON),    E(ENOKEY),
+    E(EKEYREVOKED),  E(EKEYREJECTED),
 };
 
 static const struct name_num signal_names[] = {
-    E(SIGHUP),  E(SIGINT),  E(SIGQUIT), E(SIGILL),    E(SIGTRAP), E(SIGABRT), E(SIGBUS),
-    E(SIGFPE),  E(SIGKILL), E(SIGUSR1), E(SIGSEGV),   E(SIGUSR2), E(SIGPIPE), E(SIGALRM),
-    E(SIGTERM), E(SIGCHLD), E(SIGCONT), E(SIGSTOP),   E(SIGTSTP), E(SIGTTIN), E(SIGTTOU),
-    E(SIGURG),  E(SIGXCPU), E(SIGXFSZ), E(SIGVTALRM), E(SIGPROF), E(SIGWINCH), E(SIGIO),
-    E(SIGSYS),
+    E(SIGHUP),    E(SIGINT),  E(SIGQUIT),  E(SIGILL),  E(SIGTRAP), E(SIGABRT),
+    E(SIGBUS),    E(SIGFPE),  E(SIGKILL),  E(SIGUSR1), E(SIGSEGV), E(SIGUSR2),
+    E(SIGPIPE),   E(SIGALRM), E(SIGTERM),  E(SIGCHLD), E(SIGCONT), E(SIGSTOP),
+    E(SIGTSTP),   E(SIGTTIN), E(SIGTTOU),  E(SIGURG),  E(SIGXCPU), E(SIGXFSZ),
+    E(SIGVTALRM), E(SIGPROF), E(SIGWINCH), E(SIGIO),   E(SIGSYS),
 };
 #undef E
 
@@ -76,13 +79,15 @@ static const struct name_num signal_names[] = {
 
 static const char *errno_name(int e) {
   for (size_t i = 0; i < N_ELEMS(errno_names); i++)
-    if (errno_names[i].num == e) return errno_names[i].name;
+    if (errno_names[i].num == e)
+      return errno_names[i].name;
   return NULL;
 }
 
 static const char *signal_name(int s) {
   for (size_t i = 0; i < N_ELEMS(signal_names); i++)
-    if (signal_names[i].num == s) return signal_names[i].name;
+    if (signal_names[i].num == s)
+      return signal_names[i].name;
   return NULL;
 }
 
@@ -97,7 +102,9 @@ static int fail_errno(int e) {
   return EXIT_ERR;
 }
 
-static int fail(void) { return fail_errno(errno); }
+static int fail(void) {
+  return fail_errno(errno);
+}
 
 static int usage(const char *text) {
   fprintf(stderr, "usage: hsu-probe %s\n", text);
@@ -108,7 +115,8 @@ static int parse_long(const char *s, long min, long max, long *out) {
   char *end;
   errno = 0;
   long v = strtol(s, &end, 10);
-  if (errno != 0 || end == s || *end != '\0' || v < min || v > max) return -1;
+  if (errno != 0 || end == s || *end != '\0' || v < min || v > max)
+    return -1;
   *out = v;
   return 0;
 }
@@ -116,10 +124,12 @@ static int parse_long(const char *s, long min, long max, long *out) {
 /* Accepts "TERM", "SIGTERM" or a number. */
 static int parse_signal(const char *s) {
   long n;
-  if (parse_long(s, 1, 64, &n) == 0) return (int)n;
+  if (parse_long(s, 1, 64, &n) == 0)
+    return (int)n;
   for (size_t i = 0; i < N_ELEMS(signal_names); i++) {
     const char *name = signal_names[i].name;
-    if (strcmp(s, name) == 0 || strcmp(s, name + 3) == 0) return signal_names[i].num;
+    if (strcmp(s, name) == 0 || strcmp(s, name + 3) == 0)
+      return signal_names[i].num;
   }
   return -1;
 }
@@ -128,7 +138,8 @@ static int write_all(int fd, const char *buf, size_t len) {
   while (len > 0) {
     ssize_t n = write(fd, buf, len);
     if (n < 0) {
-      if (errno == EINTR) continue;
+      if (errno == EINTR)
+        continue;
       return -1;
     }
     buf += n;
@@ -144,34 +155,47 @@ static int copy_to_stdout(int fd) {
   for (;;) {
     ssize_t n = read(fd, buf, sizeof buf);
     if (n < 0) {
-      if (errno == EINTR) continue;
+      if (errno == EINTR)
+        continue;
       return -1;
     }
-    if (n == 0) return 0;
-    if (write_all(STDOUT_FILENO, buf, (size_t)n) < 0) return -1;
+    if (n == 0)
+      return 0;
+    if (write_all(STDOUT_FILENO, buf, (size_t)n) < 0)
+      return -1;
   }
 }
 
 static int cat_file(const char *path) {
   int fd = open(path, O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return fail();
+  if (fd < 0)
+    return fail();
   int r = copy_to_stdout(fd);
   int saved = errno;
   close(fd);
-  if (r < 0) return fail_errno(saved);
+  if (r < 0)
+    return fail_errno(saved);
   return 0;
 }
 
 static const char *file_type(mode_t m) {
   switch (m & S_IFMT) {
-    case S_IFREG: return "reg";
-    case S_IFDIR: return "dir";
-    case S_IFLNK: return "lnk";
-    case S_IFCHR: return "chr";
-    case S_IFBLK: return "blk";
-    case S_IFIFO: return "fifo";
-    case S_IFSOCK: return "sock";
-    default: return "unknown";
+  case S_IFREG:
+    return "reg";
+  case S_IFDIR:
+    return "dir";
+  case S_IFLNK:
+    return "lnk";
+  case S_IFCHR:
+    return "chr";
+  case S_IFBLK:
+    return "blk";
+  case S_IFIFO:
+    return "fifo";
+  case S_IFSOCK:
+    return "sock";
+  default:
+    return "unknown";
   }
 }
 
@@ -181,11 +205,12 @@ static const char *file_type(mode_t m) {
 static int cmd_stat(int argc, char **argv) {
   (void)argc;
   struct stat st;
-  if (lstat(argv[0], &st) < 0) return fail();
-  printf("type=%s mode=%04o uid=%u gid=%u size=%lld dev=%u:%u rdev=%u:%u\n",
-         file_type(st.st_mode), (unsigned)(st.st_mode & 07777), (unsigned)st.st_uid,
-         (unsigned)st.st_gid, (long long)st.st_size, major(st.st_dev), minor(st.st_dev),
-         major(st.st_rdev), minor(st.st_rdev));
+  if (lstat(argv[0], &st) < 0)
+    return fail();
+  printf("type=%s mode=%04o uid=%u gid=%u size=%lld dev=%u:%u rdev=%u:%u\n", file_type(st.st_mode),
+         (unsigned)(st.st_mode & 07777), (unsigned)st.st_uid, (unsigned)st.st_gid,
+         (long long)st.st_size, major(st.st_dev), minor(st.st_dev), major(st.st_rdev),
+         minor(st.st_rdev));
   return 0;
 }
 
@@ -198,7 +223,8 @@ static int cmd_read(int argc, char **argv) {
 static int cmd_stdin(int argc, char **argv) {
   (void)argc;
   (void)argv;
-  if (copy_to_stdout(STDIN_FILENO) < 0) return fail();
+  if (copy_to_stdout(STDIN_FILENO) < 0)
+    return fail();
   return 0;
 }
 
@@ -206,13 +232,15 @@ static int cmd_stdin(int argc, char **argv) {
 static int cmd_write(int argc, char **argv) {
   (void)argc;
   int fd = open(argv[0], O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-  if (fd < 0) return fail();
+  if (fd < 0)
+    return fail();
   if (write_all(fd, argv[1], strlen(argv[1])) < 0) {
     int saved = errno;
     close(fd);
     return fail_errno(saved);
   }
-  if (close(fd) < 0) return fail();
+  if (close(fd) < 0)
+    return fail();
   printf("OK\n");
   return 0;
 }
@@ -220,7 +248,8 @@ static int cmd_write(int argc, char **argv) {
 /* mkdir PATH: create a 0755 directory, print OK. */
 static int cmd_mkdir(int argc, char **argv) {
   (void)argc;
-  if (mkdir(argv[0], 0755) < 0) return fail();
+  if (mkdir(argv[0], 0755) < 0)
+    return fail();
   printf("OK\n");
   return 0;
 }
@@ -238,28 +267,34 @@ static int compare_ints(const void *a, const void *b) {
 static int cmd_ls(int argc, char **argv) {
   (void)argc;
   DIR *d = opendir(argv[0]);
-  if (d == NULL) return fail();
+  if (d == NULL)
+    return fail();
   char **names = NULL;
   size_t n = 0, cap = 0;
   struct dirent *e;
   errno = 0;
   while ((e = readdir(d)) != NULL) {
-    if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0) continue;
+    if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+      continue;
     if (n == cap) {
       cap = cap ? cap * 2 : 64;
       char **grown = realloc(names, cap * sizeof *names);
-      if (grown == NULL) return fail_errno(ENOMEM);
+      if (grown == NULL)
+        return fail_errno(ENOMEM);
       names = grown;
     }
     names[n] = strdup(e->d_name);
-    if (names[n] == NULL) return fail_errno(ENOMEM);
+    if (names[n] == NULL)
+      return fail_errno(ENOMEM);
     n++;
     errno = 0;
   }
-  if (errno != 0) return fail();
+  if (errno != 0)
+    return fail();
   closedir(d);
   qsort(names, n, sizeof *names, compare_names);
-  for (size_t i = 0; i < n; i++) printf("%s\n", names[i]);
+  for (size_t i = 0; i < n; i++)
+    printf("%s\n", names[i]);
   return 0;
 }
 
@@ -268,16 +303,21 @@ static int cmd_ids(int argc, char **argv) {
   (void)argv;
   uid_t ru, eu, su;
   gid_t rg, eg, sg;
-  if (getresuid(&ru, &eu, &su) < 0 || getresgid(&rg, &eg, &sg) < 0) return fail();
+  if (getresuid(&ru, &eu, &su) < 0 || getresgid(&rg, &eg, &sg) < 0)
+    return fail();
   int n = getgroups(0, NULL);
-  if (n < 0) return fail();
+  if (n < 0)
+    return fail();
   gid_t *groups = calloc((size_t)n + 1, sizeof *groups);
-  if (groups == NULL) return fail_errno(ENOMEM);
+  if (groups == NULL)
+    return fail_errno(ENOMEM);
   n = getgroups(n, groups);
-  if (n < 0) return fail();
+  if (n < 0)
+    return fail();
   printf("ruid=%u euid=%u suid=%u rgid=%u egid=%u sgid=%u groups=", (unsigned)ru, (unsigned)eu,
          (unsigned)su, (unsigned)rg, (unsigned)eg, (unsigned)sg);
-  for (int i = 0; i < n; i++) printf(i ? ",%u" : "%u", (unsigned)groups[i]);
+  for (int i = 0; i < n; i++)
+    printf(i ? ",%u" : "%u", (unsigned)groups[i]);
   printf("\n");
   return 0;
 }
@@ -290,23 +330,27 @@ static int cmd_caps(int argc, char **argv) {
   char values[N_ELEMS(keys)][32];
   memset(values, 0, sizeof values);
   FILE *f = fopen("/proc/self/status", "re");
-  if (f == NULL) return fail();
+  if (f == NULL)
+    return fail();
   char line[512];
   while (fgets(line, sizeof line, f) != NULL) {
     for (size_t i = 0; i < N_ELEMS(keys); i++) {
       size_t k = strlen(keys[i]);
       if (strncmp(line, keys[i], k) == 0 && line[k] == ':') {
         const char *v = line + k + 1;
-        while (*v == ' ' || *v == '\t') v++;
+        while (*v == ' ' || *v == '\t')
+          v++;
         size_t len = strcspn(v, "\n");
-        if (len >= sizeof values[i]) len = sizeof values[i] - 1;
+        if (len >= sizeof values[i])
+          len = sizeof values[i] - 1;
         memcpy(values[i], v, len);
       }
     }
   }
   fclose(f);
   int nnp = prctl(PR_GET_NO_NEW_PRIVS, 0, 0, 0, 0);
-  if (nnp < 0) return fail();
+  if (nnp < 0)
+    return fail();
   for (size_t i = 0; i < N_ELEMS(keys); i++)
     printf("%s=%s ", keys[i], values[i][0] ? values[i] : "?");
   printf("no_new_privs=%d\n", nnp);
@@ -318,17 +362,20 @@ static int cmd_fds(int argc, char **argv) {
   (void)argc;
   (void)argv;
   DIR *d = opendir("/proc/self/fd");
-  if (d == NULL) return fail();
+  if (d == NULL)
+    return fail();
   int *fds = NULL;
   size_t n = 0, cap = 0;
   struct dirent *e;
   while ((e = readdir(d)) != NULL) {
     long v;
-    if (parse_long(e->d_name, 0, INT_MAX, &v) < 0 || v == dirfd(d)) continue;
+    if (parse_long(e->d_name, 0, INT_MAX, &v) < 0 || v == dirfd(d))
+      continue;
     if (n == cap) {
       cap = cap ? cap * 2 : 16;
       int *grown = realloc(fds, cap * sizeof *fds);
-      if (grown == NULL) return fail_errno(ENOMEM);
+      if (grown == NULL)
+        return fail_errno(ENOMEM);
       fds = grown;
     }
     fds[n++] = (int)v;
@@ -339,7 +386,8 @@ static int cmd_fds(int argc, char **argv) {
     char path[64], target[PATH_MAX];
     snprintf(path, sizeof path, "/proc/self/fd/%d", fds[i]);
     ssize_t len = readlink(path, target, sizeof target - 1);
-    if (len < 0) len = 0;
+    if (len < 0)
+      len = 0;
     target[len] = '\0';
     printf(i ? " %d:%s" : "%d:%s", fds[i], target);
   }
@@ -352,12 +400,15 @@ static int cmd_signals(int argc, char **argv) {
   (void)argc;
   (void)argv;
   sigset_t blocked;
-  if (sigprocmask(SIG_BLOCK, NULL, &blocked) < 0) return fail();
+  if (sigprocmask(SIG_BLOCK, NULL, &blocked) < 0)
+    return fail();
   unsigned long long blk = 0, ign = 0;
   for (int sig = 1; sig <= 64; sig++) {
     struct sigaction sa;
-    if (sigismember(&blocked, sig) == 1) blk |= 1ULL << (sig - 1);
-    if (sigaction(sig, NULL, &sa) == 0 && sa.sa_handler == SIG_IGN) ign |= 1ULL << (sig - 1);
+    if (sigismember(&blocked, sig) == 1)
+      blk |= 1ULL << (sig - 1);
+    if (sigaction(sig, NULL, &sa) == 0 && sa.sa_handler == SIG_IGN)
+      ign |= 1ULL << (sig - 1);
   }
   printf("SigBlk=%016llx SigIgn=%016llx\n", blk, ign);
   return 0;
@@ -372,11 +423,13 @@ static int cmd_mountinfo(int argc, char **argv) {
 /* ns NAME: the target of /proc/self/ns/NAME, e.g. "user:[4026531837]". */
 static int cmd_ns(int argc, char **argv) {
   (void)argc;
-  if (strchr(argv[0], '/') != NULL) return usage("ns NAME (a name such as user, mnt, net)");
+  if (strchr(argv[0], '/') != NULL)
+    return usage("ns NAME (a name such as user, mnt, net)");
   char path[PATH_MAX], target[PATH_MAX];
   snprintf(path, sizeof path, "/proc/self/ns/%s", argv[0]);
   ssize_t n = readlink(path, target, sizeof target - 1);
-  if (n < 0) return fail();
+  if (n < 0)
+    return fail();
   target[n] = '\0';
   printf("%s\n", target);
   return 0;
@@ -386,7 +439,8 @@ static int cmd_hostname(int argc, char **argv) {
   (void)argc;
   (void)argv;
   struct utsname u;
-  if (uname(&u) < 0) return fail();
+  if (uname(&u) < 0)
+    return fail();
   printf("%s\n", u.nodename);
   return 0;
 }
@@ -396,17 +450,20 @@ static int cmd_pids(int argc, char **argv) {
   (void)argc;
   (void)argv;
   DIR *d = opendir("/proc");
-  if (d == NULL) return fail();
+  if (d == NULL)
+    return fail();
   int *pids = NULL;
   size_t n = 0, cap = 0;
   struct dirent *e;
   while ((e = readdir(d)) != NULL) {
     long v;
-    if (parse_long(e->d_name, 1, INT_MAX, &v) < 0) continue;
+    if (parse_long(e->d_name, 1, INT_MAX, &v) < 0)
+      continue;
     if (n == cap) {
       cap = cap ? cap * 2 : 64;
       int *grown = realloc(pids, cap * sizeof *pids);
-      if (grown == NULL) return fail_errno(ENOMEM);
+      if (grown == NULL)
+        return fail_errno(ENOMEM);
       pids = grown;
     }
     pids[n++] = (int)v;
@@ -414,7 +471,8 @@ static int cmd_pids(int argc, char **argv) {
   closedir(d);
   qsort(pids, n, sizeof *pids, compare_ints);
   printf("pids=");
-  for (size_t i = 0; i < n; i++) printf(i ? ",%d" : "%d", pids[i]);
+  for (size_t i = 0; i < n; i++)
+    printf(i ? ",%d" : "%d", pids[i]);
   printf(" self=%d\n", (int)getpid());
   return 0;
 }
@@ -422,7 +480,8 @@ static int cmd_pids(int argc, char **argv) {
 static int cmd_env(int argc, char **argv) {
   (void)argc;
   (void)argv;
-  for (char **e = environ; *e != NULL; e++) printf("%s\n", *e);
+  for (char **e = environ; *e != NULL; e++)
+    printf("%s\n", *e);
   return 0;
 }
 
@@ -441,7 +500,8 @@ static int cmd_argv(int argc, char **argv) {
 static int cmd_exit(int argc, char **argv) {
   (void)argc;
   long n;
-  if (parse_long(argv[0], 0, 255, &n) < 0) return usage("exit N (0..255)");
+  if (parse_long(argv[0], 0, 255, &n) < 0)
+    return usage("exit N (0..255)");
   fflush(stdout);
   _exit((int)n);
 }
@@ -450,14 +510,16 @@ static int cmd_exit(int argc, char **argv) {
 static int cmd_kill_self(int argc, char **argv) {
   (void)argc;
   int sig = parse_signal(argv[0]);
-  if (sig < 0) return usage("kill-self SIG (TERM, SIGTERM or a number)");
+  if (sig < 0)
+    return usage("kill-self SIG (TERM, SIGTERM or a number)");
   fflush(stdout);
   signal(sig, SIG_DFL);
   sigset_t set;
   sigemptyset(&set);
   sigaddset(&set, sig);
   sigprocmask(SIG_UNBLOCK, &set, NULL);
-  if (kill(getpid(), sig) < 0) return fail();
+  if (kill(getpid(), sig) < 0)
+    return fail();
   /* A signal whose default is to ignore (or one that was not fatal) lands here. */
   printf("ERR SURVIVED still alive after %s\n", argv[0]);
   return EXIT_ERR;
@@ -468,12 +530,14 @@ static int cmd_kill_self(int argc, char **argv) {
 static int cmd_sleep(int argc, char **argv) {
   (void)argc;
   long secs;
-  if (parse_long(argv[0], 0, 86400, &secs) < 0) return usage("sleep SECONDS [MARKER...]");
+  if (parse_long(argv[0], 0, 86400, &secs) < 0)
+    return usage("sleep SECONDS [MARKER...]");
   printf("sleeping pid=%d\n", (int)getpid());
   fflush(stdout);
   struct timespec ts = {.tv_sec = secs, .tv_nsec = 0};
   while (nanosleep(&ts, &ts) < 0)
-    if (errno != EINTR) return fail();
+    if (errno != EINTR)
+      return fail();
   printf("OK\n");
   return 0;
 }
@@ -484,10 +548,12 @@ static int cmd_sleep(int argc, char **argv) {
 static int cmd_spawn(int argc, char **argv) {
   (void)argc;
   long secs;
-  if (parse_long(argv[0], 0, 86400, &secs) < 0) return usage("spawn SECONDS MARKER");
+  if (parse_long(argv[0], 0, 86400, &secs) < 0)
+    return usage("spawn SECONDS MARKER");
   fflush(stdout);
   pid_t pid = fork();
-  if (pid < 0) return fail();
+  if (pid < 0)
+    return fail();
   if (pid == 0) {
     setsid();
     int devnull = open("/dev/null", O_WRONLY | O_CLOEXEC);
@@ -510,19 +576,24 @@ static int cmd_spawn(int argc, char **argv) {
  * Times out (default 60 s) with "ERR ETIMEDOUT ..." and status 1. */
 static int cmd_wait_signal(int argc, char **argv) {
   long secs = 60;
-  if (argc > 0 && parse_long(argv[0], 1, 86400, &secs) < 0) return usage("wait-signal [SECONDS]");
+  if (argc > 0 && parse_long(argv[0], 1, 86400, &secs) < 0)
+    return usage("wait-signal [SECONDS]");
   static const int sigs[] = {SIGTERM, SIGINT, SIGHUP, SIGQUIT};
   sigset_t set;
   sigemptyset(&set);
-  for (size_t i = 0; i < N_ELEMS(sigs); i++) sigaddset(&set, sigs[i]);
-  if (sigprocmask(SIG_BLOCK, &set, NULL) < 0) return fail();
+  for (size_t i = 0; i < N_ELEMS(sigs); i++)
+    sigaddset(&set, sigs[i]);
+  if (sigprocmask(SIG_BLOCK, &set, NULL) < 0)
+    return fail();
   printf("ready pid=%d\n", (int)getpid());
   fflush(stdout);
   struct timespec ts = {.tv_sec = secs, .tv_nsec = 0};
   int sig;
-  do sig = sigtimedwait(&set, NULL, &ts);
+  do
+    sig = sigtimedwait(&set, NULL, &ts);
   while (sig < 0 && errno == EINTR);
-  if (sig < 0) return fail_errno(errno == EAGAIN ? ETIMEDOUT : errno);
+  if (sig < 0)
+    return fail_errno(errno == EAGAIN ? ETIMEDOUT : errno);
   printf("%s\n", signal_name(sig));
   return 0;
 }
@@ -531,7 +602,8 @@ static int cmd_sid(int argc, char **argv) {
   (void)argc;
   (void)argv;
   pid_t sid = getsid(0);
-  if (sid < 0) return fail();
+  if (sid < 0)
+    return fail();
   printf("sid=%d pgrp=%d pid=%d ppid=%d\n", (int)sid, (int)getpgrp(), (int)getpid(),
          (int)getppid());
   return 0;
@@ -542,15 +614,18 @@ static int cmd_netifs(int argc, char **argv) {
   (void)argc;
   (void)argv;
   struct if_nameindex *ifs = if_nameindex();
-  if (ifs == NULL) return fail();
+  if (ifs == NULL)
+    return fail();
   int s = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-  if (s < 0) return fail();
+  if (s < 0)
+    return fail();
   const char *sep = "";
   for (struct if_nameindex *i = ifs; i->if_index != 0 && i->if_name != NULL; i++) {
     struct ifreq req;
     memset(&req, 0, sizeof req);
     snprintf(req.ifr_name, sizeof req.ifr_name, "%s", i->if_name);
-    if (ioctl(s, SIOCGIFFLAGS, &req) < 0) return fail();
+    if (ioctl(s, SIOCGIFFLAGS, &req) < 0)
+      return fail();
     printf("%s%s:%s", sep, i->if_name, (req.ifr_flags & IFF_UP) ? "up" : "down");
     sep = " ";
   }
@@ -564,7 +639,8 @@ static int cmd_cwd(int argc, char **argv) {
   (void)argc;
   (void)argv;
   char buf[PATH_MAX];
-  if (getcwd(buf, sizeof buf) == NULL) return fail();
+  if (getcwd(buf, sizeof buf) == NULL)
+    return fail();
   printf("%s\n", buf);
   return 0;
 }
@@ -577,7 +653,8 @@ static int cmd_cwd(int argc, char **argv) {
 
 /* Turns a raw syscall result into the probe's output: OK, or ERR with errno. */
 static int ok_or_fail(long r) {
-  if (r < 0) return fail();
+  if (r < 0)
+    return fail();
   printf("OK\n");
   return 0;
 }
@@ -589,8 +666,10 @@ static int parse_fd_arg(const char *s) {
 
 static int high_bits_arg(int argc, char **argv, unsigned long *hi) {
   *hi = 0;
-  if (argc < 2) return 0;
-  if (strcmp(argv[1], "high") != 0) return -1;
+  if (argc < 2)
+    return 0;
+  if (strcmp(argv[1], "high") != 0)
+    return -1;
   *hi = HIGH_BITS;
   return 0;
 }
@@ -602,7 +681,8 @@ static int cmd_tty(int argc, char **argv) {
   int ctty = open("/dev/tty", O_RDWR | O_NOCTTY | O_CLOEXEC);
   const char *why = ctty >= 0 ? "yes" : errno_name(errno);
   printf("isatty0=%d ctty=%s\n", isatty(STDIN_FILENO), why != NULL ? why : "?");
-  if (ctty >= 0) close(ctty);
+  if (ctty >= 0)
+    close(ctty);
   return 0;
 }
 
@@ -610,7 +690,8 @@ static int cmd_tty(int argc, char **argv) {
 static int cmd_tiocsti(int argc, char **argv) {
   int fd = parse_fd_arg(argv[0]);
   unsigned long hi;
-  if (fd < 0 || high_bits_arg(argc, argv, &hi) < 0) return usage("tiocsti FD [high]");
+  if (fd < 0 || high_bits_arg(argc, argv, &hi) < 0)
+    return usage("tiocsti FD [high]");
   char c = ' ';
   return ok_or_fail(syscall(SYS_ioctl, fd, (unsigned long)TIOCSTI | hi, &c));
 }
@@ -620,7 +701,8 @@ static int cmd_tiocsti(int argc, char **argv) {
 static int cmd_tioclinux(int argc, char **argv) {
   int fd = parse_fd_arg(argv[0]);
   unsigned long hi;
-  if (fd < 0 || high_bits_arg(argc, argv, &hi) < 0) return usage("tioclinux FD [high]");
+  if (fd < 0 || high_bits_arg(argc, argv, &hi) < 0)
+    return usage("tioclinux FD [high]");
   char sub = 6; /* TIOCL_GETSHIFTSTATE */
   return ok_or_fail(syscall(SYS_ioctl, fd, (unsigned long)TIOCLINUX | hi, &sub));
 }
@@ -630,7 +712,8 @@ static int cmd_tioclinux(int argc, char **argv) {
 static int cmd_tiocsctty(int argc, char **argv) {
   (void)argc;
   int fd = parse_fd_arg(argv[0]);
-  if (fd < 0) return usage("tiocsctty FD");
+  if (fd < 0)
+    return usage("tiocsctty FD");
   return ok_or_fail(ioctl(fd, TIOCSCTTY, 0));
 }
 
@@ -639,7 +722,8 @@ static socklen_t unix_address(const char *name, struct sockaddr_un *sa) {
   memset(sa, 0, sizeof *sa);
   sa->sun_family = AF_UNIX;
   size_t n = strlen(name);
-  if (n == 0 || n >= sizeof sa->sun_path) return 0;
+  if (n == 0 || n >= sizeof sa->sun_path)
+    return 0;
   memcpy(sa->sun_path, name, n);
   if (name[0] == '@') {
     sa->sun_path[0] = '\0';
@@ -653,9 +737,11 @@ static int cmd_connect_unix(int argc, char **argv) {
   (void)argc;
   struct sockaddr_un sa;
   socklen_t len = unix_address(argv[0], &sa);
-  if (len == 0) return usage("connect-unix @NAME|PATH");
+  if (len == 0)
+    return usage("connect-unix @NAME|PATH");
   int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  if (fd < 0) return fail();
+  if (fd < 0)
+    return fail();
   return ok_or_fail(connect(fd, (struct sockaddr *)&sa, len));
 }
 
@@ -669,13 +755,15 @@ static int cmd_listen_unix(int argc, char **argv) {
   if (len == 0 || parse_long(argv[1], 1, 86400, &secs) < 0)
     return usage("listen-unix @NAME|PATH SECONDS");
   int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  if (fd < 0 || bind(fd, (struct sockaddr *)&sa, len) < 0 || listen(fd, 16) < 0) return fail();
+  if (fd < 0 || bind(fd, (struct sockaddr *)&sa, len) < 0 || listen(fd, 16) < 0)
+    return fail();
   printf("listening pid=%d\n", (int)getpid());
   fflush(stdout);
   alarm((unsigned)secs);
   for (;;) {
     int c = accept4(fd, NULL, NULL, SOCK_CLOEXEC);
-    if (c >= 0) close(c);
+    if (c >= 0)
+      close(c);
   }
 }
 
@@ -683,7 +771,8 @@ static int cmd_listen_unix(int argc, char **argv) {
 static int cmd_connect_tcp(int argc, char **argv) {
   (void)argc;
   long port;
-  if (parse_long(argv[1], 1, 65535, &port) < 0) return usage("connect-tcp ADDRESS PORT");
+  if (parse_long(argv[1], 1, 65535, &port) < 0)
+    return usage("connect-tcp ADDRESS PORT");
   struct sockaddr_in v4 = {.sin_family = AF_INET, .sin_port = htons((uint16_t)port)};
   struct sockaddr_in6 v6 = {.sin6_family = AF_INET6, .sin6_port = htons((uint16_t)port)};
   struct sockaddr *sa;
@@ -698,7 +787,8 @@ static int cmd_connect_tcp(int argc, char **argv) {
     return usage("connect-tcp ADDRESS PORT");
   }
   int fd = socket(sa->sa_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  if (fd < 0) return fail();
+  if (fd < 0)
+    return fail();
   return ok_or_fail(connect(fd, sa, len));
 }
 
@@ -707,7 +797,8 @@ static int cmd_kill(int argc, char **argv) {
   (void)argc;
   long pid;
   int sig = strcmp(argv[1], "0") == 0 ? 0 : parse_signal(argv[1]);
-  if (parse_long(argv[0], 1, INT_MAX, &pid) < 0 || sig < 0) return usage("kill PID SIG");
+  if (parse_long(argv[0], 1, INT_MAX, &pid) < 0 || sig < 0)
+    return usage("kill PID SIG");
   return ok_or_fail(kill((pid_t)pid, sig));
 }
 
@@ -715,8 +806,10 @@ static int cmd_kill(int argc, char **argv) {
 static int cmd_ptrace_attach(int argc, char **argv) {
   (void)argc;
   long pid;
-  if (parse_long(argv[0], 1, INT_MAX, &pid) < 0) return usage("ptrace-attach PID");
-  if (ptrace(PTRACE_ATTACH, (pid_t)pid, NULL, NULL) < 0) return fail();
+  if (parse_long(argv[0], 1, INT_MAX, &pid) < 0)
+    return usage("ptrace-attach PID");
+  if (ptrace(PTRACE_ATTACH, (pid_t)pid, NULL, NULL) < 0)
+    return fail();
   int status;
   waitpid((pid_t)pid, &status, __WALL);
   ptrace(PTRACE_DETACH, (pid_t)pid, NULL, NULL);
@@ -732,9 +825,11 @@ static int cmd_ptrace_child(int argc, char **argv) {
   static long marker = 0x6873752d70726f62L; /* "hsu-prob", read back from the child */
   fflush(stdout);
   pid_t pid = fork();
-  if (pid < 0) return fail();
+  if (pid < 0)
+    return fail();
   if (pid == 0) {
-    for (;;) pause();
+    for (;;)
+      pause();
   }
   int saved = 0;
   long word = 0;
@@ -742,36 +837,43 @@ static int cmd_ptrace_child(int argc, char **argv) {
     saved = errno;
   } else {
     int status;
-    if (waitpid(pid, &status, 0) < 0) saved = errno;
+    if (waitpid(pid, &status, 0) < 0)
+      saved = errno;
     errno = 0;
-    if (saved == 0) word = ptrace(PTRACE_PEEKDATA, pid, (void *)&marker, NULL);
-    if (saved == 0 && errno != 0) saved = errno;
+    if (saved == 0)
+      word = ptrace(PTRACE_PEEKDATA, pid, (void *)&marker, NULL);
+    if (saved == 0 && errno != 0)
+      saved = errno;
     ptrace(PTRACE_DETACH, pid, NULL, NULL);
   }
   kill(pid, SIGKILL);
   waitpid(pid, NULL, 0);
-  if (saved != 0) return fail_errno(saved);
+  if (saved != 0)
+    return fail_errno(saved);
   printf(word == marker ? "OK\n" : "ERR EBADMSG read a wrong word\n");
   return word == marker ? 0 : EXIT_ERR;
 }
 
 static const struct name_num ns_flags[] = {
-    {"user", CLONE_NEWUSER}, {"mnt", CLONE_NEWNS}, {"pid", CLONE_NEWPID},
-    {"net", CLONE_NEWNET},   {"uts", CLONE_NEWUTS}, {"ipc", CLONE_NEWIPC},
+    {"user", CLONE_NEWUSER},     {"mnt", CLONE_NEWNS},  {"pid", CLONE_NEWPID},
+    {"net", CLONE_NEWNET},       {"uts", CLONE_NEWUTS}, {"ipc", CLONE_NEWIPC},
     {"cgroup", CLONE_NEWCGROUP},
 };
 
 /* "user,mnt" -> CLONE_NEWUSER | CLONE_NEWNS; "none" -> 0; -1 on an unknown name. */
 static long parse_ns_flags(const char *list) {
-  if (strcmp(list, "none") == 0) return 0;
+  if (strcmp(list, "none") == 0)
+    return 0;
   long flags = 0;
   char buf[256];
   snprintf(buf, sizeof buf, "%s", list);
   char *save = NULL;
   for (char *t = strtok_r(buf, ",", &save); t != NULL; t = strtok_r(NULL, ",", &save)) {
     size_t i = 0;
-    while (i < N_ELEMS(ns_flags) && strcmp(t, ns_flags[i].name) != 0) i++;
-    if (i == N_ELEMS(ns_flags)) return -1;
+    while (i < N_ELEMS(ns_flags) && strcmp(t, ns_flags[i].name) != 0)
+      i++;
+    if (i == N_ELEMS(ns_flags))
+      return -1;
     flags |= ns_flags[i].num;
   }
   return flags;
@@ -781,7 +883,8 @@ static long parse_ns_flags(const char *list) {
 static int cmd_unshare(int argc, char **argv) {
   (void)argc;
   long flags = parse_ns_flags(argv[0]);
-  if (flags <= 0) return usage("unshare NS[,NS...] (user, mnt, pid, net, uts, ipc, cgroup)");
+  if (flags <= 0)
+    return usage("unshare NS[,NS...] (user, mnt, pid, net, uts, ipc, cgroup)");
   return ok_or_fail(unshare((int)flags));
 }
 
@@ -798,8 +901,10 @@ static int clone_and_reap(int use_clone3, long flags) {
   } else {
     pid = syscall(SYS_clone, flags | SIGCHLD, NULL, NULL, NULL, NULL);
   }
-  if (pid == 0) _exit(0);
-  if (pid < 0) return fail();
+  if (pid == 0)
+    _exit(0);
+  if (pid < 0)
+    return fail();
   waitpid((pid_t)pid, NULL, 0);
   printf("OK\n");
   return 0;
@@ -809,7 +914,8 @@ static int clone_and_reap(int use_clone3, long flags) {
 static int cmd_clone(int argc, char **argv) {
   (void)argc;
   long flags = parse_ns_flags(argv[0]);
-  if (flags < 0) return usage("clone NS[,NS...]|none");
+  if (flags < 0)
+    return usage("clone NS[,NS...]|none");
   return clone_and_reap(0, flags);
 }
 
@@ -817,7 +923,8 @@ static int cmd_clone(int argc, char **argv) {
 static int cmd_clone3(int argc, char **argv) {
   (void)argc;
   long flags = parse_ns_flags(argv[0]);
-  if (flags < 0) return usage("clone3 NS[,NS...]|none");
+  if (flags < 0)
+    return usage("clone3 NS[,NS...]|none");
   return clone_and_reap(1, flags);
 }
 
@@ -825,7 +932,8 @@ static int cmd_clone3(int argc, char **argv) {
 static int cmd_setns(int argc, char **argv) {
   (void)argc;
   int fd = open(argv[0], O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return fail();
+  if (fd < 0)
+    return fail();
   return ok_or_fail(setns(fd, 0));
 }
 
@@ -857,7 +965,8 @@ static int dispatch(int argc, char **argv);
 /* in-userns COMMAND [ARGS...]: unshare a user and a mount namespace (printing "userns OK"),
  * then run another probe command in them, where this process holds every capability. */
 static int cmd_in_userns(int argc, char **argv) {
-  if (unshare(CLONE_NEWUSER | CLONE_NEWNS) < 0) return fail();
+  if (unshare(CLONE_NEWUSER | CLONE_NEWNS) < 0)
+    return fail();
   printf("userns OK\n");
   fflush(stdout);
   return dispatch(argc, argv);
@@ -870,7 +979,8 @@ static int cmd_exec_creds(int argc, char **argv) {
   (void)argc;
   fflush(stdout);
   pid_t pid = fork();
-  if (pid < 0) return fail();
+  if (pid < 0)
+    return fail();
   if (pid == 0) {
     int devnull = open("/dev/null", O_RDWR | O_CLOEXEC);
     if (devnull >= 0) {
@@ -883,28 +993,36 @@ static int cmd_exec_creds(int argc, char **argv) {
   }
   siginfo_t info;
   memset(&info, 0, sizeof info);
-  if (waitid(P_PID, (id_t)pid, &info, WEXITED | WNOWAIT) < 0) return fail();
+  if (waitid(P_PID, (id_t)pid, &info, WEXITED | WNOWAIT) < 0)
+    return fail();
   char path[64], line[512], name[64] = "?", uid[128] = "?", gid[128] = "?";
   snprintf(path, sizeof path, "/proc/%d/status", (int)pid);
   FILE *f = fopen(path, "re");
-  if (f == NULL) return fail();
+  if (f == NULL)
+    return fail();
   while (fgets(line, sizeof line, f) != NULL) {
     char *dst = NULL;
     size_t cap = 0;
     const char *v = NULL;
-    if (strncmp(line, "Name:", 5) == 0) dst = name, cap = sizeof name, v = line + 5;
-    if (strncmp(line, "Uid:", 4) == 0) dst = uid, cap = sizeof uid, v = line + 4;
-    if (strncmp(line, "Gid:", 4) == 0) dst = gid, cap = sizeof gid, v = line + 4;
-    if (dst == NULL) continue;
+    if (strncmp(line, "Name:", 5) == 0)
+      dst = name, cap = sizeof name, v = line + 5;
+    if (strncmp(line, "Uid:", 4) == 0)
+      dst = uid, cap = sizeof uid, v = line + 4;
+    if (strncmp(line, "Gid:", 4) == 0)
+      dst = gid, cap = sizeof gid, v = line + 4;
+    if (dst == NULL)
+      continue;
     size_t n = 0;
     for (; *v != '\0' && *v != '\n' && n + 1 < cap; v++) {
       if (*v == ' ' || *v == '\t') {
-        if (n > 0 && dst[n - 1] != ',') dst[n++] = ',';
+        if (n > 0 && dst[n - 1] != ',')
+          dst[n++] = ',';
       } else {
         dst[n++] = *v;
       }
     }
-    if (n > 0 && dst[n - 1] == ',') n--;
+    if (n > 0 && dst[n - 1] == ',')
+      n--;
     dst[n] = '\0';
   }
   fclose(f);
@@ -954,7 +1072,8 @@ static int cmd_int80_getpid(int argc, char **argv) {
 #if defined(__x86_64__)
   long r;
   __asm__ volatile("int $0x80" : "=a"(r) : "a"(20L) : "memory", "cc", "r8", "r9", "r10", "r11");
-  if (r < 0 && r > -4096) return fail_errno((int)-r);
+  if (r < 0 && r > -4096)
+    return fail_errno((int)-r);
   printf("pid=%ld\n", r);
   return 0;
 #else
@@ -968,7 +1087,8 @@ static int cmd_x32_getpid(int argc, char **argv) {
   (void)argv;
 #if defined(__x86_64__)
   long r = syscall(0x40000000L | SYS_getpid);
-  if (r < 0) return fail();
+  if (r < 0)
+    return fail();
   printf("pid=%ld\n", r);
   return 0;
 #else
@@ -977,9 +1097,9 @@ static int cmd_x32_getpid(int argc, char **argv) {
 }
 
 static const struct name_num socket_families[] = {
-    {"unix", AF_UNIX},     {"inet", AF_INET},           {"inet6", AF_INET6},
-    {"netlink", AF_NETLINK}, {"packet", AF_PACKET},     {"bluetooth", AF_BLUETOOTH},
-    {"alg", AF_ALG},       {"vsock", AF_VSOCK},         {"key", AF_KEY},
+    {"unix", AF_UNIX},       {"inet", AF_INET},     {"inet6", AF_INET6},
+    {"netlink", AF_NETLINK}, {"packet", AF_PACKET}, {"bluetooth", AF_BLUETOOTH},
+    {"alg", AF_ALG},         {"vsock", AF_VSOCK},   {"key", AF_KEY},
 };
 
 static const struct name_num socket_types[] = {
@@ -994,13 +1114,18 @@ static int cmd_socket(int argc, char **argv) {
   (void)argc;
   long family = -1, type = -1;
   for (size_t i = 0; i < N_ELEMS(socket_families); i++)
-    if (strcmp(argv[0], socket_families[i].name) == 0) family = socket_families[i].num;
+    if (strcmp(argv[0], socket_families[i].name) == 0)
+      family = socket_families[i].num;
   for (size_t i = 0; i < N_ELEMS(socket_types); i++)
-    if (strcmp(argv[1], socket_types[i].name) == 0) type = socket_types[i].num;
-  if (family < 0 && parse_long(argv[0], 0, INT_MAX, &family) < 0) family = -1;
-  if (family < 0 || type < 0) return usage("socket FAMILY TYPE");
+    if (strcmp(argv[1], socket_types[i].name) == 0)
+      type = socket_types[i].num;
+  if (family < 0 && parse_long(argv[0], 0, INT_MAX, &family) < 0)
+    family = -1;
+  if (family < 0 || type < 0)
+    return usage("socket FAMILY TYPE");
   int fd = socket((int)family, (int)type | SOCK_CLOEXEC, 0);
-  if (fd < 0) return fail();
+  if (fd < 0)
+    return fail();
   close(fd);
   printf("OK\n");
   return 0;
@@ -1026,7 +1151,8 @@ static int cmd_handle_open(int argc, char **argv) {
   memset(&fh, 0, sizeof fh);
   fh.h.handle_bytes = MAX_HANDLE_SZ;
   int mount_id;
-  if (name_to_handle_at(AT_FDCWD, argv[0], &fh.h, &mount_id, 0) < 0) return fail();
+  if (name_to_handle_at(AT_FDCWD, argv[0], &fh.h, &mount_id, 0) < 0)
+    return fail();
   printf("handle OK type=%d bytes=%u\n", fh.h.handle_type, fh.h.handle_bytes);
   fflush(stdout);
   if (ino >= 0) {
@@ -1036,15 +1162,19 @@ static int cmd_handle_open(int argc, char **argv) {
   char dir[PATH_MAX];
   snprintf(dir, sizeof dir, "%s", argv[0]);
   char *slash = strrchr(dir, '/');
-  if (slash == NULL) return usage("handle-open PATH [INODE] (PATH with a directory)");
+  if (slash == NULL)
+    return usage("handle-open PATH [INODE] (PATH with a directory)");
   slash[slash == dir ? 1 : 0] = '\0';
   int mount_fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (mount_fd < 0) return fail();
+  if (mount_fd < 0)
+    return fail();
   int fd = open_by_handle_at(mount_fd, &fh.h, O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return fail();
+  if (fd < 0)
+    return fail();
   char buf[256];
   ssize_t n = read(fd, buf, sizeof buf - 1);
-  if (n < 0) return fail();
+  if (n < 0)
+    return fail();
   buf[n] = '\0';
   buf[strcspn(buf, "\n")] = '\0';
   printf("opened %s\n", buf);
@@ -1076,9 +1206,11 @@ static int cmd_pidfd_kill(int argc, char **argv) {
   (void)argc;
   long pid;
   int sig = strcmp(argv[1], "0") == 0 ? 0 : parse_signal(argv[1]);
-  if (parse_long(argv[0], 1, INT_MAX, &pid) < 0 || sig < 0) return usage("pidfd-kill PID SIG");
+  if (parse_long(argv[0], 1, INT_MAX, &pid) < 0 || sig < 0)
+    return usage("pidfd-kill PID SIG");
   int fd = (int)syscall(SYS_pidfd_open, (pid_t)pid, 0);
-  if (fd < 0) return fail();
+  if (fd < 0)
+    return fail();
   return ok_or_fail(syscall(SYS_pidfd_send_signal, fd, sig, NULL, 0));
 }
 
@@ -1088,7 +1220,8 @@ static int cmd_personality(int argc, char **argv) {
   char *end;
   errno = 0;
   unsigned long v = strtoul(argv[0], &end, 16);
-  if (errno != 0 || end == argv[0] || *end != '\0') return usage("personality HEX");
+  if (errno != 0 || end == argv[0] || *end != '\0')
+    return usage("personality HEX");
   return ok_or_fail(syscall(SYS_personality, v));
 }
 
@@ -1190,14 +1323,16 @@ static void list_commands(FILE *out) {
 static int dispatch(int argc, char **argv) {
   for (size_t i = 0; i < N_ELEMS(commands); i++) {
     const struct command *c = &commands[i];
-    if (strcmp(argv[0], c->name) != 0) continue;
+    if (strcmp(argv[0], c->name) != 0)
+      continue;
     int n = argc - 1;
     if (n < c->min_args || (c->max_args >= 0 && n > c->max_args)) {
       fprintf(stderr, "usage: hsu-probe %s %s\n", c->name, c->args);
       return EXIT_USAGE;
     }
     int status = c->run(n, argv + 1);
-    if (fflush(stdout) != 0 && status == 0) return fail();
+    if (fflush(stdout) != 0 && status == 0)
+      return fail();
     return status;
   }
   fprintf(stderr, "hsu-probe: unknown command \"%s\"\n", argv[0]);

@@ -71,7 +71,7 @@ static uint64_t fs_rights(int abi) {
   return (1ull << 16) - 1;
 }
 
-int landlock_missing(const struct landlock_rules *l, int abi, char *msg, size_t size) {
+int landlock_missing(const struct landlock_rules *l, int abi, struct hsu_error *e) {
   static const struct {
     uint32_t flag;
     int abi;
@@ -92,13 +92,17 @@ int landlock_missing(const struct landlock_rules *l, int abi, char *msg, size_t 
         need = features[i].abi;
     }
   }
+  hsu_error_clear(e);
   if (n_lacking == 0)
     return 0;
   struct sbuf sb;
-  sb_init(&sb, msg, size);
+  sb_init(&sb, e->msg, sizeof(e->msg));
   sb_printf(&sb, "Landlock ABI %d is needed for ", need);
   for (size_t i = 0; i < n_lacking; i++)
-    sb_printf(&sb, "%s%s", i == 0 ? "" : i + 1 == n_lacking ? " and " : ", ",
+    sb_printf(&sb, "%s%s",
+              i == 0               ? ""
+              : i + 1 == n_lacking ? " and "
+                                   : ", ",
               features[lacking[i]].what);
   if (abi == 0)
     sb_printf(&sb, ", the kernel has none");
@@ -108,29 +112,27 @@ int landlock_missing(const struct landlock_rules *l, int abi, char *msg, size_t 
 }
 
 static int add_fs_rule(int ruleset, const char *path, uint64_t access, uint64_t handled,
-                       char *what, size_t size) {
-  snprintf(what, size, "open %s for a Landlock rule", q(path));
+                       struct hsu_error *e) {
   /* Followed like the app would follow it, but never through /proc magic
    * links. */
   autoclose int fd = sys_openat2(AT_FDCWD, path, O_PATH | O_CLOEXEC, HSU_RESOLVE_NO_MAGICLINKS);
-  if (fd < 0)
-    return errno == ENOENT || errno == ENOTDIR ? 0 : -errno;
+  if (fd < 0 && (errno == ENOENT || errno == ENOTDIR))
+    return 0;
   struct stat st;
-  if (fstat(fd, &st) < 0)
-    return -errno;
+  if (fd < 0 || fstat(fd, &st) < 0)
+    return hsu_fail(e, errno, "cannot open %s for a Landlock rule", q(path));
   access &= handled;
   if (!S_ISDIR(st.st_mode))
     access &= FS_FILE_RIGHTS;
   if (access == 0)
     return 0;
   struct hsu_landlock_path_beneath_attr attr = {.allowed_access = access, .parent_fd = fd};
-  snprintf(what, size, "add the Landlock rule for %s", q(path));
   if (syscall(SYS_landlock_add_rule, ruleset, HSU_LANDLOCK_RULE_PATH_BENEATH, &attr, 0) < 0)
-    return -errno;
+    return hsu_fail(e, errno, "cannot add the Landlock rule for %s", q(path));
   return 0;
 }
 
-int landlock_build(const struct landlock_rules *l, int abi, int *out, char *what, size_t size) {
+int landlock_build(const struct landlock_rules *l, int abi, int *out, struct hsu_error *e) {
   *out = -1;
   struct hsu_landlock_ruleset_attr attr = {0};
   if ((l->flags & LANDLOCK_PLAN_FS) != 0)
@@ -145,24 +147,20 @@ int landlock_build(const struct landlock_rules *l, int abi, int *out, char *what
   }
   if (attr.handled_access_fs == 0 && attr.handled_access_net == 0 && attr.scoped == 0)
     return 0;
-  snprintf(what, size, "create the Landlock ruleset");
-  autoclose int ruleset =
-      (int)syscall(SYS_landlock_create_ruleset, &attr, sizeof(attr), 0);
+  autoclose int ruleset = (int)syscall(SYS_landlock_create_ruleset, &attr, sizeof(attr), 0);
   if (ruleset < 0)
-    return -errno;
+    return hsu_fail(e, errno, "cannot create the Landlock ruleset");
   int r;
   for (uint32_t i = 0; attr.handled_access_fs != 0 && i < l->n_fs; i++)
-    if ((r = add_fs_rule(ruleset, l->fs[i].path, l->fs[i].access, attr.handled_access_fs,
-                         what, size)) < 0)
+    if ((r = add_fs_rule(ruleset, l->fs[i].path, l->fs[i].access, attr.handled_access_fs, e)) < 0)
       return r;
   for (uint32_t i = 0; attr.handled_access_net != 0 && i < l->n_net; i++) {
     struct hsu_landlock_net_port_attr port = {
         .allowed_access = l->net[i].access & attr.handled_access_net, .port = l->net[i].port};
     if (port.allowed_access == 0)
       continue;
-    snprintf(what, size, "add the Landlock rule for TCP port %u", l->net[i].port);
     if (syscall(SYS_landlock_add_rule, ruleset, HSU_LANDLOCK_RULE_NET_PORT, &port, 0) < 0)
-      return -errno;
+      return hsu_fail(e, errno, "cannot add the Landlock rule for TCP port %u", l->net[i].port);
   }
   *out = steal_fd(&ruleset);
   return 0;

@@ -106,31 +106,22 @@ static void read_plan(int fd, const char *name, struct plan *plan) {
     die(EXIT_SETUP, "invalid plan: %s is larger than 16 MiB", name);
   if (r < 0)
     die_err(EXIT_SETUP, -r, "cannot read the plan from %s", name);
-  char err[1024];
-  if (plan_parse(buf, len, plan, err, sizeof(err)) < 0)
-    die(EXIT_SETUP, "invalid plan: %s", err);
+  struct hsu_error e;
+  if (plan_parse(buf, len, plan, &e) < 0) {
+    hsu_wrap(&e, "invalid plan");
+    die_error(EXIT_SETUP, &e);
+  }
   free(buf);
-}
-
-static _Noreturn void fail_op(struct build *b, const struct op *op, int r) {
-  char what[20000];
-  if (b->what[0] != '\0')
-    snprintf(what, sizeof(what), "%s", b->what);
-  else
-    op_describe(op, what, sizeof(what));
-  if (b->hint != NULL)
-    die(EXIT_SETUP, "cannot %s: %s (%s)", what, hsu_strerror(-r), b->hint);
-  die_err(EXIT_SETUP, -r, "cannot %s", what);
 }
 
 /* The child: PID 1 of the new namespaces. */
 static _Noreturn void sandbox_main(struct plan *p, struct confine *c, uid_t outer_uid,
                                    gid_t outer_gid, int death_fd) {
-  const char *what;
+  struct hsu_error e;
   c->umask = umask(0);
-  int r = ns_init_child(p, outer_uid, outer_gid, death_fd, &what);
+  int r = ns_init_child(p, outer_uid, outer_gid, death_fd, &e);
   if (r < 0)
-    die_err(EXIT_SETUP, -r, "cannot %s", what);
+    die_error(EXIT_SETUP, &e);
   close(death_fd);
   if ((r = signals_install_noop_handlers()) < 0)
     die_err(EXIT_SETUP, -r, "cannot install signal handlers");
@@ -146,24 +137,19 @@ static _Noreturn void sandbox_main(struct plan *p, struct confine *c, uid_t oute
     die_err(EXIT_SETUP, ENOMEM, "cannot build the root");
   build_init(b, p);
   for (uint32_t i = 0; i < p->n_ops; i++)
-    if ((r = op_early(b, &p->ops[i])) < 0)
-      fail_op(b, &p->ops[i], r);
-  if ((r = ns_enter_intermediate_root(&what)) < 0)
-    die_err(EXIT_SETUP, -r, "cannot %s", what);
-  if ((r = build_sysroot(b)) < 0)
-    die_err(EXIT_SETUP, -r, "cannot mount tmpfs on \"/sysroot\"");
+    if (op_early(&p->ops[i], &e) < 0)
+      die_error(EXIT_SETUP, &e);
+  if (ns_enter_intermediate_root(&e) < 0 || build_sysroot(b, &e) < 0)
+    die_error(EXIT_SETUP, &e);
   for (uint32_t i = 0; i < p->n_ops; i++)
-    if ((r = op_apply(b, &p->ops[i])) < 0)
-      fail_op(b, &p->ops[i], r);
-  if ((r = build_finish(b)) < 0)
-    die_err(EXIT_SETUP, -r, "cannot %s", b->what);
+    if (op_apply(b, &p->ops[i], &e) < 0)
+      die_error(EXIT_SETUP, &e);
+  if (build_finish(b, &e) < 0)
+    die_error(EXIT_SETUP, &e);
   free(b);
   wipe_shown();
-  if ((r = ns_enter_sysroot(p->cwd, &what)) < 0) {
-    if (what == NULL)
-      die_err(EXIT_SETUP, -r, "cannot change directory to %s", q(p->cwd));
-    die_err(EXIT_SETUP, -r, "cannot %s", what);
-  }
+  if (ns_enter_sysroot(p->cwd, &e) < 0)
+    die_error(EXIT_SETUP, &e);
   pid1_run(p, sfd, c);
 }
 
@@ -173,12 +159,11 @@ static scmp_filter_ctx build_filter(const struct plan *p) {
   if (!p->seccomp.present)
     return NULL;
   scmp_filter_ctx ctx;
-  const char *name;
-  int r = filter_build(&p->seccomp, &ctx, &name);
-  if (r == -HSU_ENOSYSCALL)
-    die(EXIT_SETUP, "cannot build the seccomp filter: unknown syscall %s", q(name));
-  if (r < 0)
-    die_err(EXIT_SETUP, -r, "cannot build the seccomp filter");
+  struct hsu_error e;
+  if (filter_build(&p->seccomp, &ctx, &e) < 0) {
+    hsu_wrap(&e, "cannot build the seccomp filter");
+    die_error(EXIT_SETUP, &e);
+  }
   return ctx;
 }
 
@@ -200,11 +185,11 @@ static int probe_landlock(const struct plan *p) {
   if (!p->landlock.present)
     return 0;
   int abi = landlock_abi();
-  char msg[256];
-  if (landlock_missing(&p->landlock, abi, msg, sizeof(msg)) > 0) {
+  struct hsu_error e;
+  if (landlock_missing(&p->landlock, abi, &e) > 0) {
     if ((p->landlock.flags & LANDLOCK_REQUIRED) != 0)
-      die(EXIT_SETUP, "%s", msg);
-    warnx("warning: %s; continuing without them", msg);
+      die_error(EXIT_SETUP, &e);
+    warnx("warning: %s; continuing without them", e.msg);
   }
   return abi;
 }

@@ -5,11 +5,10 @@
 #include <string.h>
 
 static const char *const pseudo_types[] = {
-    "autofs",   "binder",     "binfmt_misc", "bpf",       "cgroup",     "cgroup2",
-    "configfs", "debugfs",    "devpts",      "devtmpfs",  "efivarfs",   "fusectl",
-    "hugetlbfs", "mqueue",    "nfsd",        "nsfs",      "proc",       "pstore",
-    "resctrl",  "rpc_pipefs", "securityfs",  "selinuxfs", "smackfs",    "sysfs",
-    "tracefs",  "xenfs",      NULL,
+    "autofs",    "binder",  "binfmt_misc", "bpf",      "cgroup",  "cgroup2",    "configfs",
+    "debugfs",   "devpts",  "devtmpfs",    "efivarfs", "fusectl", "hugetlbfs",  "mqueue",
+    "nfsd",      "nsfs",    "proc",        "pstore",   "resctrl", "rpc_pipefs", "securityfs",
+    "selinuxfs", "smackfs", "sysfs",       "tracefs",  "xenfs",   NULL,
 };
 
 bool mountinfo_is_pseudo(const char *fstype) {

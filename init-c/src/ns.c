@@ -20,8 +20,8 @@
 #include "util.h"
 
 pid_t ns_clone(bool host_net) {
-  unsigned long flags = CLONE_NEWUSER | CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWIPC |
-                        CLONE_NEWUTS | CLONE_NEWCGROUP;
+  unsigned long flags =
+      CLONE_NEWUSER | CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWIPC | CLONE_NEWUTS | CLONE_NEWCGROUP;
   if (!host_net)
     flags |= CLONE_NEWNET;
   /* No new stack: the child continues on a copy of ours, like fork(). */
@@ -45,11 +45,10 @@ static int loopback_up(void) {
 }
 
 int ns_init_child(const struct plan *p, uid_t outer_uid, gid_t outer_gid, int death_fd,
-                  const char **what) {
+                  struct hsu_error *e) {
   int r;
-  *what = "set the parent-death signal";
   if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0)
-    return -errno;
+    return hsu_fail(e, errno, "cannot set the parent-death signal");
   /* The parent may have died before the prctl: its end of the pipe is then
    * closed. (getppid() is 0 in a new pid namespace, so it cannot tell.) */
   struct pollfd pfd = {.fd = death_fd, .events = POLLIN};
@@ -57,78 +56,56 @@ int ns_init_child(const struct plan *p, uid_t outer_uid, gid_t outer_gid, int de
     _exit(EXIT_SETUP);
 
   char map[64];
-  *what = "write \"/proc/self/setgroups\"";
   if ((r = write_file("/proc/self/setgroups", "deny")) < 0)
-    return r;
+    return hsu_fail(e, -r, "cannot write \"/proc/self/setgroups\"");
   snprintf(map, sizeof(map), "%u %u 1\n", p->uid, (unsigned)outer_uid);
-  *what = "write \"/proc/self/uid_map\"";
   if ((r = write_file("/proc/self/uid_map", map)) < 0)
-    return r;
+    return hsu_fail(e, -r, "cannot write \"/proc/self/uid_map\"");
   snprintf(map, sizeof(map), "%u %u 1\n", p->gid, (unsigned)outer_gid);
-  *what = "write \"/proc/self/gid_map\"";
   if ((r = write_file("/proc/self/gid_map", map)) < 0)
-    return r;
+    return hsu_fail(e, -r, "cannot write \"/proc/self/gid_map\"");
   /* Not dumpable: nothing in the sandbox may ptrace or read the init. */
-  *what = "make the init not dumpable";
   if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0)
-    return -errno;
-  if (p->hostname[0] != '\0') {
-    *what = "set the hostname";
-    if (sethostname(p->hostname, strlen(p->hostname)) < 0)
-      return -errno;
-  }
+    return hsu_fail(e, errno, "cannot make the init not dumpable");
+  if (p->hostname[0] != '\0' && sethostname(p->hostname, strlen(p->hostname)) < 0)
+    return hsu_fail(e, errno, "cannot set the hostname");
   /* Slave, not private: host unmounts (a removed USB disk) still reach us,
    * nothing of ours reaches the host. */
-  *what = "make \"/\" a recursive slave mount";
   if (mount(NULL, "/", NULL, MS_REC | MS_SLAVE, NULL) < 0)
-    return -errno;
-  if ((p->flags & PARAMS_HOST_NET) == 0) {
-    *what = "bring up the loopback interface";
-    if ((r = loopback_up()) < 0)
-      return r;
-  }
+    return hsu_fail(e, errno, "cannot make \"/\" a recursive slave mount");
+  if ((p->flags & PARAMS_HOST_NET) == 0 && (r = loopback_up()) < 0)
+    return hsu_fail(e, -r, "cannot bring up the loopback interface");
   return 0;
 }
 
-int ns_enter_intermediate_root(const char **what) {
-  *what = "mount tmpfs on \"/tmp\"";
+int ns_enter_intermediate_root(struct hsu_error *e) {
   if (mount("tmpfs", "/tmp", "tmpfs", MS_NOSUID | MS_NODEV, "mode=0700") < 0)
-    return -errno;
-  *what = "change directory to \"/tmp\"";
+    return hsu_fail(e, errno, "cannot mount tmpfs on \"/tmp\"");
   if (chdir("/tmp") < 0)
-    return -errno;
-  *what = "create directory \"/tmp/host\"";
+    return hsu_fail(e, errno, "cannot change directory to \"/tmp\"");
   if (mkdir("host", 0755) < 0)
-    return -errno;
-  *what = "pivot_root into \"/tmp\"";
+    return hsu_fail(e, errno, "cannot create directory \"/tmp/host\"");
   if (sys_pivot_root(".", "host") < 0)
-    return -errno;
-  *what = "change directory to \"/\"";
+    return hsu_fail(e, errno, "cannot pivot_root into \"/tmp\"");
   if (chdir("/") < 0)
-    return -errno;
+    return hsu_fail(e, errno, "cannot change directory to \"/\"");
   return 0;
 }
 
-int ns_enter_sysroot(const char *cwd, const char **what) {
-  *what = "detach \"/host\"";
+int ns_enter_sysroot(const char *cwd, struct hsu_error *e) {
   if (umount2("/host", MNT_DETACH) < 0)
-    return -errno;
-  *what = "change directory to \"/sysroot\"";
+    return hsu_fail(e, errno, "cannot detach \"/host\"");
   if (chdir("/sysroot") < 0)
-    return -errno;
+    return hsu_fail(e, errno, "cannot change directory to \"/sysroot\"");
   /* pivot_root(".", ".") stacks the old root on the new one; detaching "."
    * then drops the old root (see pivot_root(2)). */
-  *what = "pivot_root into \"/sysroot\"";
   if (sys_pivot_root(".", ".") < 0)
-    return -errno;
-  *what = "detach the intermediate root";
+    return hsu_fail(e, errno, "cannot pivot_root into \"/sysroot\"");
   if (umount2(".", MNT_DETACH) < 0)
-    return -errno;
-  *what = "change directory to \"/\"";
+    return hsu_fail(e, errno, "cannot detach the intermediate root");
   if (chdir("/") < 0)
-    return -errno;
-  *what = NULL; /* the caller names cwd */
+    return hsu_fail(e, errno, "cannot change directory to \"/\"");
   if (chdir(cwd) < 0)
-    return -errno;
+    return hsu_fail(e, errno, "cannot change directory to %s", q(cwd));
   return 0;
 }

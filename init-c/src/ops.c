@@ -29,14 +29,29 @@ static const char *const auto_root_skipped[] = {
     "proc", "dev", "tmp", "run", "etc", "home", "root", "mnt", "media", "lost+found", NULL,
 };
 
-static void set_what(struct build *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void set_what(struct build *b, const char *fmt, ...) {
+/* How fs_log's kernel explanation begins. */
+#define KERNEL_SAYS " (kernel: "
+
+/* Names the action that failed with r, "cannot <action>", unless a helper
+ * already did (its sentence is more precise); a kernel explanation alone
+ * (fs_log) stays after it. */
+static int name_failure(struct hsu_error *e, int r, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+static int name_failure(struct hsu_error *e, int r, const char *fmt, ...) {
+  if (e->msg[0] != '\0' && strncmp(e->msg, KERNEL_SAYS, strlen(KERNEL_SAYS)) != 0)
+    return r;
+  char action[HSU_ERROR_SIZE], kernel[HSU_ERROR_SIZE];
+  memcpy(kernel, e->msg, sizeof(kernel));
   struct sbuf sb;
-  sb_init(&sb, b->what, sizeof(b->what));
+  sb_init(&sb, action, sizeof(action));
   va_list ap;
   va_start(ap, fmt);
   sb_vprintf(&sb, fmt, ap);
   va_end(ap);
+  const char *hint = e->hint;
+  hsu_fail(e, -r, "cannot %s%s", action, kernel);
+  e->hint = hint;
+  return r;
 }
 
 void build_init(struct build *b, struct plan *plan) {
@@ -117,7 +132,7 @@ static int host_path(char *buf, const char *path) {
 
 /* ---- early phase ---- */
 
-static int mkdir_p_host(struct build *b, const char *path) {
+static int mkdir_p_host(const char *path, struct hsu_error *e) {
   char buf[PLAN_MAX_PATH];
   size_t len = strlen(path);
   if (len >= sizeof(buf))
@@ -128,11 +143,8 @@ static int mkdir_p_host(struct build *b, const char *path) {
       continue;
     char saved = buf[i];
     buf[i] = '\0';
-    if (mkdir(buf, 0700) < 0 && errno != EEXIST) {
-      int err = errno;
-      set_what(b, "create directory %s", q(buf));
-      return -err;
-    }
+    if (mkdir(buf, 0700) < 0 && errno != EEXIST)
+      return hsu_fail(e, errno, "cannot create directory %s", q(buf));
     buf[i] = saved;
   }
   return 0;
@@ -237,9 +249,7 @@ static int list_host_dir(struct op *op, char *const *only, char *const *skip,
   return 0;
 }
 
-int op_early(struct build *b, struct op *op) {
-  b->what[0] = '\0';
-  b->hint = NULL;
+static int early_one(struct op *op, struct hsu_error *e) {
   int r;
   switch (op->tag) {
   case TAG_AUTO_ROOT:
@@ -260,7 +270,7 @@ int op_early(struct build *b, struct op *op) {
       return 0;
     }
     if (r == -ENOENT && (op->u.bind.flags & BIND_ENSURE) != 0) {
-      if ((r = mkdir_p_host(b, src)) < 0)
+      if ((r = mkdir_p_host(src, e)) < 0)
         return r;
       r = resolve_host(src, &op->resolved);
     }
@@ -272,30 +282,23 @@ int op_early(struct build *b, struct op *op) {
     if (op->resolved_lowers == NULL)
       return -ENOMEM;
     for (uint32_t i = 0; i < o->lowers.n; i++) {
-      if ((r = resolve_host(o->lowers.v[i], &op->resolved_lowers[i])) < 0) {
-        set_what(b, "find lower %s of the overlay on %s", q(o->lowers.v[i]), q(o->target));
-        return r;
-      }
+      if ((r = resolve_host(o->lowers.v[i], &op->resolved_lowers[i])) < 0)
+        return hsu_fail(e, -r, "cannot find lower %s of the overlay on %s", q(o->lowers.v[i]),
+                        q(o->target));
     }
-    if (o->upper != NULL && (r = resolve_host(o->upper, &op->resolved_upper)) < 0) {
-      set_what(b, "find upper %s of the overlay on %s", q(o->upper), q(o->target));
-      return r;
-    }
-    if (o->work != NULL && (r = resolve_host(o->work, &op->resolved_work)) < 0) {
-      set_what(b, "find work %s of the overlay on %s", q(o->work), q(o->target));
-      return r;
-    }
+    if (o->upper != NULL && (r = resolve_host(o->upper, &op->resolved_upper)) < 0)
+      return hsu_fail(e, -r, "cannot find upper %s of the overlay on %s", q(o->upper),
+                      q(o->target));
+    if (o->work != NULL && (r = resolve_host(o->work, &op->resolved_work)) < 0)
+      return hsu_fail(e, -r, "cannot find work %s of the overlay on %s", q(o->work), q(o->target));
     return 0;
   }
   case TAG_SYMLINK:
     if ((op->u.symlink.flags & SYMLINK_DEREFERENCE) != 0) {
       char buf[PATH_MAX];
       ssize_t n = readlink(op->u.symlink.link_name, buf, sizeof(buf) - 1);
-      if (n < 0) {
-        int err = errno;
-        set_what(b, "read symlink %s", q(op->u.symlink.link_name));
-        return -err;
-      }
+      if (n < 0)
+        return hsu_fail(e, errno, "cannot read symlink %s", q(op->u.symlink.link_name));
       buf[n] = '\0';
       if ((op->link = strdup(buf)) == NULL)
         return -ENOMEM;
@@ -321,6 +324,20 @@ int op_early(struct build *b, struct op *op) {
     return 0;
   }
   return 0;
+}
+
+/* The op's own sentence ("cannot bind "/a" on "/b""), unless a helper gave
+ * a more precise one. */
+static int name_op_failure(struct hsu_error *e, int r, const struct op *op) {
+  char what[HSU_ERROR_SIZE];
+  op_describe(op, what, sizeof(what));
+  return name_failure(e, r, "%s", what);
+}
+
+int op_early(struct op *op, struct hsu_error *e) {
+  hsu_error_clear(e);
+  int r = early_one(op, e);
+  return r < 0 ? name_op_failure(e, r, op) : 0;
 }
 
 /* ---- apply phase ---- */
@@ -353,7 +370,8 @@ static int open_below_root(struct build *b, const char *rel) {
 /* Opens path (inside the sandbox) as O_PATH below the sysroot, symlinks
  * resolved inside it. Missing components are created (parents 0755, the
  * last one per want with mode) when their directory is on a tmpfs we made. */
-static int open_in_root(struct build *b, const char *path, enum want want, mode_t mode, int *out) {
+static int open_in_root(struct build *b, const char *path, enum want want, mode_t mode, int *out,
+                        struct hsu_error *e) {
   char buf[JOIN_MAX];
   size_t len = strlen(path);
   if (len >= sizeof(buf))
@@ -372,10 +390,8 @@ static int open_in_root(struct build *b, const char *path, enum want want, mode_
     const char *name = buf + pos;
     int fd = open_below_root(b, buf + 1);
     if (fd < 0 && errno == ENOENT && want != W_EXIST) {
-      if (!is_own(b, dir)) {
-        set_what(b, "create %s", q(buf));
-        return -HSU_ENOTOURS;
-      }
+      if (!is_own(b, dir))
+        return hsu_fail(e, HSU_ENOTOURS, "cannot create %s", q(buf));
       int r;
       if (!last || want == W_DIR) {
         r = mkdirat(dir, name, last ? mode : 0755);
@@ -384,19 +400,14 @@ static int open_in_root(struct build *b, const char *path, enum want want, mode_
         if (r >= 0)
           r = close(r);
       }
-      if (r < 0) {
-        int err = errno;
-        set_what(b, "create %s", q(buf));
-        return -err;
-      }
+      if (r < 0)
+        return hsu_fail(e, errno, "cannot create %s", q(buf));
       fd = open_below_root(b, buf + 1);
     }
-    if (fd < 0) {
-      int err = errno;
-      if (err != ENOENT || !last)
-        set_what(b, "open %s", q(buf));
-      return -err;
-    }
+    if (fd < 0 && (errno != ENOENT || !last))
+      return hsu_fail(e, errno, "cannot open %s", q(buf));
+    if (fd < 0)
+      return -errno;
     close(dir);
     dir = fd;
     buf[end] = '/';
@@ -407,14 +418,16 @@ static int open_in_root(struct build *b, const char *path, enum want want, mode_
 }
 
 /* Moves the detached mount mnt onto target (inside the sandbox). */
-static int attach(struct build *b, int mnt, const char *target, enum want want) {
+static int attach(struct build *b, int mnt, const char *target, enum want want,
+                  struct hsu_error *e) {
   if (strcmp(target, "/") == 0)
     return -HSU_EROOT;
   autoclose int tfd = -1;
-  int r = open_in_root(b, target, want, want == W_DIR ? 0755 : 0444, &tfd);
+  int r = open_in_root(b, target, want, want == W_DIR ? 0755 : 0444, &tfd, e);
   if (r < 0)
     return r;
-  if (sys_move_mount(mnt, "", tfd, "", HSU_MOVE_MOUNT_F_EMPTY_PATH | HSU_MOVE_MOUNT_T_EMPTY_PATH) < 0)
+  if (sys_move_mount(mnt, "", tfd, "", HSU_MOVE_MOUNT_F_EMPTY_PATH | HSU_MOVE_MOUNT_T_EMPTY_PATH) <
+      0)
     return -errno;
   return 0;
 }
@@ -423,15 +436,15 @@ static int attach(struct build *b, int mnt, const char *target, enum want want) 
  * /host, already free of symlinks) on target. *top (when not NULL) gets the
  * id of the bound tree's top mount, for hide_pseudo_beneath. */
 static int bind_path(struct build *b, const char *src, const char *target, uint32_t flags,
-                     uint64_t *top) {
+                     uint64_t *top, struct hsu_error *e) {
   autoclose int sfd = sys_openat2(AT_FDCWD, src, O_PATH | O_CLOEXEC, HSU_RESOLVE_NO_SYMLINKS);
   if (sfd < 0)
     return -errno;
   struct stat st;
   if (fstat(sfd, &st) < 0)
     return -errno;
-  autoclose int tree = sys_open_tree(sfd, "", HSU_OPEN_TREE_CLONE | HSU_OPEN_TREE_CLOEXEC |
-                                                  HSU_AT_RECURSIVE | AT_EMPTY_PATH);
+  autoclose int tree = sys_open_tree(
+      sfd, "", HSU_OPEN_TREE_CLONE | HSU_OPEN_TREE_CLOEXEC | HSU_AT_RECURSIVE | AT_EMPTY_PATH);
   if (tree < 0)
     return -errno;
   uint64_t set = HSU_MOUNT_ATTR_NOSUID;
@@ -444,7 +457,7 @@ static int bind_path(struct build *b, const char *src, const char *target, uint3
   int r;
   if (top != NULL && (r = sys_mount_id(tree, top)) < 0)
     return r;
-  return attach(b, tree, target, S_ISDIR(st.st_mode) ? W_DIR : W_FILE);
+  return attach(b, tree, target, S_ISDIR(st.st_mode) ? W_DIR : W_FILE, e);
 }
 
 /* ---- hiding what binds carry along ---- */
@@ -458,8 +471,8 @@ static int cover(int fd) {
                                      HSU_OPEN_TREE_CLONE | HSU_OPEN_TREE_CLOEXEC);
   if (tree < 0)
     return -errno;
-  uint64_t set = HSU_MOUNT_ATTR_RDONLY | HSU_MOUNT_ATTR_NOSUID | HSU_MOUNT_ATTR_NODEV |
-                 HSU_MOUNT_ATTR_NOEXEC;
+  uint64_t set =
+      HSU_MOUNT_ATTR_RDONLY | HSU_MOUNT_ATTR_NOSUID | HSU_MOUNT_ATTR_NODEV | HSU_MOUNT_ATTR_NOEXEC;
   if (sys_mount_setattr(tree, "", AT_EMPTY_PATH, set, 0) < 0)
     return -errno;
   unsigned move = HSU_MOVE_MOUNT_F_EMPTY_PATH | HSU_MOVE_MOUNT_T_EMPTY_PATH;
@@ -502,7 +515,7 @@ static int cmp_depth(const void *a, const void *b) {
   return (x > y) - (x < y);
 }
 
-static int read_mountinfo(struct build *b, char **buf, struct mount_info **m, size_t *n) {
+static int read_mountinfo(char **buf, struct mount_info **m, size_t *n, struct hsu_error *e) {
   static const char path[] = "/host/proc/self/mountinfo";
   autoclose int fd = open(path, O_RDONLY | O_CLOEXEC);
   size_t len = 0, bad = 0;
@@ -510,10 +523,12 @@ static int read_mountinfo(struct build *b, char **buf, struct mount_info **m, si
   if (r == 0)
     r = mountinfo_parse(*buf, len, m, n, &bad);
   if (r == -EINVAL && bad > 0)
-    set_what(b, "read \"/proc/self/mountinfo\" (line %zu is not what the kernel writes)", bad);
-  else if (r < 0)
-    set_what(b, "read \"/proc/self/mountinfo\"");
-  return r;
+    return hsu_fail(e, -r,
+                    "cannot read \"/proc/self/mountinfo\" (line %zu is not what the kernel writes)",
+                    bad);
+  if (r < 0)
+    return hsu_fail(e, -r, "cannot read \"/proc/self/mountinfo\"");
+  return 0;
 }
 
 /* A bind carries every mount beneath its source along (recursively, and in
@@ -521,13 +536,14 @@ static int read_mountinfo(struct build *b, char **buf, struct mount_info **m, si
  * one of a pseudo filesystem type below one of the trees with these top
  * mount ids gets an empty read-only cover, if the sandbox can reach it: the
  * top itself is what the plan named, and stays. */
-static int hide_pseudo_beneath(struct build *b, const uint64_t *tops, size_t n_tops) {
+static int hide_pseudo_beneath(struct build *b, const uint64_t *tops, size_t n_tops,
+                               struct hsu_error *e) {
   if (n_tops == 0)
     return 0;
   autofree char *buf = NULL;
   autofree struct mount_info *m = NULL;
   size_t n = 0;
-  int r = read_mountinfo(b, &buf, &m, &n);
+  int r = read_mountinfo(&buf, &m, &n, e);
   if (r < 0)
     return r;
   qsort(m, n, sizeof(*m), cmp_id);
@@ -548,9 +564,9 @@ static int hide_pseudo_beneath(struct build *b, const uint64_t *tops, size_t n_t
     const char *mp = h[i].m->mount_point;
     if (strncmp(mp, "/sysroot/", 9) != 0)
       continue;
-    autoclose int fd = sys_openat2(b->root_fd, mp + 9, O_PATH | O_CLOEXEC,
-                                   HSU_RESOLVE_IN_ROOT | HSU_RESOLVE_NO_SYMLINKS |
-                                       HSU_RESOLVE_NO_MAGICLINKS);
+    autoclose int fd =
+        sys_openat2(b->root_fd, mp + 9, O_PATH | O_CLOEXEC,
+                    HSU_RESOLVE_IN_ROOT | HSU_RESOLVE_NO_SYMLINKS | HSU_RESOLVE_NO_MAGICLINKS);
     uint64_t id = 0;
     /* Out of reach: under a cover already, or under another mount, or in a
      * directory hsu-init cannot enter (then neither can the app). */
@@ -563,16 +579,15 @@ static int hide_pseudo_beneath(struct build *b, const uint64_t *tops, size_t n_t
       continue;
     if (r == 0)
       r = cover(fd);
-    if (r < 0) {
-      set_what(b, "hide the %s mount on %s", h[i].m->fstype, q(mp + 8));
-      return r;
-    }
+    if (r < 0)
+      return hsu_fail(e, -r, "cannot hide the %s mount on %s", h[i].m->fstype, q(mp + 8));
   }
   return 0;
 }
 
-/* Appends the kernel's own explanation of an fsconfig failure to b->what. */
-static void fs_log(struct build *b, int fs) {
+/* Appends the kernel's own explanation of an fsconfig failure to e's
+ * sentence (or keeps it for name_failure when there is none yet). */
+static void fs_log(int fs, struct hsu_error *e) {
   char buf[512];
   ssize_t n = read(fs, buf, sizeof(buf) - 1);
   if (n <= 2)
@@ -580,9 +595,8 @@ static void fs_log(struct build *b, int fs) {
   buf[n] = '\0';
   if (buf[n - 1] == '\n')
     buf[n - 1] = '\0';
-  size_t len = strlen(b->what);
-  struct sbuf sb = {b->what, sizeof(b->what), len};
-  sb_printf(&sb, " (kernel: ");
+  struct sbuf sb = {e->msg, sizeof(e->msg), strlen(e->msg), false};
+  sb_printf(&sb, KERNEL_SAYS);
   sb_quote(&sb, buf + 2, strlen(buf + 2), 400);
   sb_printf(&sb, ")");
 }
@@ -592,8 +606,8 @@ struct fs_opt {
 };
 
 /* A new detached mount of a filesystem; *out is its mount fd. */
-static int new_fs(struct build *b, const char *type, const struct fs_opt *opts, size_t n,
-                  unsigned attrs, int *out) {
+static int new_fs(const char *type, const struct fs_opt *opts, size_t n, unsigned attrs, int *out,
+                  struct hsu_error *e) {
   autoclose int fs = sys_fsopen(type, HSU_FSOPEN_CLOEXEC);
   if (fs < 0)
     return -errno;
@@ -601,13 +615,13 @@ static int new_fs(struct build *b, const char *type, const struct fs_opt *opts, 
     unsigned cmd = opts[i].value != NULL ? HSU_FSCONFIG_SET_STRING : HSU_FSCONFIG_SET_FLAG;
     if (sys_fsconfig(fs, cmd, opts[i].key, opts[i].value, 0) < 0) {
       int err = errno;
-      fs_log(b, fs);
+      fs_log(fs, e);
       return -err;
     }
   }
   if (sys_fsconfig(fs, HSU_FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0) {
     int err = errno;
-    fs_log(b, fs);
+    fs_log(fs, e);
     return -err;
   }
   int mnt = sys_fsmount(fs, HSU_FSMOUNT_CLOEXEC, attrs);
@@ -628,27 +642,28 @@ static int ro_later(struct build *b, int mnt) {
 }
 
 /* A tmpfs of ours: hsu-init may create entries in it. */
-static int new_tmpfs(struct build *b, mode_t mode, uint64_t size, unsigned attrs, int *out) {
+static int new_tmpfs(struct build *b, mode_t mode, uint64_t size, unsigned attrs, int *out,
+                     struct hsu_error *e) {
   char mode_s[16], size_s[32];
   snprintf(mode_s, sizeof(mode_s), "%o", (unsigned)mode);
   snprintf(size_s, sizeof(size_s), "%llu", (unsigned long long)size);
   struct fs_opt opts[] = {{"mode", mode_s}, {"size", size_s}};
   autoclose int mnt = -1;
-  int r = new_fs(b, "tmpfs", opts, size > 0 ? 2 : 1, attrs, &mnt);
+  int r = new_fs("tmpfs", opts, size > 0 ? 2 : 1, attrs, &mnt, e);
   if (r < 0 || (r = add_own(b, mnt)) < 0)
     return r;
   *out = steal_fd(&mnt);
   return 0;
 }
 
-int build_sysroot(struct build *b) {
+static int mount_sysroot(struct build *b, struct hsu_error *e) {
   if (mkdir(COVER_DIR, 0755) < 0)
     return -errno;
   autoclose int cover_file = open(COVER_FILE, O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, 0444);
   if (cover_file < 0)
     return -errno;
   autoclose int mnt = -1;
-  int r = new_tmpfs(b, 0755, 0, HSU_MOUNT_ATTR_NOSUID | HSU_MOUNT_ATTR_NODEV, &mnt);
+  int r = new_tmpfs(b, 0755, 0, HSU_MOUNT_ATTR_NOSUID | HSU_MOUNT_ATTR_NODEV, &mnt, e);
   if (r < 0)
     return r;
   if (mkdir("/sysroot", 0755) < 0)
@@ -659,7 +674,13 @@ int build_sysroot(struct build *b) {
   return b->root_fd < 0 ? -errno : 0;
 }
 
-static int make_symlink(struct build *b, const char *content, const char *target) {
+int build_sysroot(struct build *b, struct hsu_error *e) {
+  int r = mount_sysroot(b, e);
+  return r < 0 ? hsu_fail(e, -r, "cannot mount tmpfs on \"/sysroot\"") : 0;
+}
+
+static int make_symlink(struct build *b, const char *content, const char *target,
+                        struct hsu_error *e) {
   if (strcmp(target, "/") == 0)
     return -EEXIST;
   char parent[JOIN_MAX];
@@ -671,129 +692,121 @@ static int make_symlink(struct build *b, const char *content, const char *target
   else
     *slash = '\0';
   autoclose int dir = -1;
-  int r = open_in_root(b, parent, W_DIR, 0755, &dir);
+  int r = open_in_root(b, parent, W_DIR, 0755, &dir, e);
   if (r < 0)
     return r;
-  if (!is_own(b, dir)) {
-    set_what(b, "create symlink %s", q(target));
-    return -HSU_ENOTOURS;
-  }
-  if (symlinkat(content, dir, name) < 0) {
-    int err = errno;
-    set_what(b, "create symlink %s -> %s", q(target), q(content));
-    return -err;
-  }
+  if (!is_own(b, dir))
+    return hsu_fail(e, HSU_ENOTOURS, "cannot create symlink %s", q(target));
+  if (symlinkat(content, dir, name) < 0)
+    return hsu_fail(e, errno, "cannot create symlink %s -> %s", q(target), q(content));
   return 0;
 }
 
-static int apply_auto_root(struct build *b, struct op *op) {
+static int apply_auto_root(struct build *b, struct op *op, struct hsu_error *e) {
   autofree uint64_t *tops = calloc(op->n_entries + 1, sizeof(*tops));
   size_t n_tops = 0;
   if (tops == NULL)
     return -ENOMEM;
   for (size_t i = 0; i < op->n_entries; i++) {
-    const struct dir_entry *e = &op->entries[i];
+    const struct dir_entry *ent = &op->entries[i];
     char target[JOIN_MAX], host_dir[JOIN_MAX], src[JOIN_MAX];
-    int r = join(target, "/", e->name);
-    if (r == 0 && e->type == DT_LNK) {
-      r = make_symlink(b, e->link, target);
+    int r = join(target, "/", ent->name);
+    if (r == 0 && ent->type == DT_LNK) {
+      r = make_symlink(b, ent->link, target, e);
     } else if (r == 0 && (r = host_path(host_dir, op->resolved)) == 0 &&
-               (r = join(src, host_dir, e->name)) == 0) {
-      r = bind_path(b, src, target, op->u.auto_root.flags, &tops[n_tops]);
+               (r = join(src, host_dir, ent->name)) == 0) {
+      r = bind_path(b, src, target, op->u.auto_root.flags, &tops[n_tops], e);
       if (r == 0)
         n_tops++;
-      if (r < 0 && b->what[0] == '\0') {
+      if (r < 0) {
         char shown[JOIN_MAX];
-        join(shown, op->resolved, e->name);
-        set_what(b, "bind %s on %s", q(shown), q(target));
+        join(shown, op->resolved, ent->name);
+        name_failure(e, r, "bind %s on %s", q(shown), q(target));
       }
     }
     if (r < 0)
       return r;
   }
-  return hide_pseudo_beneath(b, tops, n_tops);
+  return hide_pseudo_beneath(b, tops, n_tops, e);
 }
 
 /* The skipped names are what the plan places or wants gone (host accounts,
  * the host's name): their originals are covered in .host too, wherever a
  * host symlink there leads inside the sandbox. */
-static int hide_etc_originals(struct build *b, struct op *op) {
+static int hide_etc_originals(struct build *b, struct op *op, struct hsu_error *e) {
   for (char *const *name = op->u.auto_etc.skip.v; name != NULL && *name != NULL; name++) {
     char path[JOIN_MAX];
     int r = join(path, "/etc/.host", *name);
     autoclose int fd = -1;
     if (r == 0)
-      r = open_in_root(b, path, W_EXIST, 0, &fd);
+      r = open_in_root(b, path, W_EXIST, 0, &fd, e);
     if (r == -ENOENT || r == -ENOTDIR || r == -EACCES) {
-      b->what[0] = '\0';
+      hsu_error_clear(e);
       continue;
     }
     if (r == 0 && is_own(b, fd))
       continue; /* a link into the sandbox's own tmpfs ("/", "/etc") leads to nothing of the host */
     if (r == 0)
       r = cover(fd);
-    if (r < 0) {
-      set_what(b, "hide %s", q(path));
-      return r;
-    }
+    if (r < 0)
+      return hsu_fail(e, -r, "cannot hide %s", q(path));
   }
   return 0;
 }
 
-static int apply_auto_etc(struct build *b, struct op *op) {
+static int apply_auto_etc(struct build *b, struct op *op, struct hsu_error *e) {
   char src[JOIN_MAX];
   uint64_t top = 0;
   int r = host_path(src, op->resolved);
-  if (r < 0 || (r = bind_path(b, src, "/etc/.host", 0, &top)) < 0) {
-    if (b->what[0] == '\0')
-      set_what(b, "bind %s on \"/etc/.host\"", q(op->resolved));
-    return r;
+  if (r < 0 || (r = bind_path(b, src, "/etc/.host", 0, &top, e)) < 0) {
+    return name_failure(e, r, "bind %s on \"/etc/.host\"", q(op->resolved));
   }
-  if ((r = hide_pseudo_beneath(b, &top, 1)) < 0)
+  if ((r = hide_pseudo_beneath(b, &top, 1, e)) < 0)
     return r;
   for (size_t i = 0; i < op->n_entries; i++) {
     char target[JOIN_MAX], content[JOIN_MAX];
-    const struct dir_entry *e = &op->entries[i];
-    if ((r = join(target, "/etc", e->name)) < 0)
+    const struct dir_entry *ent = &op->entries[i];
+    if ((r = join(target, "/etc", ent->name)) < 0)
       return r;
     /* A host symlink is copied as it is: a relative one such as
      * os-release -> ../usr/lib/os-release would dangle if it were reached
      * through .host/, where ".." is /etc itself. */
-    if (e->type == DT_LNK) {
-      if ((r = make_symlink(b, e->link, target)) < 0)
+    if (ent->type == DT_LNK) {
+      if ((r = make_symlink(b, ent->link, target, e)) < 0)
         return r;
       continue;
     }
-    if ((r = join(content, ".host", e->name)) < 0 || (r = make_symlink(b, content, target)) < 0)
+    if ((r = join(content, ".host", ent->name)) < 0 ||
+        (r = make_symlink(b, content, target, e)) < 0)
       return r;
   }
-  if ((r = make_symlink(b, "/proc/self/mounts", "/etc/mtab")) < 0)
+  if ((r = make_symlink(b, "/proc/self/mounts", "/etc/mtab", e)) < 0)
     return r;
   /* Last: an absolute host symlink there leads through the links above. */
-  return hide_etc_originals(b, op);
+  return hide_etc_originals(b, op, e);
 }
 
-static int apply_bind(struct build *b, struct op *op) {
+static int apply_bind(struct build *b, struct op *op, struct hsu_error *e) {
   if (op->skip)
     return 0;
   char src[JOIN_MAX];
   uint64_t top = 0;
   int r = host_path(src, op->resolved);
-  if (r < 0 || (r = bind_path(b, src, op->u.bind.target, op->u.bind.flags, &top)) < 0)
+  if (r < 0 || (r = bind_path(b, src, op->u.bind.target, op->u.bind.flags, &top, e)) < 0)
     return r;
-  return hide_pseudo_beneath(b, &top, 1);
+  return hide_pseudo_beneath(b, &top, 1, e);
 }
 
-static int apply_tmpfs(struct build *b, struct op *op) {
+static int apply_tmpfs(struct build *b, struct op *op, struct hsu_error *e) {
   __typeof__(op->u.tmpfs) *o = &op->u.tmpfs;
   autoclose int mnt = -1;
-  int r = new_tmpfs(b, o->mode, o->size, HSU_MOUNT_ATTR_NOSUID | HSU_MOUNT_ATTR_NODEV, &mnt);
-  if (r < 0 || (r = attach(b, mnt, o->target, W_DIR)) < 0)
+  int r = new_tmpfs(b, o->mode, o->size, HSU_MOUNT_ATTR_NOSUID | HSU_MOUNT_ATTR_NODEV, &mnt, e);
+  if (r < 0 || (r = attach(b, mnt, o->target, W_DIR, e)) < 0)
     return r;
   return (o->flags & TMPFS_READ_ONLY) != 0 ? ro_later(b, mnt) : 0;
 }
 
-static int apply_overlay(struct build *b, struct op *op) {
+static int apply_overlay(struct build *b, struct op *op, struct hsu_error *e) {
   __typeof__(op->u.overlay) *o = &op->u.overlay;
   char upper[JOIN_MAX], work[JOIN_MAX], path[JOIN_MAX];
   int r;
@@ -801,7 +814,7 @@ static int apply_overlay(struct build *b, struct op *op) {
     char dir[64];
     snprintf(dir, sizeof(dir), "/overlay-%u", b->seq++);
     autoclose int tmp = -1;
-    if ((r = new_tmpfs(b, 0755, 0, HSU_MOUNT_ATTR_NOSUID | HSU_MOUNT_ATTR_NODEV, &tmp)) < 0)
+    if ((r = new_tmpfs(b, 0755, 0, HSU_MOUNT_ATTR_NOSUID | HSU_MOUNT_ATTR_NODEV, &tmp, e)) < 0)
       return r;
     if (mkdir(dir, 0700) < 0 ||
         sys_move_mount(tmp, "", AT_FDCWD, dir, HSU_MOVE_MOUNT_F_EMPTY_PATH) < 0)
@@ -822,28 +835,27 @@ static int apply_overlay(struct build *b, struct op *op) {
     if ((r = host_path(path, op->resolved_lowers[i])) < 0)
       return r;
     if (sys_fsconfig(fs, HSU_FSCONFIG_SET_STRING, "lowerdir+", path, 0) < 0) {
-      r = -errno;
-      set_what(b, "add lower %s to the overlay on %s", q(o->lowers.v[i]), q(o->target));
-      fs_log(b, fs);
-      return r;
+      hsu_fail(e, errno, "cannot add lower %s to the overlay on %s", q(o->lowers.v[i]),
+               q(o->target));
+      fs_log(fs, e);
+      return -e->err;
     }
   }
   if (o->flags != OVERLAY_READ_ONLY &&
       (sys_fsconfig(fs, HSU_FSCONFIG_SET_STRING, "upperdir", upper, 0) < 0 ||
        sys_fsconfig(fs, HSU_FSCONFIG_SET_STRING, "workdir", work, 0) < 0)) {
-    r = -errno;
-    set_what(b, "set the upper and work directories of the overlay on %s", q(o->target));
-    fs_log(b, fs);
-    return r;
+    hsu_fail(e, errno, "cannot set the upper and work directories of the overlay on %s",
+             q(o->target));
+    fs_log(fs, e);
+    return -e->err;
   }
   /* Without userxattr, an overlay in a user namespace fails with EIO when a
    * lower directory is deleted (trusted.* xattrs are out of reach). */
   if (sys_fsconfig(fs, HSU_FSCONFIG_SET_FLAG, "userxattr", NULL, 0) < 0 ||
       sys_fsconfig(fs, HSU_FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0) {
-    r = -errno;
-    set_what(b, "mount overlay on %s", q(o->target));
-    fs_log(b, fs);
-    return r;
+    hsu_fail(e, errno, "cannot mount overlay on %s", q(o->target));
+    fs_log(fs, e);
+    return -e->err;
   }
   unsigned attrs = HSU_MOUNT_ATTR_NOSUID | HSU_MOUNT_ATTR_NODEV;
   if (o->flags == OVERLAY_READ_ONLY)
@@ -851,12 +863,12 @@ static int apply_overlay(struct build *b, struct op *op) {
   autoclose int mnt = sys_fsmount(fs, HSU_FSMOUNT_CLOEXEC, attrs);
   if (mnt < 0)
     return -errno;
-  return attach(b, mnt, o->target, W_DIR);
+  return attach(b, mnt, o->target, W_DIR, e);
 }
 
-static int apply_mkdir(struct build *b, struct op *op) {
+static int apply_mkdir(struct build *b, struct op *op, struct hsu_error *e) {
   autoclose int fd = -1;
-  int r = open_in_root(b, op->u.mkdir.target, W_DIR, op->u.mkdir.mode, &fd);
+  int r = open_in_root(b, op->u.mkdir.target, W_DIR, op->u.mkdir.mode, &fd, e);
   if (r < 0)
     return r;
   struct stat st;
@@ -865,7 +877,7 @@ static int apply_mkdir(struct build *b, struct op *op) {
   return S_ISDIR(st.st_mode) ? 0 : -ENOTDIR;
 }
 
-static int apply_place(struct build *b, struct op *op) {
+static int apply_place(struct build *b, struct op *op, struct hsu_error *e) {
   __typeof__(op->u.place) *o = &op->u.place;
   char path[64];
   snprintf(path, sizeof(path), "/place-%u", b->seq++);
@@ -879,40 +891,37 @@ static int apply_place(struct build *b, struct op *op) {
     if (fchmod(fd, o->mode) < 0)
       return -errno;
   }
-  return bind_path(b, path, o->target, 0, NULL);
+  return bind_path(b, path, o->target, 0, NULL, e);
 }
 
-static int apply_proc(struct build *b, struct op *op) {
+static int apply_proc(struct build *b, struct op *op, struct hsu_error *e) {
   autoclose int mnt = -1;
-  int r = new_fs(b, "proc", NULL, 0,
-                 HSU_MOUNT_ATTR_NOSUID | HSU_MOUNT_ATTR_NODEV | HSU_MOUNT_ATTR_NOEXEC, &mnt);
-  return r < 0 ? r : attach(b, mnt, op->u.proc.target, W_DIR);
+  int r = new_fs("proc", NULL, 0,
+                 HSU_MOUNT_ATTR_NOSUID | HSU_MOUNT_ATTR_NODEV | HSU_MOUNT_ATTR_NOEXEC, &mnt, e);
+  return r < 0 ? r : attach(b, mnt, op->u.proc.target, W_DIR, e);
 }
 
-static int apply_sysfs(struct build *b, struct op *op) {
+static int apply_sysfs(struct build *b, struct op *op, struct hsu_error *e) {
   autoclose int mnt = -1;
-  unsigned attrs = HSU_MOUNT_ATTR_RDONLY | HSU_MOUNT_ATTR_NOSUID | HSU_MOUNT_ATTR_NODEV |
-                   HSU_MOUNT_ATTR_NOEXEC;
-  set_what(b, "mount a new sysfs on %s", q(op->u.sysfs.target));
-  int r = new_fs(b, "sysfs", NULL, 0, attrs, &mnt);
+  unsigned attrs =
+      HSU_MOUNT_ATTR_RDONLY | HSU_MOUNT_ATTR_NOSUID | HSU_MOUNT_ATTR_NODEV | HSU_MOUNT_ATTR_NOEXEC;
+  int r = new_fs("sysfs", NULL, 0, attrs, &mnt, e);
   if (r == -EPERM)
     /* The kernel wants the network namespace to be ours, and a sysfs
      * already mounted in full (mount_too_revealing): a container that hides
      * parts of /sys from us fails here. */
-    b->hint = "the kernel refuses a new sysfs where parts of the host's /sys are hidden, as in "
+    e->hint = "the kernel refuses a new sysfs where parts of the host's /sys are hidden, as in "
               "some containers; a profile with root.exclude: [sys] has no /sys";
   if (r < 0)
-    return r;
-  b->what[0] = '\0';
-  return attach(b, mnt, op->u.sysfs.target, W_DIR);
+    return name_failure(e, r, "mount a new sysfs on %s", q(op->u.sysfs.target));
+  return attach(b, mnt, op->u.sysfs.target, W_DIR, e);
 }
 
-static int apply_dev(struct build *b, struct op *op) {
+static int apply_dev(struct build *b, struct op *op, struct hsu_error *e) {
   static const char *const nodes[] = {"null", "zero", "full", "random", "urandom", "tty"};
   static const char *const links[][2] = {
-      {"fd", "/proc/self/fd"},         {"stdin", "/proc/self/fd/0"},
-      {"stdout", "/proc/self/fd/1"},   {"stderr", "/proc/self/fd/2"},
-      {"ptmx", "pts/ptmx"},            {"core", "/proc/kcore"},
+      {"fd", "/proc/self/fd"},       {"stdin", "/proc/self/fd/0"}, {"stdout", "/proc/self/fd/1"},
+      {"stderr", "/proc/self/fd/2"}, {"ptmx", "pts/ptmx"},         {"core", "/proc/kcore"},
   };
   const char *dev = op->u.dev.target;
   char path[JOIN_MAX], src[JOIN_MAX];
@@ -920,7 +929,7 @@ static int apply_dev(struct build *b, struct op *op) {
   {
     autoclose int mnt = -1;
     unsigned attrs = HSU_MOUNT_ATTR_NOSUID | HSU_MOUNT_ATTR_NOEXEC;
-    if ((r = new_tmpfs(b, 0755, 0, attrs, &mnt)) < 0 || (r = attach(b, mnt, dev, W_DIR)) < 0)
+    if ((r = new_tmpfs(b, 0755, 0, attrs, &mnt, e)) < 0 || (r = attach(b, mnt, dev, W_DIR, e)) < 0)
       return r;
     if ((op->u.dev.flags & DEV_WRITABLE) == 0 && (r = ro_later(b, mnt)) < 0)
       return r;
@@ -929,14 +938,12 @@ static int apply_dev(struct build *b, struct op *op) {
     /* mknod is not allowed in a user namespace: bind the host's nodes. */
     if ((r = join(path, dev, nodes[i])) < 0 || (r = join(src, "/host/dev", nodes[i])) < 0)
       return r;
-    if ((r = bind_path(b, src, path, BIND_WRITABLE | BIND_DEVICE, NULL)) < 0) {
-      if (b->what[0] == '\0')
-        set_what(b, "bind \"/dev/%s\" on %s", nodes[i], q(path));
-      return r;
+    if ((r = bind_path(b, src, path, BIND_WRITABLE | BIND_DEVICE, NULL, e)) < 0) {
+      return name_failure(e, r, "bind \"/dev/%s\" on %s", nodes[i], q(path));
     }
   }
   for (size_t i = 0; i < sizeof(links) / sizeof(links[0]); i++) {
-    if ((r = join(path, dev, links[i][0])) < 0 || (r = make_symlink(b, links[i][1], path)) < 0)
+    if ((r = join(path, dev, links[i][0])) < 0 || (r = make_symlink(b, links[i][1], path, e)) < 0)
       return r;
   }
   {
@@ -945,36 +952,30 @@ static int apply_dev(struct build *b, struct op *op) {
     autoclose int mnt = -1;
     if ((r = join(path, dev, "pts")) < 0)
       return r;
-    if ((r = new_fs(b, "devpts", pts_opts, 3, HSU_MOUNT_ATTR_NOSUID | HSU_MOUNT_ATTR_NOEXEC,
-                    &mnt)) < 0 ||
-        (r = attach(b, mnt, path, W_DIR)) < 0) {
-      if (b->what[0] == '\0')
-        set_what(b, "mount devpts on %s", q(path));
-      return r;
+    if ((r = new_fs("devpts", pts_opts, 3, HSU_MOUNT_ATTR_NOSUID | HSU_MOUNT_ATTR_NOEXEC, &mnt,
+                    e)) < 0 ||
+        (r = attach(b, mnt, path, W_DIR, e)) < 0) {
+      return name_failure(e, r, "mount devpts on %s", q(path));
     }
   }
   {
     autoclose int mnt = -1;
     if ((r = join(path, dev, "shm")) < 0)
       return r;
-    if ((r = new_tmpfs(b, 01777, 0, HSU_MOUNT_ATTR_NOSUID | HSU_MOUNT_ATTR_NODEV, &mnt)) < 0 ||
-        (r = attach(b, mnt, path, W_DIR)) < 0) {
-      if (b->what[0] == '\0')
-        set_what(b, "mount tmpfs on %s", q(path));
-      return r;
+    if ((r = new_tmpfs(b, 01777, 0, HSU_MOUNT_ATTR_NOSUID | HSU_MOUNT_ATTR_NODEV, &mnt, e)) < 0 ||
+        (r = attach(b, mnt, path, W_DIR, e)) < 0) {
+      return name_failure(e, r, "mount tmpfs on %s", q(path));
     }
   }
   if ((op->u.dev.flags & DEV_MQUEUE) != 0) {
     autoclose int mnt = -1;
     if ((r = join(path, dev, "mqueue")) < 0)
       return r;
-    if ((r = new_fs(b, "mqueue", NULL, 0,
-                    HSU_MOUNT_ATTR_NOSUID | HSU_MOUNT_ATTR_NODEV | HSU_MOUNT_ATTR_NOEXEC,
-                    &mnt)) < 0 ||
-        (r = attach(b, mnt, path, W_DIR)) < 0) {
-      if (b->what[0] == '\0')
-        set_what(b, "mount mqueue on %s", q(path));
-      return r;
+    if ((r = new_fs("mqueue", NULL, 0,
+                    HSU_MOUNT_ATTR_NOSUID | HSU_MOUNT_ATTR_NODEV | HSU_MOUNT_ATTR_NOEXEC, &mnt,
+                    e)) < 0 ||
+        (r = attach(b, mnt, path, W_DIR, e)) < 0) {
+      return name_failure(e, r, "mount mqueue on %s", q(path));
     }
   }
   return 0;
@@ -988,25 +989,26 @@ static bool is_mount_root(int fd) {
          (stx.stx_attributes & STATX_ATTR_MOUNT_ROOT) != 0;
 }
 
-static int apply_remount(struct build *b, struct op *op) {
+static int apply_remount(struct build *b, struct op *op, struct hsu_error *e) {
   const char *target = op->u.remount.target;
   uint32_t flags = op->u.remount.flags;
   autoclose int fd = -1;
-  int r = open_in_root(b, target, W_EXIST, 0, &fd);
+  int r = open_in_root(b, target, W_EXIST, 0, &fd, e);
   if (r < 0)
     return r;
   if (!is_mount_root(fd)) {
     /* Remounting a plain directory would change the mount it lies on:
      * make it a mount of its own first. */
-    autoclose int tree = sys_open_tree(fd, "", HSU_OPEN_TREE_CLONE | HSU_OPEN_TREE_CLOEXEC |
-                                                   HSU_AT_RECURSIVE | AT_EMPTY_PATH);
+    autoclose int tree = sys_open_tree(
+        fd, "", HSU_OPEN_TREE_CLONE | HSU_OPEN_TREE_CLOEXEC | HSU_AT_RECURSIVE | AT_EMPTY_PATH);
     if (tree < 0)
       return -errno;
-    if (sys_move_mount(tree, "", fd, "", HSU_MOVE_MOUNT_F_EMPTY_PATH | HSU_MOVE_MOUNT_T_EMPTY_PATH) < 0)
+    if (sys_move_mount(tree, "", fd, "",
+                       HSU_MOVE_MOUNT_F_EMPTY_PATH | HSU_MOVE_MOUNT_T_EMPTY_PATH) < 0)
       return -errno;
     close(fd);
     fd = -1;
-    if ((r = open_in_root(b, target, W_EXIST, 0, &fd)) < 0)
+    if ((r = open_in_root(b, target, W_EXIST, 0, &fd, e)) < 0)
       return r;
   }
   uint64_t set = HSU_MOUNT_ATTR_NOSUID;
@@ -1021,34 +1023,32 @@ static int apply_remount(struct build *b, struct op *op) {
   return 0;
 }
 
-int op_apply(struct build *b, struct op *op) {
-  b->what[0] = '\0';
-  b->hint = NULL;
+static int apply_one(struct build *b, struct op *op, struct hsu_error *e) {
   switch (op->tag) {
   case TAG_AUTO_ROOT:
-    return apply_auto_root(b, op);
+    return apply_auto_root(b, op, e);
   case TAG_AUTO_ETC:
-    return apply_auto_etc(b, op);
+    return apply_auto_etc(b, op, e);
   case TAG_BIND:
-    return apply_bind(b, op);
+    return apply_bind(b, op, e);
   case TAG_TMPFS:
-    return apply_tmpfs(b, op);
+    return apply_tmpfs(b, op, e);
   case TAG_OVERLAY:
-    return apply_overlay(b, op);
+    return apply_overlay(b, op, e);
   case TAG_MKDIR:
-    return apply_mkdir(b, op);
+    return apply_mkdir(b, op, e);
   case TAG_PLACE:
-    return apply_place(b, op);
+    return apply_place(b, op, e);
   case TAG_SYMLINK:
-    return make_symlink(b, op->link, op->u.symlink.target);
+    return make_symlink(b, op->link, op->u.symlink.target, e);
   case TAG_PROC:
-    return apply_proc(b, op);
+    return apply_proc(b, op, e);
   case TAG_SYSFS:
-    return apply_sysfs(b, op);
+    return apply_sysfs(b, op, e);
   case TAG_DEV:
-    return apply_dev(b, op);
+    return apply_dev(b, op, e);
   case TAG_REMOUNT:
-    return apply_remount(b, op);
+    return apply_remount(b, op, e);
   case TAG_DAEMON: /* started by pid1 once the root is finished */
   case TAG_PARAMS:
   case TAG_SECCOMP:
@@ -1062,22 +1062,21 @@ int op_apply(struct build *b, struct op *op) {
   return 0;
 }
 
-int build_finish(struct build *b) {
-  b->what[0] = '\0';
+int op_apply(struct build *b, struct op *op, struct hsu_error *e) {
+  hsu_error_clear(e);
+  int r = apply_one(b, op, e);
+  return r < 0 ? name_op_failure(e, r, op) : 0;
+}
+
+int build_finish(struct build *b, struct hsu_error *e) {
   for (size_t i = 0; i < b->n_ro_later; i++) {
-    if (sys_mount_setattr(b->ro_later[i], "", AT_EMPTY_PATH, HSU_MOUNT_ATTR_RDONLY, 0) < 0) {
-      int err = errno;
-      set_what(b, "make a tmpfs read-only");
-      return -err;
-    }
+    if (sys_mount_setattr(b->ro_later[i], "", AT_EMPTY_PATH, HSU_MOUNT_ATTR_RDONLY, 0) < 0)
+      return hsu_fail(e, errno, "cannot make a tmpfs read-only");
     close(b->ro_later[i]);
   }
   b->n_ro_later = 0;
-  if (sys_mount_setattr(b->root_fd, "", AT_EMPTY_PATH, HSU_MOUNT_ATTR_RDONLY, 0) < 0) {
-    int err = errno;
-    set_what(b, "make the sandbox root read-only");
-    return -err;
-  }
+  if (sys_mount_setattr(b->root_fd, "", AT_EMPTY_PATH, HSU_MOUNT_ATTR_RDONLY, 0) < 0)
+    return hsu_fail(e, errno, "cannot make the sandbox root read-only");
   close(b->root_fd);
   b->root_fd = -1;
   return 0;

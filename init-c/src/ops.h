@@ -6,14 +6,15 @@
 #include <sys/types.h>
 
 #include "plan.h"
+#include "util.h"
 
 #define MAX_OWN_DEVS 4200
 
 /* State shared by the ops while the root is built. */
 struct build {
   struct plan *plan;
-  int root_fd;     /* O_PATH, /sysroot in the intermediate root */
-  unsigned seq;    /* unique names in the intermediate root */
+  int root_fd;  /* O_PATH, /sysroot in the intermediate root */
+  unsigned seq; /* unique names in the intermediate root */
   /* st_dev of every tmpfs hsu-init mounted: only there may it create
    * directories, files and symlinks. */
   dev_t own_devs[MAX_OWN_DEVS];
@@ -22,21 +23,17 @@ struct build {
    * mount points under them). */
   int ro_later[MAX_OWN_DEVS];
   size_t n_ro_later;
-  /* What failed, when more precise than the op itself ("cannot <what>"). */
-  char what[20000];
-  /* What the user can do about it, shown after the error (or NULL). */
-  const char *hint;
 };
 
 void build_init(struct build *b, struct plan *plan);
 /* "bind "/a" on "/b"": what the op does, for messages. */
 void op_describe(const struct op *op, char *buf, size_t size);
 
-/* Each returns 0 or -errno (or one of util.h's HSU_E*); b->what may then
- * name the precise action that failed. */
-int op_early(struct build *b, struct op *op);
+/* Each returns 0, or -errno (or one of util.h's HSU_E*) with e saying what
+ * failed: the precise action, or else the op itself ("cannot bind ..."). */
+int op_early(struct op *op, struct hsu_error *e);
 /* Mounts the sysroot tmpfs; run in the intermediate root. */
-int build_sysroot(struct build *b);
-int op_apply(struct build *b, struct op *op);
+int build_sysroot(struct build *b, struct hsu_error *e);
+int op_apply(struct build *b, struct op *op, struct hsu_error *e);
 /* Makes the tmpfs mounts marked for it, and the root, read-only. */
-int build_finish(struct build *b);
+int build_finish(struct build *b, struct hsu_error *e);

@@ -23,14 +23,14 @@
 #define MAX_DEPTH 16
 
 static struct {
-  const char *dir;      /* the instance dir, for messages */
-  const char *name;     /* its name in parent_fd */
+  const char *dir;  /* the instance dir, for messages */
+  const char *name; /* its name in parent_fd */
   int parent_fd, dir_fd;
-  bool created;         /* ours to remove */
-  int close_fd;         /* the Wayland security context lives while it is open */
+  bool created; /* ours to remove */
+  int close_fd; /* the Wayland security context lives while it is open */
   struct proxy_handle proxies[PROXY_MAX];
   size_t n_proxies;
-  sigset_t saved_mask;  /* the mask before outer_prepare, for the child */
+  sigset_t saved_mask; /* the mask before outer_prepare, for the child */
 } st = {.parent_fd = -1, .dir_fd = -1, .close_fd = -1};
 
 /* Removes everything beneath dfd without following a symlink. */
@@ -160,8 +160,7 @@ static void instance_create(const struct instance *in) {
           q(in->dir), (unsigned)sb.st_uid, (unsigned)uid);
     pid_t owner = live_owner(st.dir_fd);
     if (owner != 0)
-      die(EXIT_SETUP, "the instance directory %s is in use by process %d", q(in->dir),
-          (int)owner);
+      die(EXIT_SETUP, "the instance directory %s is in use by process %d", q(in->dir), (int)owner);
   }
   st.created = true;
   die_set_cleanup(cleanup);
@@ -184,14 +183,19 @@ static void wayland_prepare(const struct plan *p) {
   if (!w->present || (w->flags & WAYLAND_DIRECT) != 0)
     return;
   struct wayland_request req = {
-      .compositor = w->compositor, .dir_fd = st.dir_fd, .socket = w->socket,
-      .socket_name = strrchr(w->socket, '/') + 1, .engine = "hsu", .app_id = w->app_id,
-      .instance_id = p->instance.id, .timeout_ms = WAYLAND_TIMEOUT_MS,
+      .compositor = w->compositor,
+      .dir_fd = st.dir_fd,
+      .socket = w->socket,
+      .socket_name = strrchr(w->socket, '/') + 1,
+      .engine = "hsu",
+      .app_id = w->app_id,
+      .instance_id = p->instance.id,
+      .timeout_ms = WAYLAND_TIMEOUT_MS,
   };
-  char err[2048];
-  st.close_fd = wayland_security_context(&req, err, sizeof(err));
+  struct hsu_error e;
+  st.close_fd = wayland_security_context(&req, &e);
   if (st.close_fd < 0)
-    die(EXIT_SETUP, "%s", err);
+    die_error(EXIT_SETUP, &e);
 }
 
 static void outer_signal_set(sigset_t *set) {

@@ -1,7 +1,7 @@
 /* The outer hsu-init: stays in the host namespaces, holds what the running
  * sandbox needs on the host (the instance dir, the Wayland security
- * context's close fd, the D-Bus proxies and their sync pipes), forwards signals to the sandbox's PID 1, exits with
- * its status and removes the instance dir. */
+ * context's close fd, the D-Bus proxies and their sync pipes), forwards signals to the sandbox's
+ * PID 1, exits with its status and removes the instance dir. */
 #pragma once
 
 #include <sys/types.h>

@@ -114,8 +114,7 @@ static void check_started(pid_t pid, int report_fd, const char *kind, const char
   }
   if (*kind != '\0')
     die_err(EXIT_SETUP, err, "cannot execute %s%s", kind, q(argv0));
-  die_err(err == ENOENT ? EXIT_NOT_FOUND : EXIT_CANNOT_EXEC, err, "cannot execute %s",
-          q(argv0));
+  die_err(err == ENOENT ? EXIT_NOT_FOUND : EXIT_CANNOT_EXEC, err, "cannot execute %s", q(argv0));
 }
 
 static void start_daemon(struct pid1 *s, const struct op *op, int sfd, const struct confine *c,
@@ -123,9 +122,15 @@ static void start_daemon(struct pid1 *s, const struct op *op, int sfd, const str
   const __typeof__(op->u.daemon) *d = &op->u.daemon;
   const char *argv0 = d->argv.v[0];
   struct spawn_req req = {
-      .argv = d->argv.v, .envp = d->env.v, .search_path = false, .new_session = true,
-      .last_cap = c->last_cap, .umask = c->umask, .landlock_fd = landlock_fd,
-      .seccomp = c->seccomp, .pass_fd = -1,
+      .argv = d->argv.v,
+      .envp = d->env.v,
+      .search_path = false,
+      .new_session = true,
+      .last_cap = c->last_cap,
+      .umask = c->umask,
+      .landlock_fd = landlock_fd,
+      .seccomp = c->seccomp,
+      .pass_fd = -1,
   };
   int report_fd = -1;
   pid_t pid = spawn(&req, &report_fd);
@@ -158,10 +163,16 @@ static void start_daemon(struct pid1 *s, const struct op *op, int sfd, const str
 static void start_app(struct pid1 *s, const struct plan *p, const struct confine *c,
                       int landlock_fd) {
   struct spawn_req req = {
-      .argv = p->argv.v, .envp = p->env.v, .search_path = true,
-      .new_session = (p->flags & PARAMS_KEEP_SESSION) == 0, .last_cap = c->last_cap,
-      .umask = c->umask, .landlock_fd = landlock_fd, .seccomp = c->seccomp,
-      .pass_fd = p->sync_fd, .pass_to = (int)p->sync_target,
+      .argv = p->argv.v,
+      .envp = p->env.v,
+      .search_path = true,
+      .new_session = (p->flags & PARAMS_KEEP_SESSION) == 0,
+      .last_cap = c->last_cap,
+      .umask = c->umask,
+      .landlock_fd = landlock_fd,
+      .seccomp = c->seccomp,
+      .pass_fd = p->sync_fd,
+      .pass_to = (int)p->sync_target,
   };
   int report_fd = -1;
   pid_t pid = spawn(&req, &report_fd);
@@ -181,10 +192,10 @@ void pid1_run(const struct plan *p, int sfd, const struct confine *c) {
   /* One ruleset, built in the finished root, enforced by each child. */
   int landlock_fd = -1;
   if (p->landlock.present) {
-    char what[PLAN_MAX_PATH + 64];
-    int r = landlock_build(&p->landlock, c->landlock_abi, &landlock_fd, what, sizeof(what));
+    struct hsu_error e;
+    int r = landlock_build(&p->landlock, c->landlock_abi, &landlock_fd, &e);
     if (r < 0)
-      die_err(EXIT_SETUP, -r, "cannot %s", what);
+      die_error(EXIT_SETUP, &e);
   }
 
   size_t n_daemons = 0;

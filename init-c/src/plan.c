@@ -38,32 +38,6 @@ void plan_free(struct plan *p) {
   p->arena = NULL;
 }
 
-const char *plan_tag_name(uint32_t tag) {
-  switch (tag) {
-  case TAG_PARAMS: return "PARAMS";
-  case TAG_AUTO_ROOT: return "AUTO_ROOT";
-  case TAG_AUTO_ETC: return "AUTO_ETC";
-  case TAG_BIND: return "BIND";
-  case TAG_TMPFS: return "TMPFS";
-  case TAG_OVERLAY: return "OVERLAY";
-  case TAG_MKDIR: return "MKDIR";
-  case TAG_PLACE: return "PLACE";
-  case TAG_SYMLINK: return "SYMLINK";
-  case TAG_PROC: return "PROC";
-  case TAG_DEV: return "DEV";
-  case TAG_REMOUNT: return "REMOUNT";
-  case TAG_DAEMON: return "DAEMON";
-  case TAG_SECCOMP: return "SECCOMP";
-  case TAG_LANDLOCK: return "LANDLOCK";
-  case TAG_INSTANCE: return "INSTANCE";
-  case TAG_WAYLAND: return "WAYLAND";
-  case TAG_PROXY: return "PROXY";
-  case TAG_SYSFS: return "SYSFS";
-  case TAG_END: return "END";
-  default: return NULL;
-  }
-}
-
 const char *plan_path_problem(const char *s, size_t n) {
   if (n == 0)
     return "is empty";
@@ -98,9 +72,13 @@ struct reader {
 
 struct parser {
   struct plan *plan;
-  struct sbuf err;
-  uint32_t record; /* 0 outside records */
+  bool nested;        /* a PROXY's plan */
+  struct sbuf err;    /* over the caller's hsu_error */
+  struct reader rest; /* the plan after the current record */
+  uint32_t record;    /* 0 outside records */
   uint32_t tag;
+  uint64_t seen; /* bit i: a record of records[i] was read */
+  bool have_end;
 };
 
 static bool fail(struct parser *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -116,6 +94,22 @@ static bool fail(struct parser *c, const char *fmt, ...) {
   va_start(ap, fmt);
   sb_vprintf(&c->err, fmt, ap);
   va_end(ap);
+  return false;
+}
+
+/* fail, then s quoted (at most max_in bytes of it), then after. */
+static bool fail_quoted(struct parser *c, const char *s, size_t max_in, const char *after,
+                        const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+static bool fail_quoted(struct parser *c, const char *s, size_t max_in, const char *after,
+                        const char *fmt, ...) {
+  char before[160];
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(before, sizeof(before), fmt, ap);
+  va_end(ap);
+  fail(c, "%s", before);
+  sb_quote(&c->err, s, strlen(s), max_in);
+  sb_printf(&c->err, "%s", after);
   return false;
 }
 
@@ -187,11 +181,9 @@ static bool check_path(struct parser *c, const char *field, const char *s) {
   const char *problem = plan_path_problem(s, strlen(s));
   if (problem == NULL)
     return true;
-  struct sbuf *e = &c->err;
-  fail(c, "%s path ", field);
-  sb_quote(e, s, strlen(s), 200);
-  sb_printf(e, " %s", problem);
-  return false;
+  char after[64];
+  snprintf(after, sizeof(after), " %s", problem);
+  return fail_quoted(c, s, 200, after, "%s path ", field);
 }
 
 static bool get_path(struct parser *c, struct reader *r, const char *field, char **out) {
@@ -222,10 +214,9 @@ static bool check_name(struct parser *c, const char *field, const char *s) {
     problem = "is '.' or '..'";
   if (problem == NULL)
     return true;
-  fail(c, "%s name ", field);
-  sb_quote(&c->err, s, n, 200);
-  sb_printf(&c->err, " %s", problem);
-  return false;
+  char after[64];
+  snprintf(after, sizeof(after), " %s", problem);
+  return fail_quoted(c, s, 200, after, "%s name ", field);
 }
 
 enum elem { ELEM_STR, ELEM_PATH, ELEM_NAME };
@@ -274,17 +265,14 @@ static bool check_mode(struct parser *c, uint32_t mode) {
 static bool check_env(struct parser *c, const char *field, const struct strs *env) {
   for (uint32_t i = 0; i < env->n; i++) {
     const char *eq = strchr(env->v[i], '=');
-    if (eq == NULL || eq == env->v[i]) {
-      fail(c, "%s[%u] ", field, i);
-      sb_quote(&c->err, env->v[i], strlen(env->v[i]), 200);
-      sb_printf(&c->err, " is not of the form NAME=value");
-      return false;
-    }
+    if (eq == NULL || eq == env->v[i])
+      return fail_quoted(c, env->v[i], 200, " is not of the form NAME=value", "%s[%u] ", field, i);
   }
   return true;
 }
 
-static bool parse_params(struct parser *c, struct reader *r, struct plan *p) {
+static bool parse_params(struct parser *c, struct reader *r) {
+  struct plan *p = c->plan;
   if (!get_u32(c, r, "uid", &p->uid) || !get_u32(c, r, "gid", &p->gid) ||
       !get_u32(c, r, "flags", &p->flags))
     return false;
@@ -322,7 +310,8 @@ static bool get_count(struct parser *c, struct reader *r, const char *field, uin
   return true;
 }
 
-static bool parse_seccomp(struct parser *c, struct reader *r, struct seccomp_rules *s) {
+static bool parse_seccomp(struct parser *c, struct reader *r) {
+  struct seccomp_rules *s = &c->plan->seccomp;
   if (!get_u32(c, r, "presets", &s->presets) ||
       !check_flags(c, "presets", s->presets, SECCOMP_PRESETS) ||
       !get_u32(c, r, "relax", &s->relax) || !check_flags(c, "relax", s->relax, SECCOMP_RELAX) ||
@@ -347,13 +336,10 @@ static bool parse_seccomp(struct parser *c, struct reader *r, struct seccomp_rul
     if (!get_str(c, r, "syscall name", &name))
       return false;
     size_t n = strlen(name);
-    bool valid = n >= 1 && n <= SECCOMP_MAX_NAME && strspn(name, "abcdefghijklmnopqrstuvwxyz0123456789_") == n;
-    if (!valid) {
-      fail(c, "syscall name ");
-      sb_quote(&c->err, name, n, 80);
-      sb_printf(&c->err, " is not [a-z0-9_]{1,64}");
-      return false;
-    }
+    bool valid = n >= 1 && n <= SECCOMP_MAX_NAME &&
+                 strspn(name, "abcdefghijklmnopqrstuvwxyz0123456789_") == n;
+    if (!valid)
+      return fail_quoted(c, name, 80, " is not [a-z0-9_]{1,64}", "syscall name ");
     s->deny[i].name = name;
     if (!get_u32(c, r, "errno", &s->deny[i].err))
       return false;
@@ -364,7 +350,8 @@ static bool parse_seccomp(struct parser *c, struct reader *r, struct seccomp_rul
   return true;
 }
 
-static bool parse_landlock(struct parser *c, struct reader *r, struct landlock_rules *l) {
+static bool parse_landlock(struct parser *c, struct reader *r) {
+  struct landlock_rules *l = &c->plan->landlock;
   if (!get_u32(c, r, "flags", &l->flags) || !check_flags(c, "flags", l->flags, LANDLOCK_FLAGS) ||
       !get_count(c, r, "fs_count", LANDLOCK_MAX_FS, 12, &l->n_fs))
     return false;
@@ -374,12 +361,10 @@ static bool parse_landlock(struct parser *c, struct reader *r, struct landlock_r
   if (l->fs == NULL)
     return fail(c, "out of memory");
   for (uint32_t i = 0; i < l->n_fs; i++) {
-    if (!get_path(c, r, "fs rule", &l->fs[i].path) ||
-        !get_u64(c, r, "fs access", &l->fs[i].access))
+    if (!get_path(c, r, "fs rule", &l->fs[i].path) || !get_u64(c, r, "fs access", &l->fs[i].access))
       return false;
     if ((l->fs[i].access & ~LANDLOCK_FS_ACCESS) != 0)
-      return fail(c, "fs access 0x%llx has unknown bits",
-                  (unsigned long long)l->fs[i].access);
+      return fail(c, "fs access 0x%llx has unknown bits", (unsigned long long)l->fs[i].access);
   }
   if (!get_count(c, r, "net_count", LANDLOCK_MAX_NET, 12, &l->n_net))
     return false;
@@ -389,44 +374,45 @@ static bool parse_landlock(struct parser *c, struct reader *r, struct landlock_r
   if (l->net == NULL)
     return fail(c, "out of memory");
   for (uint32_t i = 0; i < l->n_net; i++) {
-    if (!get_u32(c, r, "port", &l->net[i].port) ||
-        !get_u64(c, r, "net access", &l->net[i].access))
+    if (!get_u32(c, r, "port", &l->net[i].port) || !get_u64(c, r, "net access", &l->net[i].access))
       return false;
     if (l->net[i].port > 65535)
       return fail(c, "port %u is larger than 65535", l->net[i].port);
     if ((l->net[i].access & ~LANDLOCK_NET_ACCESS) != 0)
-      return fail(c, "net access 0x%llx has unknown bits",
-                  (unsigned long long)l->net[i].access);
+      return fail(c, "net access 0x%llx has unknown bits", (unsigned long long)l->net[i].access);
   }
   l->present = true;
   return true;
 }
 
-static bool parse_instance(struct parser *c, struct reader *r, struct instance *in) {
+static bool parse_instance(struct parser *c, struct reader *r) {
+  struct instance *in = &c->plan->instance;
   if (!get_str(c, r, "instance_id", &in->id))
     return false;
   size_t n = strlen(in->id);
-  if (n != INSTANCE_ID_LEN || strspn(in->id, "0123456789abcdef") != n) {
-    fail(c, "instance_id ");
-    sb_quote(&c->err, in->id, n, 80);
-    sb_printf(&c->err, " is not 16 lowercase hex digits");
-    return false;
-  }
+  if (n != INSTANCE_ID_LEN || strspn(in->id, "0123456789abcdef") != n)
+    return fail_quoted(c, in->id, 80, " is not 16 lowercase hex digits", "instance_id ");
   if (!get_path(c, r, "dir", &in->dir))
     return false;
   /* The Java side finds stale instance dirs by their name. */
-  if (strcmp(strrchr(in->dir, '/') + 1, in->id) != 0) {
-    fail(c, "dir path ");
-    sb_quote(&c->err, in->dir, strlen(in->dir), 200);
-    sb_printf(&c->err, " does not end with the instance_id");
-    return false;
-  }
+  if (strcmp(strrchr(in->dir, '/') + 1, in->id) != 0)
+    return fail_quoted(c, in->dir, 200, " does not end with the instance_id", "dir path ");
   in->present = true;
   return true;
 }
 
-static bool parse_wayland(struct parser *c, struct reader *r, const struct instance *in,
-                          struct wayland *w) {
+/* A path directly inside the instance dir: hsu-init removes that dir, and
+ * what is in it, when the sandbox ends. */
+static bool check_in_instance_dir(struct parser *c, const char *field, const char *path) {
+  const char *dir = c->plan->instance.dir;
+  size_t d = strlen(dir);
+  if (strncmp(path, dir, d) != 0 || path[d] != '/' || strchr(path + d + 1, '/') != NULL)
+    return fail_quoted(c, path, 200, " is not directly inside the instance dir", "%s path ", field);
+  return true;
+}
+
+static bool parse_wayland(struct parser *c, struct reader *r) {
+  struct wayland *w = &c->plan->wayland;
   if (!get_u32(c, r, "flags", &w->flags) || !check_flags(c, "flags", w->flags, WAYLAND_DIRECT) ||
       !get_path(c, r, "compositor", &w->compositor) || !get_path(c, r, "socket", &w->socket) ||
       !get_str(c, r, "app_id", &w->app_id))
@@ -444,147 +430,140 @@ static bool parse_wayland(struct parser *c, struct reader *r, const struct insta
       return fail(c, "with DIRECT, socket must be the compositor path");
   } else {
     /* hsu-init creates the socket itself: only directly inside its own dir. */
-    size_t d = strlen(in->dir);
-    const char *name = w->socket + d + 1;
-    if (strncmp(w->socket, in->dir, d) != 0 || w->socket[d] != '/' || strchr(name, '/') != NULL) {
-      fail(c, "socket path ");
-      sb_quote(&c->err, w->socket, strlen(w->socket), 200);
-      sb_printf(&c->err, " is not directly inside the instance dir");
+    if (!check_in_instance_dir(c, "socket", w->socket))
       return false;
-    }
   }
   w->present = true;
   return true;
 }
 
-static bool parse_op(struct parser *c, struct reader *r, struct op *op) {
-  switch ((enum plan_tag)op->tag) {
-  case TAG_AUTO_ROOT: {
-    __typeof__(op->u.auto_root) *o = &op->u.auto_root;
-    return get_path(c, r, "host", &o->host) && get_u32(c, r, "bind_flags", &o->flags) &&
-           check_flags(c, "bind_flags", o->flags, BIND_WRITABLE | BIND_DEVICE) &&
-           get_list(c, r, "exclude", ELEM_NAME, &o->exclude);
-  }
-  case TAG_AUTO_ETC: {
-    __typeof__(op->u.auto_etc) *o = &op->u.auto_etc;
-    return get_path(c, r, "host", &o->host) && get_list(c, r, "only", ELEM_NAME, &o->only) &&
-           get_list(c, r, "skip", ELEM_NAME, &o->skip);
-  }
-  case TAG_BIND: {
-    __typeof__(op->u.bind) *o = &op->u.bind;
-    if (!get_path(c, r, "source", &o->source) || !get_path(c, r, "target", &o->target) ||
-        !get_u32(c, r, "flags", &o->flags) ||
-        !check_flags(c, "flags", o->flags,
-                     BIND_WRITABLE | BIND_DEVICE | BIND_OPTIONAL | BIND_ENSURE))
-      return false;
-    if ((o->flags & (BIND_OPTIONAL | BIND_ENSURE)) == (BIND_OPTIONAL | BIND_ENSURE))
-      return fail(c, "flags OPTIONAL and ENSURE cannot be combined");
-    return true;
-  }
-  case TAG_TMPFS: {
-    __typeof__(op->u.tmpfs) *o = &op->u.tmpfs;
-    return get_path(c, r, "target", &o->target) && get_u64(c, r, "size_bytes", &o->size) &&
-           get_u32(c, r, "mode", &o->mode) && check_mode(c, o->mode) &&
-           get_u32(c, r, "flags", &o->flags) &&
-           check_flags(c, "flags", o->flags, TMPFS_READ_ONLY);
-  }
-  case TAG_OVERLAY: {
-    __typeof__(op->u.overlay) *o = &op->u.overlay;
-    if (!get_path(c, r, "target", &o->target) || !get_u32(c, r, "flags", &o->flags) ||
-        !check_flags(c, "flags", o->flags,
-                     OVERLAY_EPHEMERAL | OVERLAY_PERSISTENT | OVERLAY_READ_ONLY) ||
-        !get_opt_path(c, r, "upper", &o->upper) || !get_opt_path(c, r, "work", &o->work) ||
-        !get_list(c, r, "lowers", ELEM_PATH, &o->lowers))
-      return false;
-    if (o->flags != OVERLAY_EPHEMERAL && o->flags != OVERLAY_PERSISTENT &&
-        o->flags != OVERLAY_READ_ONLY)
-      return fail(c, "flags 0x%x must be exactly one of EPHEMERAL, PERSISTENT, READ_ONLY",
-                  o->flags);
-    if (o->lowers.n == 0)
-      return fail(c, "lowers is empty");
-    if (o->flags == OVERLAY_PERSISTENT) {
-      if (o->upper == NULL || o->work == NULL)
-        return fail(c, "a PERSISTENT overlay needs both upper and work");
-    } else if (o->upper != NULL || o->work != NULL) {
-      return fail(c, "upper and work must be empty unless the overlay is PERSISTENT");
-    }
-    if (o->flags == OVERLAY_READ_ONLY && o->lowers.n < 2)
-      return fail(c, "a READ_ONLY overlay needs at least two lowers");
-    return true;
-  }
-  case TAG_MKDIR: {
-    __typeof__(op->u.mkdir) *o = &op->u.mkdir;
-    return get_path(c, r, "target", &o->target) && get_u32(c, r, "mode", &o->mode) &&
-           check_mode(c, o->mode);
-  }
-  case TAG_PLACE: {
-    __typeof__(op->u.place) *o = &op->u.place;
-    const unsigned char *data = NULL;
-    if (!get_path(c, r, "target", &o->target) || !get_u32(c, r, "mode", &o->mode) ||
-        !check_mode(c, o->mode) || !get_raw(c, r, "data", PLAN_MAX_BYTES, &data, &o->len))
-      return false;
-    return (o->data = (const unsigned char *)dup_str(c, data, o->len)) != NULL;
-  }
-  case TAG_SYMLINK: {
-    __typeof__(op->u.symlink) *o = &op->u.symlink;
-    if (!get_path(c, r, "target", &o->target) || !get_str(c, r, "link_name", &o->link_name) ||
-        !get_u32(c, r, "flags", &o->flags) ||
-        !check_flags(c, "flags", o->flags, SYMLINK_DEREFERENCE))
-      return false;
-    size_t n = strlen(o->link_name);
-    if (n == 0)
-      return fail(c, "link_name is empty");
-    if (n >= PLAN_MAX_PATH)
-      return fail(c, "link_name is 4096 bytes or longer");
-    if ((o->flags & SYMLINK_DEREFERENCE) != 0)
-      return check_path(c, "link_name", o->link_name);
-    return true;
-  }
-  case TAG_PROC:
-    return get_path(c, r, "target", &op->u.proc.target);
-  case TAG_SYSFS:
-    /* The kernel shows a sysfs the network devices of the mounter's
-     * namespace, and mounts one only in a namespace of our own. */
-    if ((c->plan->flags & PARAMS_HOST_NET) != 0)
-      return fail(c, "a new sysfs needs the sandbox's own network namespace (PARAMS has HOST_NET)");
-    return get_path(c, r, "target", &op->u.sysfs.target);
-  case TAG_DEV: {
-    __typeof__(op->u.dev) *o = &op->u.dev;
-    return get_path(c, r, "target", &o->target) && get_u32(c, r, "flags", &o->flags) &&
-           check_flags(c, "flags", o->flags, DEV_MQUEUE | DEV_WRITABLE);
-  }
-  case TAG_REMOUNT: {
-    __typeof__(op->u.remount) *o = &op->u.remount;
-    return get_path(c, r, "target", &o->target) && get_u32(c, r, "flags", &o->flags) &&
-           check_flags(c, "flags", o->flags,
-                       REMOUNT_READ_ONLY | REMOUNT_NOEXEC | REMOUNT_NODEV);
-  }
-  case TAG_DAEMON: {
-    __typeof__(op->u.daemon) *o = &op->u.daemon;
-    if (!get_path(c, r, "ready", &o->ready) || !get_u64(c, r, "timeout_ms", &o->timeout_ms) ||
-        !get_list(c, r, "argv", ELEM_STR, &o->argv) || !get_list(c, r, "env", ELEM_STR, &o->env))
-      return false;
-    if (o->argv.n == 0)
-      return fail(c, "argv is empty");
-    return check_path(c, "argv[0]", o->argv.v[0]) && check_env(c, "env", &o->env);
-  }
-  case TAG_PARAMS:
-  case TAG_SECCOMP:
-  case TAG_LANDLOCK:
-  case TAG_INSTANCE:
-  case TAG_WAYLAND:
-  case TAG_PROXY:
-  case TAG_END:
-    break;
-  }
-  return fail(c, "not an op");
+static bool parse_auto_root(struct parser *c, struct reader *r, struct op *op) {
+  __typeof__(op->u.auto_root) *o = &op->u.auto_root;
+  return get_path(c, r, "host", &o->host) && get_u32(c, r, "bind_flags", &o->flags) &&
+         check_flags(c, "bind_flags", o->flags, BIND_WRITABLE | BIND_DEVICE) &&
+         get_list(c, r, "exclude", ELEM_NAME, &o->exclude);
 }
 
-static int parse_plan(const unsigned char *buf, size_t len, struct plan *out, char *err,
-                      size_t err_size, bool nested);
+static bool parse_auto_etc(struct parser *c, struct reader *r, struct op *op) {
+  __typeof__(op->u.auto_etc) *o = &op->u.auto_etc;
+  return get_path(c, r, "host", &o->host) && get_list(c, r, "only", ELEM_NAME, &o->only) &&
+         get_list(c, r, "skip", ELEM_NAME, &o->skip);
+}
 
-static bool parse_proxy(struct parser *c, struct reader *r, const struct instance *in,
-                        struct proxy *px) {
+static bool parse_bind(struct parser *c, struct reader *r, struct op *op) {
+  __typeof__(op->u.bind) *o = &op->u.bind;
+  if (!get_path(c, r, "source", &o->source) || !get_path(c, r, "target", &o->target) ||
+      !get_u32(c, r, "flags", &o->flags) ||
+      !check_flags(c, "flags", o->flags, BIND_WRITABLE | BIND_DEVICE | BIND_OPTIONAL | BIND_ENSURE))
+    return false;
+  if ((o->flags & (BIND_OPTIONAL | BIND_ENSURE)) == (BIND_OPTIONAL | BIND_ENSURE))
+    return fail(c, "flags OPTIONAL and ENSURE cannot be combined");
+  return true;
+}
+
+static bool parse_tmpfs(struct parser *c, struct reader *r, struct op *op) {
+  __typeof__(op->u.tmpfs) *o = &op->u.tmpfs;
+  return get_path(c, r, "target", &o->target) && get_u64(c, r, "size_bytes", &o->size) &&
+         get_u32(c, r, "mode", &o->mode) && check_mode(c, o->mode) &&
+         get_u32(c, r, "flags", &o->flags) && check_flags(c, "flags", o->flags, TMPFS_READ_ONLY);
+}
+
+static bool parse_overlay(struct parser *c, struct reader *r, struct op *op) {
+  __typeof__(op->u.overlay) *o = &op->u.overlay;
+  if (!get_path(c, r, "target", &o->target) || !get_u32(c, r, "flags", &o->flags) ||
+      !check_flags(c, "flags", o->flags,
+                   OVERLAY_EPHEMERAL | OVERLAY_PERSISTENT | OVERLAY_READ_ONLY) ||
+      !get_opt_path(c, r, "upper", &o->upper) || !get_opt_path(c, r, "work", &o->work) ||
+      !get_list(c, r, "lowers", ELEM_PATH, &o->lowers))
+    return false;
+  if (o->flags != OVERLAY_EPHEMERAL && o->flags != OVERLAY_PERSISTENT &&
+      o->flags != OVERLAY_READ_ONLY)
+    return fail(c, "flags 0x%x must be exactly one of EPHEMERAL, PERSISTENT, READ_ONLY", o->flags);
+  if (o->lowers.n == 0)
+    return fail(c, "lowers is empty");
+  if (o->flags == OVERLAY_PERSISTENT) {
+    if (o->upper == NULL || o->work == NULL)
+      return fail(c, "a PERSISTENT overlay needs both upper and work");
+  } else if (o->upper != NULL || o->work != NULL) {
+    return fail(c, "upper and work must be empty unless the overlay is PERSISTENT");
+  }
+  if (o->flags == OVERLAY_READ_ONLY && o->lowers.n < 2)
+    return fail(c, "a READ_ONLY overlay needs at least two lowers");
+  return true;
+}
+
+static bool parse_mkdir(struct parser *c, struct reader *r, struct op *op) {
+  __typeof__(op->u.mkdir) *o = &op->u.mkdir;
+  return get_path(c, r, "target", &o->target) && get_u32(c, r, "mode", &o->mode) &&
+         check_mode(c, o->mode);
+}
+
+static bool parse_place(struct parser *c, struct reader *r, struct op *op) {
+  __typeof__(op->u.place) *o = &op->u.place;
+  const unsigned char *data = NULL;
+  if (!get_path(c, r, "target", &o->target) || !get_u32(c, r, "mode", &o->mode) ||
+      !check_mode(c, o->mode) || !get_raw(c, r, "data", PLAN_MAX_BYTES, &data, &o->len))
+    return false;
+  return (o->data = (const unsigned char *)dup_str(c, data, o->len)) != NULL;
+}
+
+static bool parse_symlink(struct parser *c, struct reader *r, struct op *op) {
+  __typeof__(op->u.symlink) *o = &op->u.symlink;
+  if (!get_path(c, r, "target", &o->target) || !get_str(c, r, "link_name", &o->link_name) ||
+      !get_u32(c, r, "flags", &o->flags) || !check_flags(c, "flags", o->flags, SYMLINK_DEREFERENCE))
+    return false;
+  size_t n = strlen(o->link_name);
+  if (n == 0)
+    return fail(c, "link_name is empty");
+  if (n >= PLAN_MAX_PATH)
+    return fail(c, "link_name is 4096 bytes or longer");
+  if ((o->flags & SYMLINK_DEREFERENCE) != 0)
+    return check_path(c, "link_name", o->link_name);
+  return true;
+}
+
+static bool parse_proc(struct parser *c, struct reader *r, struct op *op) {
+  return get_path(c, r, "target", &op->u.proc.target);
+}
+
+static bool parse_sysfs(struct parser *c, struct reader *r, struct op *op) {
+  /* The kernel shows a sysfs the network devices of the mounter's
+   * namespace, and mounts one only in a namespace of our own. */
+  if ((c->plan->flags & PARAMS_HOST_NET) != 0)
+    return fail(c, "a new sysfs needs the sandbox's own network namespace (PARAMS has HOST_NET)");
+  return get_path(c, r, "target", &op->u.sysfs.target);
+}
+
+static bool parse_dev(struct parser *c, struct reader *r, struct op *op) {
+  __typeof__(op->u.dev) *o = &op->u.dev;
+  return get_path(c, r, "target", &o->target) && get_u32(c, r, "flags", &o->flags) &&
+         check_flags(c, "flags", o->flags, DEV_MQUEUE | DEV_WRITABLE);
+}
+
+static bool parse_remount(struct parser *c, struct reader *r, struct op *op) {
+  __typeof__(op->u.remount) *o = &op->u.remount;
+  return get_path(c, r, "target", &o->target) && get_u32(c, r, "flags", &o->flags) &&
+         check_flags(c, "flags", o->flags, REMOUNT_READ_ONLY | REMOUNT_NOEXEC | REMOUNT_NODEV);
+}
+
+static bool parse_daemon(struct parser *c, struct reader *r, struct op *op) {
+  __typeof__(op->u.daemon) *o = &op->u.daemon;
+  if (!get_path(c, r, "ready", &o->ready) || !get_u64(c, r, "timeout_ms", &o->timeout_ms) ||
+      !get_list(c, r, "argv", ELEM_STR, &o->argv) || !get_list(c, r, "env", ELEM_STR, &o->env))
+    return false;
+  if (o->argv.n == 0)
+    return fail(c, "argv is empty");
+  return check_path(c, "argv[0]", o->argv.v[0]) && check_env(c, "env", &o->env);
+}
+
+static int parse_plan(const unsigned char *buf, size_t len, struct plan *out, struct hsu_error *e,
+                      bool nested);
+
+static bool parse_proxy(struct parser *c, struct reader *r) {
+  struct plan *p = c->plan;
+  if (p->n_proxies >= PROXY_MAX)
+    return fail(c, "there are more than %u PROXY records", PROXY_MAX);
+  struct proxy *px = &p->proxies[p->n_proxies];
   const unsigned char *data = NULL;
   uint32_t n = 0;
   if (!get_u32(c, r, "flags", &px->flags) || !check_flags(c, "flags", px->flags, PROXY_PULSE) ||
@@ -596,194 +575,186 @@ static bool parse_proxy(struct parser *c, struct reader *r, const struct instanc
       !get_raw(c, r, "plan", PROXY_MAX_PLAN, &data, &n))
     return false;
   /* The helper creates its sockets in the instance dir, which goes with it. */
-  size_t d = strlen(in->dir);
-  const char *name = px->ready + d + 1;
-  if (strncmp(px->ready, in->dir, d) != 0 || px->ready[d] != '/' || strchr(name, '/') != NULL) {
-    fail(c, "ready path ");
-    sb_quote(&c->err, px->ready, strlen(px->ready), 200);
-    sb_printf(&c->err, " is not directly inside the instance dir");
+  if (!check_in_instance_dir(c, "ready", px->ready))
     return false;
-  }
-  struct plan *nested = arena_alloc(c->plan, sizeof(*nested));
+  struct plan *nested = arena_alloc(p, sizeof(*nested));
   if (nested == NULL)
     return fail(c, "out of memory");
-  char nested_err[768];
-  if (parse_plan(data, n, nested, nested_err, sizeof(nested_err), true) < 0)
-    return fail(c, "nested plan: %s", nested_err);
+  struct hsu_error inner;
+  if (parse_plan(data, n, nested, &inner, true) < 0)
+    return fail(c, "nested plan: %s", inner.msg);
   px->plan = nested;
+  p->n_proxies++;
   return true;
 }
 
-int plan_parse(const unsigned char *buf, size_t len, struct plan *out, char *err,
-               size_t err_size) {
-  return parse_plan(buf, len, out, err, err_size, false);
+static bool parse_end(struct parser *c, struct reader *r) {
+  if (r->left != 0)
+    return fail(c, "length is %zu, must be 0", r->left);
+  c->have_end = true;
+  if (c->rest.left != 0)
+    return fail(c, "%zu bytes follow the END record", c->rest.left);
+  return true;
+}
+
+/* What may stand where, and who reads it. Exactly one of parse and op. */
+static const struct record_kind {
+  uint32_t tag;
+  const char *name;
+  bool before_ops;     /* not after the first op */
+  bool needs_instance; /* after an INSTANCE record */
+  bool main_only;      /* not in a nested plan: the instance belongs to the main one */
+  bool once;           /* at most one */
+  bool (*parse)(struct parser *c, struct reader *r);
+  bool (*op)(struct parser *c, struct reader *r, struct op *op);
+} records[] = {
+    {TAG_PARAMS, "PARAMS", true, false, false, true, parse_params, NULL},
+    {TAG_AUTO_ROOT, "AUTO_ROOT", false, false, false, false, NULL, parse_auto_root},
+    {TAG_AUTO_ETC, "AUTO_ETC", false, false, false, false, NULL, parse_auto_etc},
+    {TAG_BIND, "BIND", false, false, false, false, NULL, parse_bind},
+    {TAG_TMPFS, "TMPFS", false, false, false, false, NULL, parse_tmpfs},
+    {TAG_OVERLAY, "OVERLAY", false, false, false, false, NULL, parse_overlay},
+    {TAG_MKDIR, "MKDIR", false, false, false, false, NULL, parse_mkdir},
+    {TAG_PLACE, "PLACE", false, false, false, false, NULL, parse_place},
+    {TAG_SYMLINK, "SYMLINK", false, false, false, false, NULL, parse_symlink},
+    {TAG_PROC, "PROC", false, false, false, false, NULL, parse_proc},
+    {TAG_DEV, "DEV", false, false, false, false, NULL, parse_dev},
+    {TAG_REMOUNT, "REMOUNT", false, false, false, false, NULL, parse_remount},
+    {TAG_DAEMON, "DAEMON", false, false, false, false, NULL, parse_daemon},
+    {TAG_SECCOMP, "SECCOMP", true, false, false, true, parse_seccomp, NULL},
+    {TAG_LANDLOCK, "LANDLOCK", true, false, false, true, parse_landlock, NULL},
+    {TAG_INSTANCE, "INSTANCE", true, false, true, true, parse_instance, NULL},
+    {TAG_WAYLAND, "WAYLAND", true, true, true, true, parse_wayland, NULL},
+    {TAG_PROXY, "PROXY", true, true, true, false, parse_proxy, NULL},
+    {TAG_SYSFS, "SYSFS", false, false, false, false, NULL, parse_sysfs},
+    {TAG_END, "END", false, false, false, true, parse_end, NULL},
+};
+#define N_RECORDS (sizeof(records) / sizeof(records[0]))
+
+static const struct record_kind *record_kind(uint32_t tag) {
+  for (size_t i = 0; i < N_RECORDS; i++)
+    if (records[i].tag == tag)
+      return &records[i];
+  return NULL;
+}
+
+const char *plan_tag_name(uint32_t tag) {
+  const struct record_kind *k = record_kind(tag);
+  return k != NULL ? k->name : NULL;
+}
+
+static bool parse_op_record(struct parser *c, struct reader *r, const struct record_kind *k) {
+  struct plan *p = c->plan;
+  if (p->n_ops >= PLAN_MAX_OPS)
+    return fail(c, "more than %u op records", PLAN_MAX_OPS);
+  struct op *op = &p->ops[p->n_ops++];
+  op->tag = (enum plan_tag)k->tag;
+  op->record = c->record;
+  return k->op(c, r, op);
+}
+
+/* Where a record of kind k may stand, then its payload. */
+static bool parse_payload(struct parser *c, struct reader *r, const struct record_kind *k) {
+  struct plan *p = c->plan;
+  uint64_t bit = 1ull << (k - records);
+  if (c->seen == 0 && k->tag != TAG_PARAMS)
+    return fail(c, "the first record must be PARAMS");
+  if (c->nested && k->main_only)
+    return fail(c, "a nested plan cannot contain %s", k->name);
+  if (k->once && (c->seen & bit) != 0)
+    return fail(c, "there is more than one %s record", k->name);
+  if (k->before_ops && p->n_ops > 0)
+    return fail(c, "%s must come before the first op", k->name);
+  if (k->needs_instance && !p->instance.present)
+    return fail(c, "%s needs an INSTANCE record before it", k->name);
+  c->seen |= bit;
+  return k->op != NULL ? parse_op_record(c, r, k) : k->parse(c, r);
+}
+
+/* The record at c->rest: its header, then parse_payload. */
+static bool parse_record(struct parser *c) {
+  struct reader *r = &c->rest;
+  c->tag = 0x10000; /* no name until read */
+  if (r->left < 8)
+    return fail(c, "record header is truncated: needs 8 bytes, %zu left", r->left);
+  uint32_t tag = (uint32_t)r->p[0] | (uint32_t)r->p[1] << 8;
+  uint32_t zero = (uint32_t)r->p[2] | (uint32_t)r->p[3] << 8;
+  uint32_t length = le32(r->p + 4);
+  r->p += 8;
+  r->left -= 8;
+  const struct record_kind *k = record_kind(tag);
+  if (k == NULL)
+    return fail(c, "unknown tag %u", tag);
+  c->tag = tag;
+  if (zero != 0)
+    return fail(c, "reserved field is %u, must be 0", zero);
+  if (length > r->left)
+    return fail(c, "length %u exceeds the %zu bytes left in the plan", length, r->left);
+  struct reader payload = {r->p, length};
+  r->p += length;
+  r->left -= length;
+  if (!parse_payload(c, &payload, k))
+    return false;
+  if (payload.left != 0)
+    return fail(c, "%zu unexpected bytes at the end of the record", payload.left);
+  return true;
+}
+
+static bool parse_header(struct parser *c, const unsigned char *buf, size_t len) {
+  if (len > PLAN_MAX_SIZE)
+    return fail(c, "plan is %zu bytes, larger than 16 MiB", len);
+  if (len < PLAN_HEADER_SIZE)
+    return fail(c, "plan is truncated: %zu bytes, the header alone needs 16", len);
+  if (memcmp(buf, "HSUPLAN\0", 8) != 0)
+    return fail(c, "bad magic: this is not a hsu plan");
+  uint32_t version = le32(buf + 8), body = le32(buf + 12);
+  if (version != PLAN_VERSION)
+    return fail(c, "unsupported plan version %u (this hsu-init reads version %u)", version,
+                PLAN_VERSION);
+  if (body != len - PLAN_HEADER_SIZE)
+    return fail(c, "body_length %u does not match the %zu bytes after the header", body,
+                len - PLAN_HEADER_SIZE);
+  c->rest = (struct reader){buf + PLAN_HEADER_SIZE, len - PLAN_HEADER_SIZE};
+  return true;
+}
+
+static bool parse_records(struct parser *c) {
+  struct plan *out = c->plan;
+  /* Every record takes at least 8 bytes: this bounds the op array. */
+  size_t max_ops = c->rest.left / 8 < PLAN_MAX_OPS ? c->rest.left / 8 : PLAN_MAX_OPS;
+  out->ops = arena_alloc(out, (max_ops + 1) * sizeof(struct op));
+  if (out->ops == NULL)
+    return fail(c, "out of memory");
+  for (uint32_t record = 1; !c->have_end; record++) {
+    c->record = 0;
+    if (c->rest.left == 0)
+      return fail(c, "plan ends after record %u without an END record", record - 1);
+    c->record = record;
+    if (!parse_record(c))
+      return false;
+  }
+  return true;
 }
 
 /* A nested plan (a PROXY's) may hold neither INSTANCE, WAYLAND nor PROXY:
  * the instance and what lives in it belong to the main plan. */
-static int parse_plan(const unsigned char *buf, size_t len, struct plan *out, char *err,
-                      size_t err_size, bool nested) {
-  struct parser c = {.plan = out};
+static int parse_plan(const unsigned char *buf, size_t len, struct plan *out, struct hsu_error *e,
+                      bool nested) {
+  struct parser c = {.plan = out, .nested = nested};
   memset(out, 0, sizeof(*out));
   out->sync_fd = -1;
-  sb_init(&c.err, err, err_size);
-
-  if (len > PLAN_MAX_SIZE) {
-    fail(&c, "plan is %zu bytes, larger than 16 MiB", len);
-    goto bad;
-  }
-  if (len < PLAN_HEADER_SIZE) {
-    fail(&c, "plan is truncated: %zu bytes, the header alone needs 16", len);
-    goto bad;
-  }
-  if (memcmp(buf, "HSUPLAN\0", 8) != 0) {
-    fail(&c, "bad magic: this is not a hsu plan");
-    goto bad;
-  }
-  uint32_t version = le32(buf + 8), body = le32(buf + 12);
-  if (version != PLAN_VERSION) {
-    fail(&c, "unsupported plan version %u (this hsu-init reads version %u)", version,
-         PLAN_VERSION);
-    goto bad;
-  }
-  if (body != len - PLAN_HEADER_SIZE) {
-    fail(&c, "body_length %u does not match the %zu bytes after the header", body,
-         len - PLAN_HEADER_SIZE);
-    goto bad;
-  }
-
-  struct reader r = {buf + PLAN_HEADER_SIZE, len - PLAN_HEADER_SIZE};
-  /* Every record takes at least 8 bytes: this bounds the op array. */
-  size_t max_ops = r.left / 8 < PLAN_MAX_OPS ? r.left / 8 : PLAN_MAX_OPS;
-  out->ops = arena_alloc(out, (max_ops + 1) * sizeof(struct op));
-  if (out->ops == NULL) {
-    fail(&c, "out of memory");
-    goto bad;
-  }
-
-  bool have_params = false, have_end = false;
-  for (uint32_t record = 1; !have_end; record++) {
-    c.record = 0;
-    if (r.left == 0) {
-      fail(&c, "plan ends after record %u without an END record", record - 1);
-      goto bad;
-    }
-    c.record = record;
-    c.tag = 0x10000; /* no name until read */
-    if (r.left < 8) {
-      fail(&c, "record header is truncated: needs 8 bytes, %zu left", r.left);
-      goto bad;
-    }
-    uint32_t tag = (uint32_t)r.p[0] | (uint32_t)r.p[1] << 8;
-    uint32_t zero = (uint32_t)r.p[2] | (uint32_t)r.p[3] << 8;
-    uint32_t length = le32(r.p + 4);
-    r.p += 8;
-    r.left -= 8;
-    if (plan_tag_name(tag) == NULL) {
-      fail(&c, "unknown tag %u", tag);
-      goto bad;
-    }
-    c.tag = tag;
-    if (zero != 0) {
-      fail(&c, "reserved field is %u, must be 0", zero);
-      goto bad;
-    }
-    if (length > r.left) {
-      fail(&c, "length %u exceeds the %zu bytes left in the plan", length, r.left);
-      goto bad;
-    }
-    struct reader payload = {r.p, length};
-    r.p += length;
-    r.left -= length;
-
-    if (!have_params && tag != TAG_PARAMS) {
-      fail(&c, "the first record must be PARAMS");
-      goto bad;
-    }
-    if (tag == TAG_PARAMS) {
-      if (have_params) {
-        fail(&c, "there is more than one PARAMS record");
-        goto bad;
-      }
-      have_params = true;
-      if (!parse_params(&c, &payload, out))
-        goto bad;
-    } else if (nested && (tag == TAG_INSTANCE || tag == TAG_WAYLAND || tag == TAG_PROXY)) {
-      fail(&c, "a nested plan cannot contain %s", plan_tag_name(tag));
-      goto bad;
-    } else if (tag == TAG_PROXY) {
-      if (out->n_ops > 0) {
-        fail(&c, "PROXY must come before the first op");
-        goto bad;
-      }
-      if (!out->instance.present) {
-        fail(&c, "PROXY needs an INSTANCE record before it");
-        goto bad;
-      }
-      if (out->n_proxies >= PROXY_MAX) {
-        fail(&c, "there are more than %u PROXY records", PROXY_MAX);
-        goto bad;
-      }
-      if (!parse_proxy(&c, &payload, &out->instance, &out->proxies[out->n_proxies]))
-        goto bad;
-      out->n_proxies++;
-    } else if (tag == TAG_SECCOMP || tag == TAG_LANDLOCK || tag == TAG_INSTANCE ||
-               tag == TAG_WAYLAND) {
-      bool seen = tag == TAG_SECCOMP    ? out->seccomp.present
-                  : tag == TAG_LANDLOCK ? out->landlock.present
-                  : tag == TAG_INSTANCE ? out->instance.present
-                                        : out->wayland.present;
-      if (seen) {
-        fail(&c, "there is more than one %s record", plan_tag_name(tag));
-        goto bad;
-      }
-      if (out->n_ops > 0) {
-        fail(&c, "%s must come before the first op", plan_tag_name(tag));
-        goto bad;
-      }
-      if (tag == TAG_WAYLAND && !out->instance.present) {
-        fail(&c, "WAYLAND needs an INSTANCE record before it");
-        goto bad;
-      }
-      bool parsed = tag == TAG_SECCOMP    ? parse_seccomp(&c, &payload, &out->seccomp)
-                    : tag == TAG_LANDLOCK ? parse_landlock(&c, &payload, &out->landlock)
-                    : tag == TAG_INSTANCE ? parse_instance(&c, &payload, &out->instance)
-                                          : parse_wayland(&c, &payload, &out->instance, &out->wayland);
-      if (!parsed)
-        goto bad;
-    } else if (tag == TAG_END) {
-      if (length != 0) {
-        fail(&c, "length is %u, must be 0", length);
-        goto bad;
-      }
-      have_end = true;
-      if (r.left != 0) {
-        fail(&c, "%zu bytes follow the END record", r.left);
-        goto bad;
-      }
-    } else {
-      if (out->n_ops >= PLAN_MAX_OPS) {
-        fail(&c, "more than %u op records", PLAN_MAX_OPS);
-        goto bad;
-      }
-      struct op *op = &out->ops[out->n_ops++];
-      op->tag = (enum plan_tag)tag;
-      op->record = record;
-      if (!parse_op(&c, &payload, op))
-        goto bad;
-    }
-    if (payload.left != 0) {
-      fail(&c, "%zu unexpected bytes at the end of the record", payload.left);
-      goto bad;
-    }
-  }
-  return 0;
-
-bad:
+  hsu_error_clear(e);
+  sb_init(&c.err, e->msg, sizeof(e->msg));
+  if (parse_header(&c, buf, len) && parse_records(&c))
+    return 0;
   plan_free(out);
   memset(out, 0, sizeof(*out));
   out->sync_fd = -1;
   return -1;
+}
+
+int plan_parse(const unsigned char *buf, size_t len, struct plan *out, struct hsu_error *e) {
+  return parse_plan(buf, len, out, e, false);
 }
 
 void *plan_alloc(struct plan *p, size_t n) {

@@ -5,6 +5,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "util.h"
+
 #define PLAN_MAX_SIZE (16u * 1024 * 1024)
 #define PLAN_HEADER_SIZE 16u
 #define PLAN_VERSION 1u
@@ -102,7 +104,7 @@ struct strs {
 /* What the early phase found on the host; filled by ops.c, not the parser. */
 struct dir_entry {
   char *name;
-  char *link; /* symlink content, or NULL */
+  char *link;         /* symlink content, or NULL */
   unsigned char type; /* DT_DIR, DT_REG, DT_LNK */
 };
 
@@ -110,26 +112,70 @@ struct op {
   enum plan_tag tag;
   uint32_t record; /* 1-based record number, for messages */
   union {
-    struct { char *host; uint32_t flags; struct strs exclude; } auto_root;
-    struct { char *host; struct strs only, skip; } auto_etc;
-    struct { char *source, *target; uint32_t flags; } bind;
-    struct { char *target; uint64_t size; uint32_t mode, flags; } tmpfs;
-    struct { char *target; uint32_t flags; char *upper, *work; struct strs lowers; } overlay;
-    struct { char *target; uint32_t mode; } mkdir;
-    struct { char *target; uint32_t mode; const unsigned char *data; uint32_t len; } place;
-    struct { char *target, *link_name; uint32_t flags; } symlink;
-    struct { char *target; } proc;
-    struct { char *target; } sysfs;
-    struct { char *target; uint32_t flags; } dev;
-    struct { char *target; uint32_t flags; } remount;
-    struct { char *ready; uint64_t timeout_ms; struct strs argv, env; } daemon;
+    struct {
+      char *host;
+      uint32_t flags;
+      struct strs exclude;
+    } auto_root;
+    struct {
+      char *host;
+      struct strs only, skip;
+    } auto_etc;
+    struct {
+      char *source, *target;
+      uint32_t flags;
+    } bind;
+    struct {
+      char *target;
+      uint64_t size;
+      uint32_t mode, flags;
+    } tmpfs;
+    struct {
+      char *target;
+      uint32_t flags;
+      char *upper, *work;
+      struct strs lowers;
+    } overlay;
+    struct {
+      char *target;
+      uint32_t mode;
+    } mkdir;
+    struct {
+      char *target;
+      uint32_t mode;
+      const unsigned char *data;
+      uint32_t len;
+    } place;
+    struct {
+      char *target, *link_name;
+      uint32_t flags;
+    } symlink;
+    struct {
+      char *target;
+    } proc;
+    struct {
+      char *target;
+    } sysfs;
+    struct {
+      char *target;
+      uint32_t flags;
+    } dev;
+    struct {
+      char *target;
+      uint32_t flags;
+    } remount;
+    struct {
+      char *ready;
+      uint64_t timeout_ms;
+      struct strs argv, env;
+    } daemon;
   } u;
   /* Early-phase results. */
   bool skip;
-  char *resolved;          /* host source resolved (BIND, AUTO_ROOT, AUTO_ETC) */
+  char *resolved; /* host source resolved (BIND, AUTO_ROOT, AUTO_ETC) */
   char *resolved_upper, *resolved_work;
   char **resolved_lowers;
-  char *link;              /* SYMLINK content to create */
+  char *link;                /* SYMLINK content to create */
   struct dir_entry *entries; /* AUTO_ROOT, AUTO_ETC */
   size_t n_entries;
 };
@@ -138,16 +184,25 @@ struct seccomp_rules {
   bool present;
   uint32_t presets, relax;
   uint32_t *families, n_families;
-  struct { char *name; uint32_t err; } *deny;
+  struct {
+    char *name;
+    uint32_t err;
+  } * deny;
   uint32_t n_deny;
 };
 
 struct landlock_rules {
   bool present;
   uint32_t flags;
-  struct { char *path; uint64_t access; } *fs;
+  struct {
+    char *path;
+    uint64_t access;
+  } * fs;
   uint32_t n_fs;
-  struct { uint32_t port; uint64_t access; } *net;
+  struct {
+    uint32_t port;
+    uint64_t access;
+  } * net;
   uint32_t n_net;
 };
 
@@ -175,10 +230,10 @@ struct plan;
 
 struct proxy {
   uint32_t flags;
-  uint32_t sync_fd;    /* the fd number the helper sees */
-  char *ready;         /* host path: dir/<name> */
+  uint32_t sync_fd; /* the fd number the helper sees */
+  char *ready;      /* host path: dir/<name> */
   uint64_t timeout_ms;
-  struct plan *plan;   /* the nested plan: no INSTANCE, WAYLAND or PROXY */
+  struct plan *plan; /* the nested plan: no INSTANCE, WAYLAND or PROXY */
 };
 
 struct plan {
@@ -206,8 +261,9 @@ static inline const char *proxy_name(const struct proxy *px) {
   return (px->flags & PROXY_PULSE) != 0 ? "PulseAudio filter" : "D-Bus proxy";
 }
 
-/* Parses len bytes; on failure returns -1 and writes one sentence to err. */
-int plan_parse(const unsigned char *buf, size_t len, struct plan *out, char *err, size_t err_size);
+/* Parses len bytes; on failure returns -1 with the sentence in e (no
+ * errno): "record 3 (BIND): target path "x" is not absolute". */
+int plan_parse(const unsigned char *buf, size_t len, struct plan *out, struct hsu_error *e);
 void plan_free(struct plan *p);
 const char *plan_tag_name(uint32_t tag);
 

@@ -24,8 +24,7 @@
 #define STOP_GRACE_MS 3000u
 #define SYNC_FD 3
 
-void proxy_child(const struct proxy *px, int write_fd, pid_t parent,
-                 proxy_runner run) {
+void proxy_child(const struct proxy *px, int write_fd, pid_t parent, proxy_runner run) {
   message_set_context(proxy_name(px));
   /* Killed with the supervisor, even by SIGKILL: its own namespaces follow. */
   if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0)

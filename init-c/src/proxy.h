@@ -1,8 +1,7 @@
-/* PROXY records: a helper (xdg-dbus-proxy, or hsu's PulseAudio filter) run as its own sandbox from a
- * nested plan, tied to the main sandbox through a pipe. The helper holds
- * the write end (its sync fd: one byte when ready, and it stops when the
- * read end goes away); the supervisor holds the read end while the main
- * sandbox runs. */
+/* PROXY records: a helper (xdg-dbus-proxy, or hsu's PulseAudio filter) run as its own sandbox from
+ * a nested plan, tied to the main sandbox through a pipe. The helper holds the write end (its sync
+ * fd: one byte when ready, and it stops when the read end goes away); the supervisor holds the read
+ * end while the main sandbox runs. */
 #pragma once
 
 #include <stddef.h>
@@ -22,8 +21,7 @@ struct proxy_handle {
 /* In the forked child, after the parent's state is forgotten: dies with the
  * parent, leaves its process group (a terminal's ^C is for the app), keeps
  * only 0, 1, 2 and the write end (as fd 3), then runs the nested plan. */
-_Noreturn void proxy_child(const struct proxy *px, int write_fd, pid_t parent,
-                           proxy_runner run);
+_Noreturn void proxy_child(const struct proxy *px, int write_fd, pid_t parent, proxy_runner run);
 
 /* Waits for the ready byte and the ready socket, within the timeout; sfd
  * reads the supervisor's blocked signals. Dies with one sentence on failure

@@ -11,29 +11,52 @@
 #define DENIED SCMP_ACT_ERRNO(EPERM)
 
 static const char *const common[] = {
-    "syslog", "uselib", "acct", "quotactl", "quotactl_fd", "add_key", "keyctl", "request_key",
-    "move_pages", "mbind", "get_mempolicy", "set_mempolicy", "set_mempolicy_home_node",
-    "migrate_pages", "userfaultfd", "bpf", "io_uring_setup", "io_uring_enter",
-    "io_uring_register", "lookup_dcookie", "vm86", "vm86old", NULL,
+    "syslog",
+    "uselib",
+    "acct",
+    "quotactl",
+    "quotactl_fd",
+    "add_key",
+    "keyctl",
+    "request_key",
+    "move_pages",
+    "mbind",
+    "get_mempolicy",
+    "set_mempolicy",
+    "set_mempolicy_home_node",
+    "migrate_pages",
+    "userfaultfd",
+    "bpf",
+    "io_uring_setup",
+    "io_uring_enter",
+    "io_uring_register",
+    "lookup_dcookie",
+    "vm86",
+    "vm86old",
+    NULL,
 };
 static const char *const ext[] = {
-    "settimeofday", "stime", "clock_settime", "clock_adjtime", "adjtimex", "init_module",
-    "finit_module", "delete_module", "kexec_load", "kexec_file_load", "reboot", "swapon",
-    "swapoff", NULL,
+    "settimeofday",  "stime",
+    "clock_settime", "clock_adjtime",
+    "adjtimex",      "init_module",
+    "finit_module",  "delete_module",
+    "kexec_load",    "kexec_file_load",
+    "reboot",        "swapon",
+    "swapoff",       NULL,
 };
 /* Denied by deny-ns even with allow-userns. */
 static const char *const mounts[] = {
-    "mount", "umount", "umount2", "pivot_root", "open_tree", "open_tree_attr", "move_mount",
-    "fsopen", "fsconfig", "fsmount", "fspick", "mount_setattr", NULL,
+    "mount",          "umount",        "umount2", "pivot_root", "open_tree",
+    "open_tree_attr", "move_mount",    "fsopen",  "fsconfig",   "fsmount",
+    "fspick",         "mount_setattr", NULL,
 };
 /* Denied by deny-ns unless allow-userns (with clone's namespace flags and clone3). */
 static const char *const userns[] = {"unshare", "setns", "chroot", NULL};
 static const unsigned long clone_ns_flags[] = {
-    CLONE_NEWNS, CLONE_NEWCGROUP, CLONE_NEWUTS, CLONE_NEWIPC, CLONE_NEWUSER, CLONE_NEWPID,
-    CLONE_NEWNET,
+    CLONE_NEWNS,   CLONE_NEWCGROUP, CLONE_NEWUTS, CLONE_NEWIPC,
+    CLONE_NEWUSER, CLONE_NEWPID,    CLONE_NEWNET,
 };
-static const char *const ptrace_calls[] = {"ptrace", "process_vm_readv", "process_vm_writev",
-                                           NULL};
+static const char *const ptrace_calls[] = {"ptrace", "process_vm_readv", "process_vm_writev", NULL};
 
 /* Syscalls newer than the libseccomp tables this may be built with, by
  * their native number (the same on both: newer syscalls share one table). */
@@ -167,7 +190,7 @@ static int deny_families(const struct rules *r) {
   return deny(r, "socket", SCMP_ACT_ERRNO(EAFNOSUPPORT), &above);
 }
 
-static int add_rules(const struct rules *r, const char **name) {
+static int add_rules(const struct rules *r, struct hsu_error *err) {
   const struct seccomp_rules *p = r->plan;
   int e;
   for (uint32_t i = 0; i < p->n_deny; i++) {
@@ -180,7 +203,7 @@ static int add_rules(const struct rules *r, const char **name) {
     if (!resolve(r, p->deny[i].name, &nr)) {
       if (!r->native)
         continue;
-      *name = p->deny[i].name;
+      hsu_fail(err, 0, "unknown syscall %s", q(p->deny[i].name));
       return -HSU_ENOSYSCALL;
     }
     if ((e = seccomp_rule_add(r->ctx, SCMP_ACT_ERRNO(p->deny[i].err), nr, 0)) < 0)
@@ -205,7 +228,7 @@ static int add_rules(const struct rules *r, const char **name) {
 
 /* The rules for one secondary ABI, merged into ctx. */
 static int add_secondary(scmp_filter_ctx ctx, const struct seccomp_rules *plan, uint32_t arch) {
-  const char *unused;
+  struct hsu_error unused;
   scmp_filter_ctx sub = seccomp_init(SCMP_ACT_ALLOW);
   if (sub == NULL)
     return -ENOMEM;
@@ -221,14 +244,14 @@ static int add_secondary(scmp_filter_ctx ctx, const struct seccomp_rules *plan, 
   return e;
 }
 
-int filter_build(const struct seccomp_rules *plan, scmp_filter_ctx *out, const char **name) {
-  *name = NULL;
+int filter_build(const struct seccomp_rules *plan, scmp_filter_ctx *out, struct hsu_error *err) {
+  hsu_error_clear(err);
   scmp_filter_ctx ctx = seccomp_init(SCMP_ACT_ALLOW);
   if (ctx == NULL)
-    return -ENOMEM;
+    return hsu_fail_errno(err, ENOMEM);
   uint32_t native = seccomp_arch_native();
   struct rules r = {.ctx = ctx, .arch = native, .native = true, .plan = plan};
-  int e = add_rules(&r, name);
+  int e = add_rules(&r, err);
   if (e == 0 && (plan->relax & SECCOMP_MULTIARCH) != 0 && native == SCMP_ARCH_X86_64) {
     e = add_secondary(ctx, plan, SCMP_ARCH_X86);
     if (e == 0)
@@ -249,7 +272,7 @@ int filter_build(const struct seccomp_rules *plan, scmp_filter_ctx *out, const c
     e = seccomp_attr_set(ctx, SCMP_FLTATR_CTL_OPTIMIZE, 2);
   if (e < 0) {
     seccomp_release(ctx);
-    return e;
+    return err->msg[0] != '\0' ? e : hsu_fail_errno(err, -e);
   }
   *out = ctx;
   return 0;

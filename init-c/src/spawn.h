@@ -10,7 +10,7 @@
 struct spawn_req {
   char *const *argv;
   char *const *envp;
-  bool search_path;  /* a bare argv[0] is looked up on envp's PATH */
+  bool search_path; /* a bare argv[0] is looked up on envp's PATH */
   bool new_session;
   int last_cap;
   mode_t umask;

@@ -28,19 +28,24 @@ void sb_init(struct sbuf *sb, char *buf, size_t size) {
   sb->buf = buf;
   sb->size = size;
   sb->len = 0;
+  sb->cut = false;
   if (size > 0)
     buf[0] = '\0';
 }
 
 void sb_vprintf(struct sbuf *sb, const char *fmt, va_list ap) {
-  if (sb->len + 1 >= sb->size)
+  if (sb->len + 1 >= sb->size) {
+    sb->cut = sb->cut || *fmt != '\0';
     return;
+  }
   int n = vsnprintf(sb->buf + sb->len, sb->size - sb->len, fmt, ap);
   if (n < 0)
     return;
   sb->len += (size_t)n;
-  if (sb->len >= sb->size)
+  if (sb->len >= sb->size) {
     sb->len = sb->size - 1;
+    sb->cut = true;
+  }
 }
 
 void sb_printf(struct sbuf *sb, const char *fmt, ...) {
@@ -54,6 +59,8 @@ static void sb_putc(struct sbuf *sb, char c) {
   if (sb->len + 1 < sb->size) {
     sb->buf[sb->len++] = c;
     sb->buf[sb->len] = '\0';
+  } else {
+    sb->cut = true;
   }
 }
 
@@ -124,8 +131,8 @@ void sb_quote(struct sbuf *sb, const char *str, size_t n, size_t max_in) {
 }
 
 const char *q(const char *s) {
-  /* A 4095-byte path escapes to at most four bytes per input byte. */
-  static char bufs[4][4 * 4096 + 16];
+  /* Each input byte escapes to at most four. */
+  static char bufs[4][4 * Q_MAX_IN + 16];
   static unsigned next;
   char *b = bufs[next++ % 4];
   struct sbuf sb;
@@ -133,8 +140,60 @@ const char *q(const char *s) {
   if (s == NULL)
     sb_printf(&sb, "(null)");
   else
-    sb_quote(&sb, s, strlen(s), 4096);
+    sb_quote(&sb, s, strlen(s), Q_MAX_IN);
   return b;
+}
+
+/* A sentence that did not fit ends in "...". */
+static void mark_cut(struct sbuf *sb) {
+  if (sb->cut && sb->size > 4)
+    memcpy(sb->buf + sb->size - 4, "...", 4);
+}
+
+int hsu_fail(struct hsu_error *e, int err, const char *fmt, ...) {
+  int saved = errno;
+  struct sbuf sb;
+  sb_init(&sb, e->msg, sizeof(e->msg));
+  va_list ap;
+  va_start(ap, fmt);
+  sb_vprintf(&sb, fmt, ap);
+  va_end(ap);
+  mark_cut(&sb);
+  e->err = err;
+  e->hint = NULL;
+  errno = saved;
+  return err != 0 ? -err : -1;
+}
+
+int hsu_fail_errno(struct hsu_error *e, int err) {
+  hsu_error_clear(e);
+  e->err = err;
+  return -err;
+}
+
+int hsu_wrap(struct hsu_error *e, const char *fmt, ...) {
+  int saved = errno;
+  char inner[sizeof(e->msg)];
+  memcpy(inner, e->msg, sizeof(inner));
+  struct sbuf sb;
+  sb_init(&sb, e->msg, sizeof(e->msg));
+  va_list ap;
+  va_start(ap, fmt);
+  sb_vprintf(&sb, fmt, ap);
+  va_end(ap);
+  if (inner[0] != '\0')
+    sb_printf(&sb, ": %s", inner);
+  mark_cut(&sb);
+  errno = saved;
+  return e->err != 0 ? -e->err : -1;
+}
+
+void hsu_error_render(const struct hsu_error *e, struct sbuf *sb) {
+  sb_printf(sb, "%s", e->msg);
+  if (e->err != 0)
+    sb_printf(sb, ": %s", hsu_strerror(e->err));
+  if (e->hint != NULL)
+    sb_printf(sb, " (%s)", e->hint);
 }
 
 static const char *context;
@@ -175,6 +234,14 @@ void warn_err(int err, const char *fmt, ...) {
   va_end(ap);
 }
 
+void warn_error(const struct hsu_error *e) {
+  char buf[HSU_ERROR_SIZE + 512];
+  struct sbuf sb;
+  sb_init(&sb, buf, sizeof(buf));
+  hsu_error_render(e, &sb);
+  warnx("%s", buf);
+}
+
 static void (*die_cleanup)(void);
 
 void die_set_cleanup(void (*fn)(void)) {
@@ -206,6 +273,11 @@ void die_err(int status, int err, const char *fmt, ...) {
   va_start(ap, fmt);
   vmessage(err, fmt, ap);
   va_end(ap);
+  die_exit(status);
+}
+
+void die_error(int status, const struct hsu_error *e) {
+  warn_error(e);
   die_exit(status);
 }
 
@@ -249,7 +321,8 @@ int read_fd(int fd, size_t max, unsigned char **out, size_t *out_len) {
         return -ENOMEM;
       buf = nb;
     }
-    ssize_t n = seekable ? pread(fd, buf + len, cap - len, (off_t)len) : read(fd, buf + len, cap - len);
+    ssize_t n =
+        seekable ? pread(fd, buf + len, cap - len, (off_t)len) : read(fd, buf + len, cap - len);
     if (n < 0 && seekable && errno == ESPIPE && len == 0) {
       seekable = false;
       continue;

@@ -44,12 +44,11 @@ static inline int steal_fd(int *fd) {
   return r;
 }
 
-const char *hsu_strerror(int err);
-
 /* Appending, truncating string builder over a caller's buffer. */
 struct sbuf {
   char *buf;
   size_t size, len;
+  bool cut; /* something did not fit */
 };
 void sb_init(struct sbuf *sb, char *buf, size_t size);
 void sb_printf(struct sbuf *sb, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -58,8 +57,42 @@ void sb_vprintf(struct sbuf *sb, const char *fmt, va_list ap) __attribute__((for
  * invalid UTF-8 escaped; at most max_in input bytes, then "...". */
 void sb_quote(struct sbuf *sb, const char *s, size_t n, size_t max_in);
 
+const char *hsu_strerror(int err);
+
+/* What failed, made where it failed: an errno (or one of ours; 0 when the
+ * sentence says it all) and one sentence ("cannot bind "/a" on "/b""),
+ * which callers that know more wrap as "outer: inner". Only the op loop and
+ * main print one (die_error), as "hsu-init: <msg>: <strerror>[ (<hint>)]".
+ * Paths in a sentence are quoted with q(), whose input limit keeps a
+ * sentence with two of them whole; a longer one ends in "...". */
+#define HSU_ERROR_SIZE 1024
+struct hsu_error {
+  int err;
+  const char *hint; /* what the user can do about it, or NULL */
+  char msg[HSU_ERROR_SIZE];
+};
+static inline void hsu_error_clear(struct hsu_error *e) {
+  e->err = 0;
+  e->hint = NULL;
+  e->msg[0] = '\0';
+}
+/* Sets e (a fresh sentence, no hint) and returns -err, or -1 when err is
+ * 0; errno is kept. */
+int hsu_fail(struct hsu_error *e, int err, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+/* An errno without a sentence: the caller's hsu_wrap names the action. */
+int hsu_fail_errno(struct hsu_error *e, int err);
+/* "outer: inner", or just "outer" when e has no sentence yet; returns what
+ * hsu_fail would. */
+int hsu_wrap(struct hsu_error *e, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* The printed form without "hsu-init: ": msg, strerror, hint. */
+void hsu_error_render(const struct hsu_error *e, struct sbuf *sb);
+
 /* Quoted, escaped copy of s in one of a few rotating static buffers:
- * good for up to four arguments of one message. */
+ * good for up to four arguments of one message. At most Q_MAX_IN bytes of
+ * s are shown, then "...": a sentence with two paths fits in a
+ * struct hsu_error. */
+#define Q_MAX_IN 400
 const char *q(const char *s);
 
 /* Messages read "hsu-init: <what>: ..." from now on (NULL: no context). */
@@ -72,7 +105,10 @@ void die_set_cleanup(void (*fn)(void));
 /* Runs the cleanup and exits without a message (one was already given). */
 _Noreturn void die_quietly(int status);
 _Noreturn void die(int status, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-_Noreturn void die_err(int status, int err, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+_Noreturn void die_err(int status, int err, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+_Noreturn void die_error(int status, const struct hsu_error *e);
+void warn_error(const struct hsu_error *e);
 
 /* Writes all of data to path (O_WRONLY|O_TRUNC); -errno on failure. */
 int write_file(const char *path, const char *data);

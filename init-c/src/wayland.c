@@ -149,21 +149,20 @@ struct conn {
   size_t in_len;
   unsigned manager_name, manager_version; /* the global, or version 0 */
   const char *compositor;
-  struct sbuf *err;
+  struct hsu_error *err;
 };
 
 static void fail_errno(struct conn *c, int err, const char *what) {
   if (err == EPIPE || err == ECONNRESET) {
-    sb_printf(c->err, "the Wayland compositor at %s closed the connection", q(c->compositor));
+    hsu_fail(c->err, 0, "the Wayland compositor at %s closed the connection", q(c->compositor));
     return;
   }
-  sb_printf(c->err, "cannot %s the Wayland compositor at %s: %s", what, q(c->compositor),
-            hsu_strerror(err));
+  hsu_fail(c->err, err, "cannot %s the Wayland compositor at %s", what, q(c->compositor));
 }
 
 static int send_msg(struct conn *c, struct wl_msg *m, const int *fds, int n_fds) {
   if (wl_msg_end(m) < 0) {
-    sb_printf(c->err, "a Wayland message to %s is too long", q(c->compositor));
+    hsu_fail(c->err, 0, "a Wayland message to %s is too long", q(c->compositor));
     return -1;
   }
   union {
@@ -201,7 +200,7 @@ static int fill(struct conn *c) {
   for (;;) {
     uint64_t now = monotonic_ms();
     if (now >= c->deadline) {
-      sb_printf(c->err, "the Wayland compositor at %s did not answer in time", q(c->compositor));
+      hsu_fail(c->err, 0, "the Wayland compositor at %s did not answer in time", q(c->compositor));
       return -1;
     }
     struct pollfd pfd = {.fd = c->fd, .events = POLLIN};
@@ -219,7 +218,9 @@ static int fill(struct conn *c) {
       char buf[CMSG_SPACE(28 * sizeof(int))];
     } control;
     struct iovec iov = {.iov_base = c->in + c->in_len, .iov_len = sizeof(c->in) - c->in_len};
-    struct msghdr mh = {.msg_iov = &iov, .msg_iovlen = 1, .msg_control = control.buf,
+    struct msghdr mh = {.msg_iov = &iov,
+                        .msg_iovlen = 1,
+                        .msg_control = control.buf,
                         .msg_controllen = sizeof(control.buf)};
     ssize_t n = recvmsg(c->fd, &mh, MSG_CMSG_CLOEXEC);
     if (n < 0 && errno == EINTR)
@@ -256,8 +257,8 @@ static int roundtrip(struct conn *c, unsigned callback) {
       if (fill(c) < 0)
         return -1;
     if (wl_header(c->in, &object, &opcode, &size) < 0) {
-      sb_printf(c->err, "the Wayland compositor at %s sent a malformed message",
-                q(c->compositor));
+      hsu_fail(c->err, 0, "the Wayland compositor at %s sent a malformed message",
+               q(c->compositor));
       return -1;
     }
     while (c->in_len < size)
@@ -268,14 +269,17 @@ static int roundtrip(struct conn *c, unsigned callback) {
     if (object == ID_DISPLAY && opcode == DISPLAY_EV_ERROR) {
       unsigned obj, code;
       const char *text;
-      if (wl_args_u32(&a, &obj) < 0 || wl_args_u32(&a, &code) < 0 ||
-          wl_args_str(&a, &text) < 0) {
+      if (wl_args_u32(&a, &obj) < 0 || wl_args_u32(&a, &code) < 0 || wl_args_str(&a, &text) < 0) {
         bad = true;
       } else {
-        sb_printf(c->err, "the Wayland compositor at %s refused the security context: ",
-                  q(c->compositor));
-        sb_quote(c->err, text != NULL ? text : "", text != NULL ? strlen(text) : 0, 200);
-        sb_printf(c->err, " (error %u on object %u)", code, obj);
+        char said[4 * 200 + 8];
+        struct sbuf sb;
+        sb_init(&sb, said, sizeof(said));
+        sb_quote(&sb, text != NULL ? text : "", text != NULL ? strlen(text) : 0, 200);
+        hsu_fail(c->err, 0,
+                 "the Wayland compositor at %s refused the security context: %s (error %u on "
+                 "object %u)",
+                 q(c->compositor), said, code, obj);
         return -1;
       }
     } else if (object == ID_REGISTRY && opcode == REGISTRY_EV_GLOBAL) {
@@ -296,8 +300,8 @@ static int roundtrip(struct conn *c, unsigned callback) {
       done = true;
     }
     if (bad) {
-      sb_printf(c->err, "the Wayland compositor at %s sent a malformed message",
-                q(c->compositor));
+      hsu_fail(c->err, 0, "the Wayland compositor at %s sent a malformed message",
+               q(c->compositor));
       return -1;
     }
     c->in_len -= size;
@@ -361,7 +365,7 @@ static int connect_compositor(struct conn *c) {
   return 0;
 }
 
-static int listen_socket(const struct wayland_request *req, struct sbuf *err) {
+static int listen_socket(const struct wayland_request *req, struct hsu_error *e) {
   struct sockaddr_un sa;
   int opened;
   int r = unix_addr(req->socket, req->dir_fd, req->socket_name, &sa, &opened);
@@ -371,25 +375,21 @@ static int listen_socket(const struct wayland_request *req, struct sbuf *err) {
     if (fd < 0 || bind(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0 || listen(fd, 128) < 0)
       r = -errno;
   }
-  if (r < 0) {
-    sb_printf(err, "cannot create the Wayland socket %s: %s", q(req->socket), hsu_strerror(-r));
-    return -1;
-  }
+  if (r < 0)
+    return hsu_fail(e, -r, "cannot create the Wayland socket %s", q(req->socket));
   return steal_fd(&fd);
 }
 
-int wayland_security_context(const struct wayland_request *req, char *err, size_t err_size) {
-  struct sbuf sb;
-  sb_init(&sb, err, err_size);
+int wayland_security_context(const struct wayland_request *req, struct hsu_error *e) {
+  hsu_error_clear(e);
   struct conn *c = calloc(1, sizeof(*c));
   if (c == NULL) {
-    sb_printf(&sb, "cannot talk to the Wayland compositor at %s: %s", q(req->compositor),
-              strerror(ENOMEM));
+    hsu_fail(e, ENOMEM, "cannot talk to the Wayland compositor at %s", q(req->compositor));
     return -1;
   }
   c->fd = -1;
   c->compositor = req->compositor;
-  c->err = &sb;
+  c->err = e;
   c->deadline = monotonic_ms() + (uint64_t)req->timeout_ms;
   int listen_fd = -1, pipe_fds[2] = {-1, -1}, result = -1;
   struct wl_msg m;
@@ -405,17 +405,17 @@ int wayland_security_context(const struct wayland_request *req, char *err, size_
   if (send_msg(c, &m, NULL, 0) < 0 || roundtrip(c, ID_SYNC1) < 0)
     goto out;
   if (c->manager_version == 0) {
-    sb_printf(&sb,
-              "the Wayland compositor at %s does not offer " MANAGER_INTERFACE
-              " (set wayland: {direct: true} to pass the raw socket)",
-              q(req->compositor));
+    hsu_fail(e, 0,
+             "the Wayland compositor at %s does not offer " MANAGER_INTERFACE
+             " (set wayland: {direct: true} to pass the raw socket)",
+             q(req->compositor));
     goto out;
   }
 
-  if ((listen_fd = listen_socket(req, &sb)) < 0)
+  if ((listen_fd = listen_socket(req, e)) < 0)
     goto out;
   if (pipe2(pipe_fds, O_CLOEXEC) < 0) {
-    sb_printf(&sb, "cannot create a pipe: %s", strerror(errno));
+    hsu_fail(e, errno, "cannot create a pipe");
     goto out;
   }
   wl_msg_begin(&m, ID_REGISTRY, REGISTRY_BIND);

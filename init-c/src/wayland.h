@@ -4,20 +4,22 @@
 
 #include <stddef.h>
 
+#include "util.h"
+
 struct wayland_request {
   const char *compositor;  /* the compositor's socket */
   int dir_fd;              /* the directory the listening socket is created in */
   const char *socket;      /* its full path (for bind when it fits, and messages) */
   const char *socket_name; /* its name in dir_fd */
   const char *engine, *app_id, *instance_id;
-  int timeout_ms;          /* for the whole exchange */
+  int timeout_ms; /* for the whole exchange */
 };
 
 /* Creates the listening socket, registers it with the compositor and
  * returns the write end of the close pipe: the compositor accepts clients
- * on the socket until it is closed. On failure returns -1 and writes one
- * sentence to err; the socket may then exist (the caller removes its dir). */
-int wayland_security_context(const struct wayland_request *req, char *err, size_t err_size);
+ * on the socket until it is closed. On failure returns -1 with e set; the
+ * socket may then exist (the caller removes its dir). */
+int wayland_security_context(const struct wayland_request *req, struct hsu_error *e);
 
 /* The wire format, exposed for the unit tests. A message is at most this long. */
 #define WAYLAND_MAX_MESSAGE 4096u

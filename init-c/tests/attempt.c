@@ -110,9 +110,9 @@ static int attempt_perf(void) {
   /* struct perf_event_attr, only what a software task clock needs. */
   uint32_t attr[32];
   memset(attr, 0, sizeof(attr));
-  attr[0] = 1;                 /* type PERF_TYPE_SOFTWARE */
-  attr[1] = sizeof(attr);      /* size */
-  attr[2] = 1;                 /* config PERF_COUNT_SW_TASK_CLOCK (low half) */
+  attr[0] = 1;                  /* type PERF_TYPE_SOFTWARE */
+  attr[1] = sizeof(attr);       /* size */
+  attr[2] = 1;                  /* config PERF_COUNT_SW_TASK_CLOCK (low half) */
   attr[10] = 1u << 5 | 1u << 6; /* exclude_kernel, exclude_hv */
   return result(syscall(SYS_perf_event_open, attr, 0, -1, -1, 0));
 }
@@ -129,7 +129,8 @@ static int attempt_abstract(const char *name) {
 
 static int attempt_connect(int port) {
   int fd = socket(AF_INET, SOCK_STREAM, 0);
-  struct sockaddr_in sa = {.sin_family = AF_INET, .sin_port = htons((uint16_t)port),
+  struct sockaddr_in sa = {.sin_family = AF_INET,
+                           .sin_port = htons((uint16_t)port),
                            .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
   if (fd < 0)
     usage();

@@ -30,29 +30,62 @@ static int bad(const char **why, const char *what) {
 /* The ALU operations seccomp accepts; false for division by zero or others. */
 static bool alu(uint16_t op, uint32_t *a, uint32_t v) {
   switch (op) {
-  case BPF_ADD: *a += v; return true;
-  case BPF_SUB: *a -= v; return true;
-  case BPF_MUL: *a *= v; return true;
-  case BPF_DIV: if (v == 0) return false; *a /= v; return true;
-  case BPF_MOD: if (v == 0) return false; *a %= v; return true;
-  case BPF_AND: *a &= v; return true;
-  case BPF_OR: *a |= v; return true;
-  case BPF_XOR: *a ^= v; return true;
-  case BPF_LSH: *a = v < 32 ? *a << v : 0; return true;
-  case BPF_RSH: *a = v < 32 ? *a >> v : 0; return true;
-  case BPF_NEG: *a = -*a; return true;
-  default: return false;
+  case BPF_ADD:
+    *a += v;
+    return true;
+  case BPF_SUB:
+    *a -= v;
+    return true;
+  case BPF_MUL:
+    *a *= v;
+    return true;
+  case BPF_DIV:
+    if (v == 0)
+      return false;
+    *a /= v;
+    return true;
+  case BPF_MOD:
+    if (v == 0)
+      return false;
+    *a %= v;
+    return true;
+  case BPF_AND:
+    *a &= v;
+    return true;
+  case BPF_OR:
+    *a |= v;
+    return true;
+  case BPF_XOR:
+    *a ^= v;
+    return true;
+  case BPF_LSH:
+    *a = v < 32 ? *a << v : 0;
+    return true;
+  case BPF_RSH:
+    *a = v < 32 ? *a >> v : 0;
+    return true;
+  case BPF_NEG:
+    *a = -*a;
+    return true;
+  default:
+    return false;
   }
 }
 
 static bool jump_taken(uint16_t op, uint32_t a, uint32_t v, bool *known) {
   *known = true;
   switch (op) {
-  case BPF_JEQ: return a == v;
-  case BPF_JGT: return a > v;
-  case BPF_JGE: return a >= v;
-  case BPF_JSET: return (a & v) != 0;
-  default: *known = false; return false;
+  case BPF_JEQ:
+    return a == v;
+  case BPF_JGT:
+    return a > v;
+  case BPF_JGE:
+    return a >= v;
+  case BPF_JSET:
+    return (a & v) != 0;
+  default:
+    *known = false;
+    return false;
   }
 }
 
@@ -194,13 +227,27 @@ int bpf_export(scmp_filter_ctx ctx, struct sock_filter **prog, size_t *n) {
 const char *bpf_action_name(uint32_t action, char *buf, size_t size) {
   uint32_t data = action & SECCOMP_RET_DATA;
   switch (action & SECCOMP_RET_ACTION_FULL) {
-  case SECCOMP_RET_ALLOW: snprintf(buf, size, "allow"); break;
-  case SECCOMP_RET_KILL_PROCESS: snprintf(buf, size, "kill-process"); break;
-  case SECCOMP_RET_KILL_THREAD: snprintf(buf, size, "kill-thread"); break;
-  case SECCOMP_RET_TRAP: snprintf(buf, size, "trap"); break;
-  case SECCOMP_RET_LOG: snprintf(buf, size, "log"); break;
-  case SECCOMP_RET_TRACE: snprintf(buf, size, "trace %u", data); break;
-  case SECCOMP_RET_USER_NOTIF: snprintf(buf, size, "user-notif"); break;
+  case SECCOMP_RET_ALLOW:
+    snprintf(buf, size, "allow");
+    break;
+  case SECCOMP_RET_KILL_PROCESS:
+    snprintf(buf, size, "kill-process");
+    break;
+  case SECCOMP_RET_KILL_THREAD:
+    snprintf(buf, size, "kill-thread");
+    break;
+  case SECCOMP_RET_TRAP:
+    snprintf(buf, size, "trap");
+    break;
+  case SECCOMP_RET_LOG:
+    snprintf(buf, size, "log");
+    break;
+  case SECCOMP_RET_TRACE:
+    snprintf(buf, size, "trace %u", data);
+    break;
+  case SECCOMP_RET_USER_NOTIF:
+    snprintf(buf, size, "user-notif");
+    break;
   case SECCOMP_RET_ERRNO: {
     const char *name = strerrorname_np((int)data);
     if (name != NULL)
@@ -209,7 +256,9 @@ const char *bpf_action_name(uint32_t action, char *buf, size_t size) {
       snprintf(buf, size, "errno %u", data);
     break;
   }
-  default: snprintf(buf, size, "action 0x%x", action); break;
+  default:
+    snprintf(buf, size, "action 0x%x", action);
+    break;
   }
   return buf;
 }

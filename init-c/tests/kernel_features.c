@@ -81,9 +81,12 @@ static const char *overlay_userxattr(void) {
   if (pid < 0 || waitpid(pid, &status, 0) < 0 || !WIFEXITED(status))
     return "unknown";
   switch (WEXITSTATUS(status)) {
-  case 0: return "yes";
-  case 1: return "no";
-  default: return "unknown (no user namespace to try it in)";
+  case 0:
+    return "yes";
+  case 1:
+    return "no";
+  default:
+    return "unknown (no user namespace to try it in)";
   }
 }
 

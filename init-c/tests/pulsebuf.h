@@ -66,7 +66,8 @@ static inline void pk_auth(struct pk *p, uint32_t tag, uint32_t version, uint8_t
   pk_arb(p, cookie, sizeof(cookie));
 }
 /* A whole frame: descriptor, then payload. */
-static inline void pk_frame(struct pk *out, uint32_t channel, uint32_t flags, const void *payload, uint32_t n) {
+static inline void pk_frame(struct pk *out, uint32_t channel, uint32_t flags, const void *payload,
+                            uint32_t n) {
   out->n = 0;
   pk_be32(out, n);
   pk_be32(out, channel);

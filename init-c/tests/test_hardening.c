@@ -31,15 +31,15 @@ static bool i386_abi, x32_abi;
 static void expect_missing(uint32_t flags, int abi, int want_abi, const char *want,
                            const char *name) {
   struct landlock_rules l = {.present = true, .flags = flags};
-  char msg[256] = "";
-  int need = landlock_missing(&l, abi, msg, sizeof(msg));
-  if (!ok(need == want_abi && strcmp(msg, want) == 0, "%s", name))
-    printf("# got: %d %s\n# want: %d %s\n", need, msg, want_abi, want);
+  struct hsu_error e;
+  int need = landlock_missing(&l, abi, &e);
+  if (!ok(need == want_abi && strcmp(e.msg, want) == 0 && e.err == 0, "%s", name))
+    printf("# got: %d %s\n# want: %d %s\n", need, e.msg, want_abi, want);
 }
 
 static void test_landlock_missing(void) {
-  const uint32_t all = LANDLOCK_PLAN_FS | LANDLOCK_PLAN_NET | LANDLOCK_PLAN_SCOPE_UNIX |
-                       LANDLOCK_PLAN_SCOPE_SIGNAL;
+  const uint32_t all =
+      LANDLOCK_PLAN_FS | LANDLOCK_PLAN_NET | LANDLOCK_PLAN_SCOPE_UNIX | LANDLOCK_PLAN_SCOPE_SIGNAL;
   expect_missing(all, 7, 0, "", "ABI 7 has everything");
   expect_missing(all, 6, 0, "", "ABI 6 has everything");
   expect_missing(LANDLOCK_REQUIRED, 0, 0, "", "nothing asked: nothing missing");
@@ -64,23 +64,24 @@ static struct seccomp_rules rules(uint32_t presets, uint32_t relax) {
 
 static void test_build(void) {
   scmp_filter_ctx ctx;
-  const char *name;
+  struct hsu_error err;
   char unknown[] = "no_such_call", vm86[] = "vm86";
   struct seccomp_rules r = rules(SECCOMP_PRESETS, 0);
   __typeof__(*r.deny) deny[2] = {{unknown, 1}, {vm86, 1}};
   r.deny = deny;
   r.n_deny = 1;
-  int e = filter_build(&r, &ctx, &name);
-  ok(e == -HSU_ENOSYSCALL && name != NULL && strcmp(name, "no_such_call") == 0,
+  int e = filter_build(&r, &ctx, &err);
+  ok(e == -HSU_ENOSYSCALL && strcmp(err.msg, "unknown syscall \"no_such_call\"") == 0 &&
+         err.err == 0,
      "an unknown syscall is named");
   r.deny = deny + 1;
-  e = filter_build(&r, &ctx, &name);
+  e = filter_build(&r, &ctx, &err);
 #if defined(__x86_64__)
-  ok(e == -HSU_ENOSYSCALL && name != NULL && strcmp(name, "vm86") == 0,
+  ok(e == -HSU_ENOSYSCALL && strcmp(err.msg, "unknown syscall \"vm86\"") == 0,
      "a syscall of another architecture only (vm86) is unknown here");
 #endif
   r = rules(SECCOMP_PRESETS, SECCOMP_RELAX);
-  e = filter_build(&r, &ctx, &name);
+  e = filter_build(&r, &ctx, &err);
   if (ok(e == 0, "every preset with every relaxation builds (%d)", e))
     seccomp_release(ctx);
 }
@@ -89,8 +90,8 @@ static void test_build(void) {
 static void in_filtered_child(const struct seccomp_rules *r, const char *what,
                               void (*checks)(void)) {
   scmp_filter_ctx ctx;
-  const char *name;
-  if (!ok(filter_build(r, &ctx, &name) == 0, "%s: filter builds", what))
+  struct hsu_error err;
+  if (!ok(filter_build(r, &ctx, &err) == 0, "%s: filter builds", what))
     return;
   int fds[2];
   if (pipe(fds) < 0)
@@ -133,8 +134,8 @@ static void child_exit(long pid) {
 static void checks_all(void) {
   ok(fails(unshare(CLONE_NEWUSER), EPERM), "unshare(CLONE_NEWUSER): EPERM");
   ok(fails(unshare(CLONE_NEWNS), EPERM), "unshare(CLONE_NEWNS): EPERM");
-  static const unsigned long ns[] = {CLONE_NEWNS, CLONE_NEWCGROUP, CLONE_NEWUTS, CLONE_NEWIPC,
-                                     CLONE_NEWUSER, CLONE_NEWPID, CLONE_NEWNET};
+  static const unsigned long ns[] = {CLONE_NEWNS,   CLONE_NEWCGROUP, CLONE_NEWUTS, CLONE_NEWIPC,
+                                     CLONE_NEWUSER, CLONE_NEWPID,    CLONE_NEWNET};
   for (size_t i = 0; i < sizeof(ns) / sizeof(ns[0]); i++) {
     long pid = syscall(SYS_clone, ns[i] | HIGH | SIGCHLD, NULL, NULL, NULL, NULL);
     int err = errno;
@@ -163,8 +164,8 @@ static void checks_all(void) {
   for (unsigned i = 0; i < 32; i++)
     denied += fails(syscall(SYS_personality, 1ul << i), EPERM);
   ok(denied == 32, "personality of each single bit: EPERM (%d of 32)", denied);
-  static const unsigned long others[] = {0x8, 0xfffffffe, 0x7fffffff, 0x80000000, 0x0400000,
-                                         0x1fffffffeul};
+  static const unsigned long others[] = {0x8,        0xfffffffe, 0x7fffffff,
+                                         0x80000000, 0x0400000,  0x1fffffffeul};
   denied = 0;
   for (size_t i = 0; i < sizeof(others) / sizeof(others[0]); i++)
     denied += fails(syscall(SYS_personality, others[i]), EPERM);
@@ -230,7 +231,8 @@ static void checks_relaxed(void) {
 static void expect_bpf(const struct seccomp_rules *r, uint32_t arch, int nr, uint64_t arg0,
                        const char *want, const char *name) {
   scmp_filter_ctx ctx;
-  const char *unused, *why = "";
+  struct hsu_error unused;
+  const char *why = "";
   struct sock_filter *prog = NULL;
   size_t n = 0;
   uint32_t action = 0;
@@ -299,7 +301,8 @@ static void test_bpf(void) {
 int main(void) {
   i386_abi = abi_i386_works();
   x32_abi = abi_x32_works();
-  printf("# kernel: i386 ABI %s, x32 ABI %s\n", i386_abi ? "present" : "absent (int $0x80 kills a process even without a filter)",
+  printf("# kernel: i386 ABI %s, x32 ABI %s\n",
+         i386_abi ? "present" : "absent (int $0x80 kills a process even without a filter)",
          x32_abi ? "present" : "absent");
   test_landlock_missing();
   test_bpf_eval_itself();
@@ -308,7 +311,7 @@ int main(void) {
 
   char chdir_name[] = "chdir";
   __typeof__(*((struct seccomp_rules *)0)->deny) deny[2] = {{chdir_name, EACCES},
-                                                           {chdir_name, EIO}};
+                                                            {chdir_name, EIO}};
   uint32_t packet = 17;
   struct seccomp_rules all = rules(SECCOMP_PRESETS, 0);
   all.deny = deny;

@@ -111,11 +111,11 @@ int main(void) {
     free(text);
   }
 
-  ok(mountinfo_is_pseudo("proc") && mountinfo_is_pseudo("sysfs") &&
-         mountinfo_is_pseudo("cgroup") && mountinfo_is_pseudo("cgroup2") &&
-         mountinfo_is_pseudo("devpts") && mountinfo_is_pseudo("mqueue") &&
-         mountinfo_is_pseudo("binfmt_misc") && mountinfo_is_pseudo("autofs") &&
-         mountinfo_is_pseudo("nsfs") && mountinfo_is_pseudo("tracefs"),
+  ok(mountinfo_is_pseudo("proc") && mountinfo_is_pseudo("sysfs") && mountinfo_is_pseudo("cgroup") &&
+         mountinfo_is_pseudo("cgroup2") && mountinfo_is_pseudo("devpts") &&
+         mountinfo_is_pseudo("mqueue") && mountinfo_is_pseudo("binfmt_misc") &&
+         mountinfo_is_pseudo("autofs") && mountinfo_is_pseudo("nsfs") &&
+         mountinfo_is_pseudo("tracefs"),
      "kernel pseudo filesystems are hidden");
   ok(mountinfo_is_pseudo("fuse") && mountinfo_is_pseudo("fuse.sshfs") &&
          mountinfo_is_pseudo("fuse.portal") && mountinfo_is_pseudo("fusectl"),

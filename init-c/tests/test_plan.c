@@ -11,13 +11,13 @@ static const char *const no_names[] = {NULL};
 
 /* NULL when b parses, else the error sentence (static). */
 static const char *parse(const unsigned char *buf, size_t len) {
-  static char err[1024];
+  static struct hsu_error err;
   struct plan p;
-  if (plan_parse(buf, len, &p, err, sizeof(err)) == 0) {
+  if (plan_parse(buf, len, &p, &err) == 0) {
     plan_free(&p);
     return NULL;
   }
-  return err;
+  return err.msg;
 }
 
 static void expect(const struct pb *b, const char *want, const char *name) {
@@ -354,9 +354,13 @@ static void test_strings_and_lists(void) {
   static const struct {
     const char *name, *want;
   } names[] = {
-      {"boot", NULL}, {".hidden", NULL}, {"...", NULL},
-      {"", "exclude[0] name \"\" is empty"}, {"a/b", "contains '/'"},
-      {".", "is '.' or '..'"}, {"..", "is '.' or '..'"},
+      {"boot", NULL},
+      {".hidden", NULL},
+      {"...", NULL},
+      {"", "exclude[0] name \"\" is empty"},
+      {"a/b", "contains '/'"},
+      {".", "is '.' or '..'"},
+      {"..", "is '.' or '..'"},
   };
   for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
     const char *list[] = {names[i].name, NULL};
@@ -377,7 +381,8 @@ static void test_strings_and_lists(void) {
     pb_str(&p, "/etc");
     pb_strs(&p, list);
     pb_strs(&p, no_names);
-    expect_op(TAG_AUTO_ETC, &p, n == 255 ? NULL : "only[0] name", n == 255 ? "255-byte name" : "256-byte name");
+    expect_op(TAG_AUTO_ETC, &p, n == 255 ? NULL : "only[0] name",
+              n == 255 ? "255-byte name" : "256-byte name");
     n255[n] = 'n';
   }
 
@@ -416,11 +421,16 @@ static void test_params(void) {
   expect_params((struct params){.flags = 3}, NULL, "flags HOST_NET|KEEP_SESSION");
   expect_params((struct params){.flags = 4}, "flags 0x4 has unknown bits 0x4", "flags 4");
   expect_params((struct params){.hostname = ""}, NULL, "empty hostname");
-  expect_params((struct params){.hostname = "0123456789012345678901234567890123456789012345678901234567890123"},
-                NULL, "64-byte hostname");
-  expect_params((struct params){.hostname = "01234567890123456789012345678901234567890123456789012345678901234"},
-                "hostname is longer than 64 bytes", "65-byte hostname");
-  expect_params((struct params){.cwd = "home"}, "cwd path \"home\" is not absolute", "relative cwd");
+  expect_params(
+      (struct params){.hostname =
+                          "0123456789012345678901234567890123456789012345678901234567890123"},
+      NULL, "64-byte hostname");
+  expect_params(
+      (struct params){.hostname =
+                          "01234567890123456789012345678901234567890123456789012345678901234"},
+      "hostname is longer than 64 bytes", "65-byte hostname");
+  expect_params((struct params){.cwd = "home"}, "cwd path \"home\" is not absolute",
+                "relative cwd");
   expect_params((struct params){.argv = empty_argv}, "argv is empty", "empty argv");
   expect_params((struct params){.argv = empty_arg0}, "argv[0] is empty", "empty argv[0]");
   expect_params((struct params){.env = bad_env1}, "env[1] \"NOEQUALS\" is not of the form",
@@ -469,16 +479,18 @@ static void test_ops(void) {
   } while (0)
 
   static const char *const excl[] = {"boot", NULL};
-  OP(TAG_AUTO_ROOT, NULL, "AUTO_ROOT writable device", pb_str(&p, "/"), pb_u32(&p, 3), pb_strs(&p, excl));
-  OP(TAG_AUTO_ROOT, "bind_flags 0x4 has unknown bits 0x4", "AUTO_ROOT optional",
-     pb_str(&p, "/"), pb_u32(&p, BIND_OPTIONAL), pb_strs(&p, excl));
+  OP(TAG_AUTO_ROOT, NULL, "AUTO_ROOT writable device", pb_str(&p, "/"), pb_u32(&p, 3),
+     pb_strs(&p, excl));
+  OP(TAG_AUTO_ROOT, "bind_flags 0x4 has unknown bits 0x4", "AUTO_ROOT optional", pb_str(&p, "/"),
+     pb_u32(&p, BIND_OPTIONAL), pb_strs(&p, excl));
   OP(TAG_AUTO_ROOT, "bind_flags 0x8 has unknown bits", "AUTO_ROOT ensure", pb_str(&p, "/"),
      pb_u32(&p, BIND_ENSURE), pb_strs(&p, excl));
   OP(TAG_AUTO_ROOT, "host path \"host\" is not absolute", "AUTO_ROOT relative host",
      pb_str(&p, "host"), pb_u32(&p, 0), pb_strs(&p, excl));
 
   static const char *const only[] = {"passwd", "hosts", NULL};
-  OP(TAG_AUTO_ETC, NULL, "AUTO_ETC only", pb_str(&p, "/etc"), pb_strs(&p, only), pb_strs(&p, no_names));
+  OP(TAG_AUTO_ETC, NULL, "AUTO_ETC only", pb_str(&p, "/etc"), pb_strs(&p, only),
+     pb_strs(&p, no_names));
   OP(TAG_AUTO_ETC, "skip[1] name \"a/b\" contains '/'", "AUTO_ETC bad skip", pb_str(&p, "/etc"),
      pb_strs(&p, no_names), pb_strs(&p, (const char *const[]){"x", "a/b", NULL}));
 
@@ -494,12 +506,12 @@ static void test_ops(void) {
      pb_str(&p, "foo"), pb_str(&p, "/b"), pb_u32(&p, 0));
   OP(TAG_BIND, "target path \"/b/\" ends with '/'", "BIND target with trailing slash",
      pb_str(&p, "/a"), pb_str(&p, "/b/"), pb_u32(&p, 0));
-  OP(TAG_BIND, "flags is truncated: needs 4 bytes, 0 left", "BIND without flags",
-     pb_str(&p, "/a"), pb_str(&p, "/b"));
+  OP(TAG_BIND, "flags is truncated: needs 4 bytes, 0 left", "BIND without flags", pb_str(&p, "/a"),
+     pb_str(&p, "/b"));
 
   OP(TAG_TMPFS, NULL, "TMPFS", pb_str(&p, "/tmp"), pb_u64(&p, 0), pb_u32(&p, 07777), pb_u32(&p, 1));
-  OP(TAG_TMPFS, "mode 010000 is larger than 07777", "TMPFS mode", pb_str(&p, "/tmp"),
-     pb_u64(&p, 0), pb_u32(&p, 010000), pb_u32(&p, 0));
+  OP(TAG_TMPFS, "mode 010000 is larger than 07777", "TMPFS mode", pb_str(&p, "/tmp"), pb_u64(&p, 0),
+     pb_u32(&p, 010000), pb_u32(&p, 0));
   OP(TAG_TMPFS, "flags 0x2 has unknown bits", "TMPFS flags", pb_str(&p, "/tmp"), pb_u64(&p, 0),
      pb_u32(&p, 0755), pb_u32(&p, 2));
   OP(TAG_TMPFS, "size_bytes is truncated: needs 8 bytes, 4 left", "TMPFS short size",
@@ -508,21 +520,29 @@ static void test_ops(void) {
   static const char *const one[] = {"/l1", NULL};
   static const char *const two[] = {"/l1", "/we,ird:pa\\th", NULL};
   static const char *const rel[] = {"/l1", "l2", NULL};
-#define OVL(flags, up, wk, lw) pb_str(&p, "/o"), pb_u32(&p, flags), pb_str(&p, up), pb_str(&p, wk), pb_strs(&p, lw)
+#define OVL(flags, up, wk, lw)                                                                     \
+  pb_str(&p, "/o"), pb_u32(&p, flags), pb_str(&p, up), pb_str(&p, wk), pb_strs(&p, lw)
   OP(TAG_OVERLAY, NULL, "OVERLAY ephemeral", OVL(1, "", "", one));
   OP(TAG_OVERLAY, NULL, "OVERLAY persistent", OVL(2, "/u", "/w", two));
   OP(TAG_OVERLAY, NULL, "OVERLAY read-only, two lowers with \\ , :", OVL(4, "", "", two));
   OP(TAG_OVERLAY, "must be exactly one of", "OVERLAY flags 0", OVL(0, "", "", one));
   OP(TAG_OVERLAY, "must be exactly one of", "OVERLAY flags 3", OVL(3, "", "", one));
   OP(TAG_OVERLAY, "flags 0x8 has unknown bits", "OVERLAY flags 8", OVL(8, "", "", one));
-  OP(TAG_OVERLAY, "upper and work must be empty", "OVERLAY ephemeral with upper", OVL(1, "/u", "", one));
-  OP(TAG_OVERLAY, "upper and work must be empty", "OVERLAY read-only with work", OVL(4, "", "/w", two));
-  OP(TAG_OVERLAY, "needs both upper and work", "OVERLAY persistent without work", OVL(2, "/u", "", one));
-  OP(TAG_OVERLAY, "needs both upper and work", "OVERLAY persistent without upper", OVL(2, "", "/w", one));
-  OP(TAG_OVERLAY, "upper path \"u\" is not absolute", "OVERLAY relative upper", OVL(2, "u", "/w", one));
-  OP(TAG_OVERLAY, "needs at least two lowers", "OVERLAY read-only with one lower", OVL(4, "", "", one));
+  OP(TAG_OVERLAY, "upper and work must be empty", "OVERLAY ephemeral with upper",
+     OVL(1, "/u", "", one));
+  OP(TAG_OVERLAY, "upper and work must be empty", "OVERLAY read-only with work",
+     OVL(4, "", "/w", two));
+  OP(TAG_OVERLAY, "needs both upper and work", "OVERLAY persistent without work",
+     OVL(2, "/u", "", one));
+  OP(TAG_OVERLAY, "needs both upper and work", "OVERLAY persistent without upper",
+     OVL(2, "", "/w", one));
+  OP(TAG_OVERLAY, "upper path \"u\" is not absolute", "OVERLAY relative upper",
+     OVL(2, "u", "/w", one));
+  OP(TAG_OVERLAY, "needs at least two lowers", "OVERLAY read-only with one lower",
+     OVL(4, "", "", one));
   OP(TAG_OVERLAY, "lowers is empty", "OVERLAY without lowers", OVL(1, "", "", no_names));
-  OP(TAG_OVERLAY, "lowers[1] path \"l2\" is not absolute", "OVERLAY relative lower", OVL(1, "", "", rel));
+  OP(TAG_OVERLAY, "lowers[1] path \"l2\" is not absolute", "OVERLAY relative lower",
+     OVL(1, "", "", rel));
 
   OP(TAG_MKDIR, NULL, "MKDIR", pb_str(&p, "/d"), pb_u32(&p, 0700));
   OP(TAG_MKDIR, "mode 0100000 is larger", "MKDIR mode", pb_str(&p, "/d"), pb_u32(&p, 0100000));
@@ -531,17 +551,21 @@ static void test_ops(void) {
   OP(TAG_PLACE, "data is truncated", "PLACE short data", pb_str(&p, "/f"), pb_u32(&p, 0444),
      pb_u32(&p, 10), pb_u32(&p, 0));
 
-  OP(TAG_SYMLINK, NULL, "SYMLINK relative content", pb_str(&p, "/l"), pb_str(&p, "../x"), pb_u32(&p, 0));
-  OP(TAG_SYMLINK, NULL, "SYMLINK dereference", pb_str(&p, "/l"), pb_str(&p, "/etc/localtime"), pb_u32(&p, 1));
+  OP(TAG_SYMLINK, NULL, "SYMLINK relative content", pb_str(&p, "/l"), pb_str(&p, "../x"),
+     pb_u32(&p, 0));
+  OP(TAG_SYMLINK, NULL, "SYMLINK dereference", pb_str(&p, "/l"), pb_str(&p, "/etc/localtime"),
+     pb_u32(&p, 1));
   OP(TAG_SYMLINK, "link_name path \"x\" is not absolute", "SYMLINK dereference relative",
      pb_str(&p, "/l"), pb_str(&p, "x"), pb_u32(&p, 1));
-  OP(TAG_SYMLINK, "link_name is empty", "SYMLINK empty", pb_str(&p, "/l"), pb_str(&p, ""), pb_u32(&p, 0));
-  OP(TAG_SYMLINK, "flags 0x2 has unknown bits", "SYMLINK flags", pb_str(&p, "/l"), pb_str(&p, "x"), pb_u32(&p, 2));
+  OP(TAG_SYMLINK, "link_name is empty", "SYMLINK empty", pb_str(&p, "/l"), pb_str(&p, ""),
+     pb_u32(&p, 0));
+  OP(TAG_SYMLINK, "flags 0x2 has unknown bits", "SYMLINK flags", pb_str(&p, "/l"), pb_str(&p, "x"),
+     pb_u32(&p, 2));
   char *long_link = malloc(PLAN_MAX_PATH + 1);
   memset(long_link, 'l', PLAN_MAX_PATH);
   long_link[PLAN_MAX_PATH] = '\0';
-  OP(TAG_SYMLINK, "link_name is 4096 bytes or longer", "SYMLINK long content",
-     pb_str(&p, "/l"), pb_str(&p, long_link), pb_u32(&p, 0));
+  OP(TAG_SYMLINK, "link_name is 4096 bytes or longer", "SYMLINK long content", pb_str(&p, "/l"),
+     pb_str(&p, long_link), pb_u32(&p, 0));
   free(long_link);
 
   OP(TAG_PROC, NULL, "PROC", pb_str(&p, "/proc"));
@@ -580,7 +604,8 @@ static void test_ops(void) {
   static const char *const drel[] = {"d", NULL};
   static const char *const denv[] = {"A=1", NULL};
   static const char *const dbadenv[] = {"A", NULL};
-  OP(TAG_DAEMON, NULL, "DAEMON", pb_str(&p, "/run/r"), pb_u64(&p, 5000), pb_strs(&p, dargv), pb_strs(&p, denv));
+  OP(TAG_DAEMON, NULL, "DAEMON", pb_str(&p, "/run/r"), pb_u64(&p, 5000), pb_strs(&p, dargv),
+     pb_strs(&p, denv));
   OP(TAG_DAEMON, "argv is empty", "DAEMON empty argv", pb_str(&p, "/run/r"), pb_u64(&p, 5000),
      pb_strs(&p, no_names), pb_strs(&p, denv));
   OP(TAG_DAEMON, "argv[0] path \"d\" is not absolute", "DAEMON relative argv[0]",
@@ -597,10 +622,10 @@ static void test_full_plan(void) {
   struct pb b;
   pb_full_plan(&b);
   struct plan p;
-  char err[512];
-  bool parsed = plan_parse(b.buf, b.len, &p, err, sizeof(err)) == 0;
+  struct hsu_error err;
+  bool parsed = plan_parse(b.buf, b.len, &p, &err) == 0;
   if (!ok(parsed, "full plan accepted"))
-    printf("# %s\n", err);
+    printf("# %s\n", err.msg);
   if (parsed) {
     ok(p.uid == 1000 && p.gid == 1000 && strcmp(p.hostname, "hsu") == 0 &&
            strcmp(p.cwd, "/") == 0 && p.argv.n == 3 && strcmp(p.argv.v[2], "id") == 0 &&
@@ -615,8 +640,7 @@ static void test_full_plan(void) {
            strcmp(p.landlock.fs[0].path, "/usr") == 0 && p.landlock.n_net == 1 &&
            p.landlock.net[0].port == 443 && p.landlock.net[0].access == 2,
        "full plan: LANDLOCK");
-    ok(p.ops[0].tag == TAG_AUTO_ROOT && p.ops[0].record == 4 &&
-           p.ops[0].u.auto_root.exclude.n == 2,
+    ok(p.ops[0].tag == TAG_AUTO_ROOT && p.ops[0].record == 4 && p.ops[0].u.auto_root.exclude.n == 2,
        "full plan: AUTO_ROOT");
     ok(p.ops[4].tag == TAG_OVERLAY && p.ops[4].u.overlay.upper == NULL &&
            strcmp(p.ops[4].u.overlay.lowers.v[1], "/opt/a,b:c\\d") == 0,
@@ -626,8 +650,7 @@ static void test_full_plan(void) {
        "full plan: PLACE data with NUL");
     ok(p.ops[9].tag == TAG_SYSFS && strcmp(p.ops[9].u.sysfs.target, "/sys") == 0,
        "full plan: SYSFS");
-    ok(p.ops[12].tag == TAG_DAEMON && p.ops[12].u.daemon.timeout_ms == 5000,
-       "full plan: DAEMON");
+    ok(p.ops[12].tag == TAG_DAEMON && p.ops[12].u.daemon.timeout_ms == 5000, "full plan: DAEMON");
     plan_free(&p);
   }
 
@@ -725,8 +748,8 @@ static struct pb landlock_rec(struct landlock_args a) {
 
 static void test_hardening(void) {
   struct pb s = seccomp_rec((struct seccomp_args){.presets = 0x1F, .relax = 7}),
-            l = landlock_rec((struct landlock_args){.flags = 0x1F, .fs_access = 0xFFFF,
-                                                    .port = 65535, .net_access = 3});
+            l = landlock_rec((struct landlock_args){
+                .flags = 0x1F, .fs_access = 0xFFFF, .port = 65535, .net_access = 3});
   expect_hardening(&s, &l, false, NULL, "SECCOMP and LANDLOCK");
   expect_hardening(&l, &s, false, NULL, "LANDLOCK before SECCOMP");
   expect_hardening(&s, &s, false, "record 3 (SECCOMP): there is more than one SECCOMP record",
@@ -749,10 +772,12 @@ static void test_hardening(void) {
       {{.family = 46}, "socket family 46 is not in 1..45", "SECCOMP family 46"},
       {{.name = "Open"}, "syscall name \"Open\" is not", "SECCOMP name with a capital"},
       {{.name = ""}, "is not [a-z0-9_]{1,64}", "SECCOMP empty name"},
-      {{.name = "a234567890123456789012345678901234567890123456789012345678901234"}, NULL,
+      {{.name = "a234567890123456789012345678901234567890123456789012345678901234"},
+       NULL,
        "SECCOMP 64-byte name"},
       {{.name = "a2345678901234567890123456789012345678901234567890123456789012345"},
-       "is not [a-z0-9_]{1,64}", "SECCOMP 65-byte name"},
+       "is not [a-z0-9_]{1,64}",
+       "SECCOMP 65-byte name"},
       {{.err = 4095}, NULL, "SECCOMP errno 4095"},
       {{.err = 4096}, "errno 4096 is not in 1..4095", "SECCOMP errno 4096"},
       {{.deny_count = 512}, NULL, "SECCOMP 512 deny rules"},
@@ -787,9 +812,9 @@ static void test_hardening(void) {
       {{.net_count = 1024}, NULL, "LANDLOCK 1024 net rules"},
       {{.net_count = 1025}, "net_count is 1025, at most 1024", "LANDLOCK 1025 net rules"},
       {{.flags = LANDLOCK_PLAN_NET}, "fs rules need the FS flag", "LANDLOCK fs rule without FS"},
-      {{.flags = LANDLOCK_PLAN_FS}, "net rules need the NET flag",
-       "LANDLOCK net rule without NET"},
-      {{.flags = LANDLOCK_REQUIRED | LANDLOCK_PLAN_FS | LANDLOCK_PLAN_NET}, NULL,
+      {{.flags = LANDLOCK_PLAN_FS}, "net rules need the NET flag", "LANDLOCK net rule without NET"},
+      {{.flags = LANDLOCK_REQUIRED | LANDLOCK_PLAN_FS | LANDLOCK_PLAN_NET},
+       NULL,
        "LANDLOCK rules with FS and NET"},
   };
   for (size_t i = 0; i < sizeof(ll) / sizeof(ll[0]); i++) {
@@ -855,15 +880,16 @@ static void test_desktop(void) {
   expect_instance("0123456789abcdef0", "/run/0123456789abcdef0", "is not 16 lowercase hex",
                   "INSTANCE 17-digit id");
   expect_instance("../456789abcdef", "/run/x", "is not 16 lowercase hex", "INSTANCE id with /");
-  expect_instance(ID, "/run/user/1000/hsu/fedcba9876543210",
-                  "dir path \"/run/user/1000/hsu/fedcba9876543210\" does not end with the instance_id",
-                  "INSTANCE dir of another id");
+  expect_instance(
+      ID, "/run/user/1000/hsu/fedcba9876543210",
+      "dir path \"/run/user/1000/hsu/fedcba9876543210\" does not end with the instance_id",
+      "INSTANCE dir of another id");
   expect_instance(ID, "run/" ID, "dir path \"run/" ID "\" is not absolute",
                   "INSTANCE relative dir");
   expect_instance(ID, "/run/../" ID, "contains a '.' or '..' component", "INSTANCE dir with ..");
 
-  struct pb i = instance_rec(ID, DIR), w = wayland_rec(0, "/run/user/1000/wayland-1",
-                                                      DIR "/wayland-0", "org.example.App");
+  struct pb i = instance_rec(ID, DIR),
+            w = wayland_rec(0, "/run/user/1000/wayland-1", DIR "/wayland-0", "org.example.App");
   expect_hardening(&i, &i, false, "there is more than one INSTANCE record", "two INSTANCE");
   expect_hardening(&i, NULL, true, "INSTANCE must come before the first op",
                    "INSTANCE after an op");
@@ -900,8 +926,8 @@ static void test_desktop(void) {
                  "WAYLAND socket in a sibling with a longer name");
   expect_wayland(0, comp, DIR, "a", "is not directly inside the instance dir",
                  "WAYLAND socket is the dir");
-  expect_wayland(0, "wayland-1", DIR "/wayland-0", "a", "compositor path \"wayland-1\" is not absolute",
-                 "WAYLAND relative compositor");
+  expect_wayland(0, "wayland-1", DIR "/wayland-0", "a",
+                 "compositor path \"wayland-1\" is not absolute", "WAYLAND relative compositor");
   expect_wayland(0, comp, DIR "/wayland-0", "", "app_id is 0 bytes long, it must be 1..255",
                  "WAYLAND empty app_id");
   char long_id[257];
@@ -940,8 +966,8 @@ static void test_desktop(void) {
   }
   ok(all, "every truncated WAYLAND payload rejected");
   struct plan p;
-  char err[512];
-  bool parsed = plan_parse(full.buf, full.len, &p, err, sizeof(err)) == 0;
+  struct hsu_error err;
+  bool parsed = plan_parse(full.buf, full.len, &p, &err) == 0;
   ok(parsed && p.instance.present && strcmp(p.instance.id, ID) == 0 &&
          strcmp(p.instance.dir, DIR) == 0 && p.wayland.present && p.wayland.flags == 0 &&
          strcmp(p.wayland.compositor, comp) == 0 &&
@@ -1074,7 +1100,8 @@ static void test_proxy(void) {
   pb_free(&w);
   pb_free(&nw);
   struct pb nx = nested_plan(&x);
-  expect_proxy(0, 3, DIR "/bus", &nx, "nested plan: record 2 (PROXY): a nested plan cannot contain PROXY",
+  expect_proxy(0, 3, DIR "/bus", &nx,
+               "nested plan: record 2 (PROXY): a nested plan cannot contain PROXY",
                "PROXY nested PROXY");
   pb_free(&nx);
   /* 1 MiB at most: a PLACE op fills the nested plan up to the limit, then one more byte. */
@@ -1090,7 +1117,8 @@ static void test_proxy(void) {
     free(fill);
     pb_end(&place);
     struct pb big = nested_plan(&place);
-    expect_proxy(0, 3, DIR "/bus", &big, extra ? "plan is 1048577 bytes long, at most 1048576" : NULL,
+    expect_proxy(0, 3, DIR "/bus", &big,
+                 extra ? "plan is 1048577 bytes long, at most 1048576" : NULL,
                  extra ? "PROXY nested plan of 1 MiB + 1" : "PROXY nested plan of 1 MiB");
     pb_free(&place);
     pb_free(&big);
@@ -1121,14 +1149,13 @@ static void test_proxy(void) {
   }
   ok(all, "every truncated PROXY payload rejected");
   struct plan p;
-  char err[512];
-  bool parsed = plan_parse(whole.buf, whole.len, &p, err, sizeof(err)) == 0;
+  struct hsu_error err;
+  bool parsed = plan_parse(whole.buf, whole.len, &p, &err) == 0;
   ok(parsed && p.n_proxies == 1 && p.proxies[0].flags == 0 && p.proxies[0].sync_fd == 3 &&
          strcmp(p.proxies[0].ready, DIR "/bus") == 0 && p.proxies[0].timeout_ms == 5000 &&
          p.proxies[0].plan->argv.n == 2 &&
          strcmp(p.proxies[0].plan->argv.v[0], "/usr/bin/xdg-dbus-proxy") == 0 &&
-         p.proxies[0].plan->n_proxies == 0 && p.proxies[0].plan->sync_fd == -1 &&
-         p.sync_fd == -1,
+         p.proxies[0].plan->n_proxies == 0 && p.proxies[0].plan->sync_fd == -1 && p.sync_fd == -1,
      "PROXY fields and its nested plan");
   if (parsed)
     plan_free(&p);

@@ -107,9 +107,11 @@ static void test_frames(void) {
   struct pf_frame f = {.length = 10, .channel = 3, .offset_hi = 1, .offset_lo = 2, .flags = 1}, g;
   frame_encode(&f, d);
   frame_decode(d, &g);
-  ok(memcmp(&f, &g, sizeof(f)) == 0 && d[3] == 10 && d[7] == 3, "descriptor round trip, big-endian");
+  ok(memcmp(&f, &g, sizeof(f)) == 0 && d[3] == 10 && d[7] == 3,
+     "descriptor round trip, big-endian");
   ok(frame_check(&f, PF_FROM_CLIENT) == NULL, "a memblock with a seek mode passes");
-  static const uint32_t shm[] = {0x80000000u, 0x40000000u, 0xC0000000u, 0x20000000u, 0xA0000000u, 0x01000000u};
+  static const uint32_t shm[] = {0x80000000u, 0x40000000u, 0xC0000000u,
+                                 0x20000000u, 0xA0000000u, 0x01000000u};
   for (size_t i = 0; i < sizeof(shm) / sizeof(shm[0]); i++) {
     struct pf_frame s = {.length = 16, .channel = 0, .flags = shm[i]};
     ok(frame_check(&s, PF_FROM_CLIENT) != NULL && frame_check(&s, PF_FROM_SERVER) != NULL,
@@ -145,7 +147,6 @@ static void test_frames(void) {
   ok(frame_check(&c, PF_FROM_CLIENT) != NULL, "an empty packet refused");
 }
 
-
 static struct pf_verdict from_client(struct pf_conn *c, struct pk *p) {
   struct pf_verdict v;
   pf_client_packet(c, p->b, p->n, &v);
@@ -179,46 +180,98 @@ static bool refused(struct pf_verdict v, uint32_t error) {
   return v.kind == PF_REFUSE && v.error == error;
 }
 
-static const uint32_t always_refused[] = {
-    PA_COMMAND_LOAD_MODULE, PA_COMMAND_UNLOAD_MODULE, PA_COMMAND_EXIT,
-    PA_COMMAND_SET_DEFAULT_SINK, PA_COMMAND_SET_DEFAULT_SOURCE, PA_COMMAND_MOVE_SINK_INPUT,
-    PA_COMMAND_MOVE_SOURCE_OUTPUT, PA_COMMAND_KILL_CLIENT, PA_COMMAND_KILL_SINK_INPUT,
-    PA_COMMAND_KILL_SOURCE_OUTPUT, PA_COMMAND_SUSPEND_SINK, PA_COMMAND_SUSPEND_SOURCE,
-    PA_COMMAND_SET_SINK_VOLUME, PA_COMMAND_SET_SOURCE_VOLUME, PA_COMMAND_SET_SINK_MUTE,
-    PA_COMMAND_SET_SOURCE_MUTE, PA_COMMAND_SET_CARD_PROFILE, PA_COMMAND_SET_SINK_PORT,
-    PA_COMMAND_SET_SOURCE_PORT, PA_COMMAND_SET_PORT_LATENCY_OFFSET, PA_COMMAND_EXTENSION,
-    PA_COMMAND_SEND_OBJECT_MESSAGE, PA_COMMAND_CREATE_UPLOAD_STREAM, PA_COMMAND_DELETE_UPLOAD_STREAM,
-    PA_COMMAND_FINISH_UPLOAD_STREAM, PA_COMMAND_REMOVE_SAMPLE, PA_COMMAND_GET_MODULE_INFO,
-    PA_COMMAND_GET_MODULE_INFO_LIST, PA_COMMAND_GET_CLIENT_INFO, PA_COMMAND_GET_CLIENT_INFO_LIST,
-    PA_COMMAND_GET_SINK_INPUT_INFO_LIST, PA_COMMAND_GET_SOURCE_OUTPUT_INFO_LIST,
-    PA_COMMAND_GET_CARD_INFO, PA_COMMAND_GET_CARD_INFO_LIST, PA_COMMAND_GET_SAMPLE_INFO,
-    PA_COMMAND_GET_SAMPLE_INFO_LIST, PA_COMMAND_ADD_AUTOLOAD_OBSOLETE,
-    PA_COMMAND_REMOVE_AUTOLOAD_OBSOLETE, PA_COMMAND_GET_AUTOLOAD_INFO_OBSOLETE,
-    PA_COMMAND_GET_AUTOLOAD_INFO_LIST_OBSOLETE, PA_COMMAND_REGISTER_MEMFD_SHMID,
-    PA_COMMAND_ENABLE_SRBCHANNEL, PA_COMMAND_DISABLE_SRBCHANNEL, PA_COMMAND_ERROR,
-    PA_COMMAND_REPLY, PA_COMMAND_TIMEOUT, PA_COMMAND_REQUEST, PA_COMMAND_SUBSCRIBE_EVENT,
-    PA_COMMAND_PLAYBACK_STREAM_KILLED, PA_COMMAND_STARTED, PA_COMMAND_CLIENT_EVENT,
-    PA_COMMAND_MAX, 1000, 0xFFFFFFFFu};
+static const uint32_t always_refused[] = {PA_COMMAND_LOAD_MODULE,
+                                          PA_COMMAND_UNLOAD_MODULE,
+                                          PA_COMMAND_EXIT,
+                                          PA_COMMAND_SET_DEFAULT_SINK,
+                                          PA_COMMAND_SET_DEFAULT_SOURCE,
+                                          PA_COMMAND_MOVE_SINK_INPUT,
+                                          PA_COMMAND_MOVE_SOURCE_OUTPUT,
+                                          PA_COMMAND_KILL_CLIENT,
+                                          PA_COMMAND_KILL_SINK_INPUT,
+                                          PA_COMMAND_KILL_SOURCE_OUTPUT,
+                                          PA_COMMAND_SUSPEND_SINK,
+                                          PA_COMMAND_SUSPEND_SOURCE,
+                                          PA_COMMAND_SET_SINK_VOLUME,
+                                          PA_COMMAND_SET_SOURCE_VOLUME,
+                                          PA_COMMAND_SET_SINK_MUTE,
+                                          PA_COMMAND_SET_SOURCE_MUTE,
+                                          PA_COMMAND_SET_CARD_PROFILE,
+                                          PA_COMMAND_SET_SINK_PORT,
+                                          PA_COMMAND_SET_SOURCE_PORT,
+                                          PA_COMMAND_SET_PORT_LATENCY_OFFSET,
+                                          PA_COMMAND_EXTENSION,
+                                          PA_COMMAND_SEND_OBJECT_MESSAGE,
+                                          PA_COMMAND_CREATE_UPLOAD_STREAM,
+                                          PA_COMMAND_DELETE_UPLOAD_STREAM,
+                                          PA_COMMAND_FINISH_UPLOAD_STREAM,
+                                          PA_COMMAND_REMOVE_SAMPLE,
+                                          PA_COMMAND_GET_MODULE_INFO,
+                                          PA_COMMAND_GET_MODULE_INFO_LIST,
+                                          PA_COMMAND_GET_CLIENT_INFO,
+                                          PA_COMMAND_GET_CLIENT_INFO_LIST,
+                                          PA_COMMAND_GET_SINK_INPUT_INFO_LIST,
+                                          PA_COMMAND_GET_SOURCE_OUTPUT_INFO_LIST,
+                                          PA_COMMAND_GET_CARD_INFO,
+                                          PA_COMMAND_GET_CARD_INFO_LIST,
+                                          PA_COMMAND_GET_SAMPLE_INFO,
+                                          PA_COMMAND_GET_SAMPLE_INFO_LIST,
+                                          PA_COMMAND_ADD_AUTOLOAD_OBSOLETE,
+                                          PA_COMMAND_REMOVE_AUTOLOAD_OBSOLETE,
+                                          PA_COMMAND_GET_AUTOLOAD_INFO_OBSOLETE,
+                                          PA_COMMAND_GET_AUTOLOAD_INFO_LIST_OBSOLETE,
+                                          PA_COMMAND_REGISTER_MEMFD_SHMID,
+                                          PA_COMMAND_ENABLE_SRBCHANNEL,
+                                          PA_COMMAND_DISABLE_SRBCHANNEL,
+                                          PA_COMMAND_ERROR,
+                                          PA_COMMAND_REPLY,
+                                          PA_COMMAND_TIMEOUT,
+                                          PA_COMMAND_REQUEST,
+                                          PA_COMMAND_SUBSCRIBE_EVENT,
+                                          PA_COMMAND_PLAYBACK_STREAM_KILLED,
+                                          PA_COMMAND_STARTED,
+                                          PA_COMMAND_CLIENT_EVENT,
+                                          PA_COMMAND_MAX,
+                                          1000,
+                                          0xFFFFFFFFu};
 
-static const uint32_t always_allowed[] = {
-    PA_COMMAND_SET_CLIENT_NAME, PA_COMMAND_UPDATE_CLIENT_PROPLIST, PA_COMMAND_REMOVE_CLIENT_PROPLIST,
-    PA_COMMAND_CREATE_PLAYBACK_STREAM, PA_COMMAND_DELETE_PLAYBACK_STREAM,
-    PA_COMMAND_DRAIN_PLAYBACK_STREAM, PA_COMMAND_CORK_PLAYBACK_STREAM,
-    PA_COMMAND_FLUSH_PLAYBACK_STREAM, PA_COMMAND_TRIGGER_PLAYBACK_STREAM,
-    PA_COMMAND_PREBUF_PLAYBACK_STREAM, PA_COMMAND_SET_PLAYBACK_STREAM_BUFFER_ATTR,
-    PA_COMMAND_UPDATE_PLAYBACK_STREAM_SAMPLE_RATE, PA_COMMAND_SET_PLAYBACK_STREAM_NAME,
-    PA_COMMAND_UPDATE_PLAYBACK_STREAM_PROPLIST, PA_COMMAND_REMOVE_PLAYBACK_STREAM_PROPLIST,
-    PA_COMMAND_GET_PLAYBACK_LATENCY, PA_COMMAND_STAT, PA_COMMAND_GET_SERVER_INFO,
-    PA_COMMAND_GET_SINK_INFO, PA_COMMAND_GET_SINK_INFO_LIST, PA_COMMAND_GET_SOURCE_INFO,
-    PA_COMMAND_GET_SOURCE_INFO_LIST, PA_COMMAND_LOOKUP_SINK, PA_COMMAND_LOOKUP_SOURCE,
-    PA_COMMAND_SUBSCRIBE, PA_COMMAND_PLAY_SAMPLE};
+static const uint32_t always_allowed[] = {PA_COMMAND_SET_CLIENT_NAME,
+                                          PA_COMMAND_UPDATE_CLIENT_PROPLIST,
+                                          PA_COMMAND_REMOVE_CLIENT_PROPLIST,
+                                          PA_COMMAND_CREATE_PLAYBACK_STREAM,
+                                          PA_COMMAND_DELETE_PLAYBACK_STREAM,
+                                          PA_COMMAND_DRAIN_PLAYBACK_STREAM,
+                                          PA_COMMAND_CORK_PLAYBACK_STREAM,
+                                          PA_COMMAND_FLUSH_PLAYBACK_STREAM,
+                                          PA_COMMAND_TRIGGER_PLAYBACK_STREAM,
+                                          PA_COMMAND_PREBUF_PLAYBACK_STREAM,
+                                          PA_COMMAND_SET_PLAYBACK_STREAM_BUFFER_ATTR,
+                                          PA_COMMAND_UPDATE_PLAYBACK_STREAM_SAMPLE_RATE,
+                                          PA_COMMAND_SET_PLAYBACK_STREAM_NAME,
+                                          PA_COMMAND_UPDATE_PLAYBACK_STREAM_PROPLIST,
+                                          PA_COMMAND_REMOVE_PLAYBACK_STREAM_PROPLIST,
+                                          PA_COMMAND_GET_PLAYBACK_LATENCY,
+                                          PA_COMMAND_STAT,
+                                          PA_COMMAND_GET_SERVER_INFO,
+                                          PA_COMMAND_GET_SINK_INFO,
+                                          PA_COMMAND_GET_SINK_INFO_LIST,
+                                          PA_COMMAND_GET_SOURCE_INFO,
+                                          PA_COMMAND_GET_SOURCE_INFO_LIST,
+                                          PA_COMMAND_LOOKUP_SINK,
+                                          PA_COMMAND_LOOKUP_SOURCE,
+                                          PA_COMMAND_SUBSCRIBE,
+                                          PA_COMMAND_PLAY_SAMPLE};
 
-static const uint32_t record_only[] = {
-    PA_COMMAND_CREATE_RECORD_STREAM, PA_COMMAND_DELETE_RECORD_STREAM,
-    PA_COMMAND_CORK_RECORD_STREAM, PA_COMMAND_FLUSH_RECORD_STREAM, PA_COMMAND_GET_RECORD_LATENCY,
-    PA_COMMAND_SET_RECORD_STREAM_NAME, PA_COMMAND_SET_RECORD_STREAM_BUFFER_ATTR,
-    PA_COMMAND_UPDATE_RECORD_STREAM_SAMPLE_RATE, PA_COMMAND_UPDATE_RECORD_STREAM_PROPLIST,
-    PA_COMMAND_REMOVE_RECORD_STREAM_PROPLIST};
+static const uint32_t record_only[] = {PA_COMMAND_CREATE_RECORD_STREAM,
+                                       PA_COMMAND_DELETE_RECORD_STREAM,
+                                       PA_COMMAND_CORK_RECORD_STREAM,
+                                       PA_COMMAND_FLUSH_RECORD_STREAM,
+                                       PA_COMMAND_GET_RECORD_LATENCY,
+                                       PA_COMMAND_SET_RECORD_STREAM_NAME,
+                                       PA_COMMAND_SET_RECORD_STREAM_BUFFER_ATTR,
+                                       PA_COMMAND_UPDATE_RECORD_STREAM_SAMPLE_RATE,
+                                       PA_COMMAND_UPDATE_RECORD_STREAM_PROPLIST,
+                                       PA_COMMAND_REMOVE_RECORD_STREAM_PROPLIST};
 
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -237,10 +290,10 @@ static void test_allowlist(void) {
     all &= ok(send1(&c, always_allowed[i], 0).kind == PF_FORWARD, "command %u forwarded",
               always_allowed[i]);
   for (size_t i = 0; i < COUNT(record_only); i++) {
-    all &= ok(refused(send1(&c, record_only[i], 0), PA_ERR_ACCESS), "command %u refused without --record",
-              record_only[i]);
-    all &= ok(send1(&rec, record_only[i], 0).kind == PF_FORWARD, "command %u forwarded with --record",
-              record_only[i]);
+    all &= ok(refused(send1(&c, record_only[i], 0), PA_ERR_ACCESS),
+              "command %u refused without --record", record_only[i]);
+    all &= ok(send1(&rec, record_only[i], 0).kind == PF_FORWARD,
+              "command %u forwarded with --record", record_only[i]);
   }
   ok(all, "the whole allowlist as documented");
 
@@ -249,7 +302,8 @@ static void test_allowlist(void) {
   pk_str(&p, "module-ladspa-sink");
   pk_str(&p, "plugin=/tmp/evil.so label=x");
   struct pf_verdict v = from_client(&c, &p);
-  ok(v.kind == PF_REFUSE && v.tag == 77 && v.command == PA_COMMAND_LOAD_MODULE && v.error == PA_ERR_ACCESS,
+  ok(v.kind == PF_REFUSE && v.tag == 77 && v.command == PA_COMMAND_LOAD_MODULE &&
+         v.error == PA_ERR_ACCESS,
      "LOAD_MODULE refused with the client's tag");
   p.n = 7;
   ok(from_client(&c, &p).kind == PF_DROP, "a packet without a whole tag drops the client");
@@ -259,8 +313,8 @@ static void test_allowlist(void) {
 
   uint8_t e[PF_ERROR_FRAME_SIZE];
   static const uint8_t want[PF_ERROR_FRAME_SIZE] = {
-      0, 0, 0, 15, 0xff, 0xff, 0xff, 0xff, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-      'L', 0, 0, 0, 0, 'L', 0, 0, 0, 77, 'L', 0, 0, 0, 1};
+      0, 0, 0,   15, 0xff, 0xff, 0xff, 0xff, 0, 0, 0, 0,  0,   0, 0, 0, 0, 0,
+      0, 0, 'L', 0,  0,    0,    0,    'L',  0, 0, 0, 77, 'L', 0, 0, 0, 1};
   ok(pf_error_frame(77, PA_ERR_ACCESS, e) == sizeof(e) && memcmp(e, want, sizeof(e)) == 0,
      "the ERROR frame is descriptor + ERROR, tag, code");
 }
@@ -281,7 +335,8 @@ static void test_auth(void) {
          ts_u32(&t, &version) == 0 && ts_arbitrary(&t, &cookie, &n) == 0 && ts_eof(&t),
      "AUTH forwarded, still well-formed");
   ok(version == 35, "AUTH: shm and memfd flags cleared, version kept (%#x)", version);
-  ok(n == PA_NATIVE_COOKIE_LENGTH && memcmp(cookie, real, n) == 0, "AUTH: the real cookie substituted");
+  ok(n == PA_NATIVE_COOKIE_LENGTH && memcmp(cookie, real, n) == 0,
+     "AUTH: the real cookie substituted");
 
   struct pk r;
   pk_cmd(&r, PA_COMMAND_REPLY, 1);
@@ -312,7 +367,8 @@ static void test_auth(void) {
 }
 
 /* CREATE_*_STREAM with tag, answered by the server with channel, index. */
-static void create(struct pf_conn *c, uint32_t command, uint32_t tag, uint32_t channel, uint32_t index) {
+static void create(struct pf_conn *c, uint32_t command, uint32_t tag, uint32_t channel,
+                   uint32_t index) {
   struct pk p, r;
   pk_cmd(&p, command, tag);
   pk_str(&p, "stream");
@@ -327,17 +383,26 @@ static void create(struct pf_conn *c, uint32_t command, uint32_t tag, uint32_t c
 static void test_own_streams(void) {
   static struct pf_conn c;
   pf_conn_init(&c, false, NULL);
-  ok(refused(send1(&c, PA_COMMAND_GET_SINK_INPUT_INFO, 7), PA_ERR_ACCESS), "another client's sink input: info refused");
-  ok(refused(send1(&c, PA_COMMAND_SET_SINK_INPUT_VOLUME, 7), PA_ERR_ACCESS), "another client's sink input: volume refused");
-  ok(refused(send1(&c, PA_COMMAND_SET_SINK_INPUT_MUTE, 7), PA_ERR_ACCESS), "another client's sink input: mute refused");
+  ok(refused(send1(&c, PA_COMMAND_GET_SINK_INPUT_INFO, 7), PA_ERR_ACCESS),
+     "another client's sink input: info refused");
+  ok(refused(send1(&c, PA_COMMAND_SET_SINK_INPUT_VOLUME, 7), PA_ERR_ACCESS),
+     "another client's sink input: volume refused");
+  ok(refused(send1(&c, PA_COMMAND_SET_SINK_INPUT_MUTE, 7), PA_ERR_ACCESS),
+     "another client's sink input: mute refused");
   create(&c, PA_COMMAND_CREATE_PLAYBACK_STREAM, 10, 0, 7);
   ok(pf_owns(&c, PF_PLAYBACK, 7), "the reply to CREATE_PLAYBACK_STREAM names an own sink input");
-  ok(send1(&c, PA_COMMAND_GET_SINK_INPUT_INFO, 7).kind == PF_FORWARD, "own sink input: info forwarded");
-  ok(send1(&c, PA_COMMAND_SET_SINK_INPUT_VOLUME, 7).kind == PF_FORWARD, "own sink input: volume forwarded");
-  ok(send1(&c, PA_COMMAND_SET_SINK_INPUT_MUTE, 7).kind == PF_FORWARD, "own sink input: mute forwarded");
-  ok(refused(send1(&c, PA_COMMAND_SET_SINK_INPUT_VOLUME, 8), PA_ERR_ACCESS), "its neighbour stays refused");
-  ok(refused(send1(&c, PA_COMMAND_KILL_SINK_INPUT, 7), PA_ERR_ACCESS), "KILL_SINK_INPUT refused even for own");
-  ok(refused(send1(&c, PA_COMMAND_MOVE_SINK_INPUT, 7), PA_ERR_ACCESS), "MOVE_SINK_INPUT refused even for own");
+  ok(send1(&c, PA_COMMAND_GET_SINK_INPUT_INFO, 7).kind == PF_FORWARD,
+     "own sink input: info forwarded");
+  ok(send1(&c, PA_COMMAND_SET_SINK_INPUT_VOLUME, 7).kind == PF_FORWARD,
+     "own sink input: volume forwarded");
+  ok(send1(&c, PA_COMMAND_SET_SINK_INPUT_MUTE, 7).kind == PF_FORWARD,
+     "own sink input: mute forwarded");
+  ok(refused(send1(&c, PA_COMMAND_SET_SINK_INPUT_VOLUME, 8), PA_ERR_ACCESS),
+     "its neighbour stays refused");
+  ok(refused(send1(&c, PA_COMMAND_KILL_SINK_INPUT, 7), PA_ERR_ACCESS),
+     "KILL_SINK_INPUT refused even for own");
+  ok(refused(send1(&c, PA_COMMAND_MOVE_SINK_INPUT, 7), PA_ERR_ACCESS),
+     "MOVE_SINK_INPUT refused even for own");
   send1(&c, PA_COMMAND_DELETE_PLAYBACK_STREAM, 0);
   ok(!pf_owns(&c, PF_PLAYBACK, 7), "DELETE_PLAYBACK_STREAM forgets it");
 
@@ -378,13 +443,18 @@ static void test_own_streams(void) {
   static struct pf_conn rec;
   pf_conn_init(&rec, true, NULL);
   create(&rec, PA_COMMAND_CREATE_RECORD_STREAM, 20, 0, 5);
-  ok(pf_owns(&rec, PF_RECORD, 5) && !pf_owns(&rec, PF_PLAYBACK, 5), "own source output tracked apart");
-  ok(send1(&rec, PA_COMMAND_SET_SOURCE_OUTPUT_VOLUME, 5).kind == PF_FORWARD, "own source output: volume forwarded");
-  ok(refused(send1(&rec, PA_COMMAND_GET_SOURCE_OUTPUT_INFO, 6), PA_ERR_ACCESS), "another source output refused");
-  ok(refused(send1(&rec, PA_COMMAND_GET_SINK_INPUT_INFO, 5), PA_ERR_ACCESS), "a source output is no sink input");
+  ok(pf_owns(&rec, PF_RECORD, 5) && !pf_owns(&rec, PF_PLAYBACK, 5),
+     "own source output tracked apart");
+  ok(send1(&rec, PA_COMMAND_SET_SOURCE_OUTPUT_VOLUME, 5).kind == PF_FORWARD,
+     "own source output: volume forwarded");
+  ok(refused(send1(&rec, PA_COMMAND_GET_SOURCE_OUTPUT_INFO, 6), PA_ERR_ACCESS),
+     "another source output refused");
+  ok(refused(send1(&rec, PA_COMMAND_GET_SINK_INPUT_INFO, 5), PA_ERR_ACCESS),
+     "a source output is no sink input");
   send1(&rec, PA_COMMAND_DELETE_RECORD_STREAM, 0);
   ok(!pf_owns(&rec, PF_RECORD, 5), "DELETE_RECORD_STREAM forgets it");
-  ok(refused(send1(&c, PA_COMMAND_SET_SOURCE_OUTPUT_MUTE, 5), PA_ERR_ACCESS), "source outputs need --record");
+  ok(refused(send1(&c, PA_COMMAND_SET_SOURCE_OUTPUT_MUTE, 5), PA_ERR_ACCESS),
+     "source outputs need --record");
 }
 
 static void test_limits(void) {
@@ -396,7 +466,8 @@ static void test_limits(void) {
     from_client(&c, &p);
   }
   pk_cmd(&p, PA_COMMAND_CREATE_PLAYBACK_STREAM, 999);
-  ok(refused(from_client(&c, &p), PA_ERR_TOOLARGE), "stream %u refused with PA_ERR_TOOLARGE", PF_MAX_STREAMS + 1);
+  ok(refused(from_client(&c, &p), PA_ERR_TOOLARGE), "stream %u refused with PA_ERR_TOOLARGE",
+     PF_MAX_STREAMS + 1);
   for (uint32_t i = (uint32_t)c.n_pending; i < PF_MAX_PENDING; i++) {
     pk_cmd(&p, PA_COMMAND_STAT, 1000 + i);
     from_client(&c, &p);
@@ -422,9 +493,14 @@ static void test_server(void) {
     pk_u32(&p, 1);
     ok(from_server(&c, &p).kind == PF_DROP, "server command %u drops the connection", shm_cmds[i]);
   }
-  static const uint32_t events[] = {PA_COMMAND_REQUEST, PA_COMMAND_SUBSCRIBE_EVENT, PA_COMMAND_STARTED,
-                                    PA_COMMAND_UNDERFLOW, PA_COMMAND_PLAYBACK_STREAM_MOVED,
-                                    PA_COMMAND_CLIENT_EVENT, PA_COMMAND_REPLY, PA_COMMAND_ERROR};
+  static const uint32_t events[] = {PA_COMMAND_REQUEST,
+                                    PA_COMMAND_SUBSCRIBE_EVENT,
+                                    PA_COMMAND_STARTED,
+                                    PA_COMMAND_UNDERFLOW,
+                                    PA_COMMAND_PLAYBACK_STREAM_MOVED,
+                                    PA_COMMAND_CLIENT_EVENT,
+                                    PA_COMMAND_REPLY,
+                                    PA_COMMAND_ERROR};
   for (size_t i = 0; i < COUNT(events); i++) {
     pk_cmd(&p, events[i], 0xFFFFFFFFu);
     ok(from_server(&c, &p).kind == PF_FORWARD, "server command %u passes", events[i]);
@@ -466,7 +542,8 @@ static void test_relay(void) {
   pk_frame(&lm, PA_CHANNEL_CONTROL, 0, p.b, (uint32_t)p.n);
   ok(relay_input(&r, PF_FROM_CLIENT, lm.b, lm.n), "LOAD_MODULE read");
   ok(buf_len(&r.up.out) == 0, "LOAD_MODULE not queued for the server");
-  ok(buf_len(&r.down.out) == 100 && r.n_refusals == 1, "its refusal waits while the memblock is half through");
+  ok(buf_len(&r.down.out) == 100 && r.n_refusals == 1,
+     "its refusal waits while the memblock is half through");
   ok(relay_input(&r, PF_FROM_SERVER, f.b + 100, f.n - 100), "rest of the memblock accepted");
   uint8_t err[PF_ERROR_FRAME_SIZE];
   pf_error_frame(9, PA_ERR_ACCESS, err);
@@ -497,7 +574,8 @@ static void test_relay(void) {
     uint32_t channel, flags, length;
     const char *why;
   } bad[] = {
-      {PF_FROM_CLIENT, PA_CHANNEL_CONTROL, 0, PF_MAX_CLIENT_PACKET + 1, "an oversized control packet"},
+      {PF_FROM_CLIENT, PA_CHANNEL_CONTROL, 0, PF_MAX_CLIENT_PACKET + 1,
+       "an oversized control packet"},
       {PF_FROM_CLIENT, 0, 0x80000000u, 16, "a shared-memory frame"},
       {PF_FROM_SERVER, 0, 0x40000000u, 0, "a shared-memory frame"},
       {PF_FROM_SERVER, 0, 0, 16, "recorded audio without --record"},

@@ -18,7 +18,9 @@ int main(void) {
   expect_quote("a\"b\\c", 5, "\"a\\\"b\\\\c\"", "quote and backslash");
   expect_quote("\x1b[31mred\n\t\x7f", 11, "\"\\x1b[31mred\\n\\t\\x7f\"", "controls");
   expect_quote("caf\xc3\xa9", 5, "\"caf\xc3\xa9\"", "valid UTF-8 kept");
-  expect_quote("\xc2\x9b" "1m", 4, "\"\\xc2\\x9b1m\"", "C1 control (CSI) escaped");
+  expect_quote("\xc2\x9b"
+               "1m",
+               4, "\"\\xc2\\x9b1m\"", "C1 control (CSI) escaped");
   expect_quote("\xff\xc3", 2, "\"\\xff\\xc3\"", "invalid UTF-8 escaped");
   expect_quote("\xe0\x80\xaf", 3, "\"\\xe0\\x80\\xaf\"", "overlong escaped");
   expect_quote("\xed\xa0\x80", 3, "\"\\xed\\xa0\\x80\"", "surrogate escaped");

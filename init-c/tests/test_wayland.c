@@ -29,7 +29,8 @@ static void test_encoding(void) {
   wl_msg_begin(&m, 5, 2);
   wl_msg_str(&m, "org.x");
   ok(wl_msg_end(&m) == 0 && m.len == 20, "a 5-byte string takes 4 + 8 bytes after the header");
-  ok(word(m.b) == 5 && word(m.b + 4) == (20u << 16 | 2), "header: object, then size << 16 | opcode");
+  ok(word(m.b) == 5 && word(m.b + 4) == (20u << 16 | 2),
+     "header: object, then size << 16 | opcode");
   ok(word(m.b + 8) == 6 && memcmp(m.b + 12, "org.x\0\0\0", 8) == 0,
      "string: length with the NUL, bytes, NUL, zero padding");
   wl_msg_begin(&m, 1, 0);
@@ -138,7 +139,9 @@ static int read_request(int fd, unsigned char *buf, unsigned *obj, unsigned *op,
     char b[CMSG_SPACE(8 * sizeof(int))];
   } control;
   struct iovec iov = {.iov_base = buf, .iov_len = 8};
-  struct msghdr mh = {.msg_iov = &iov, .msg_iovlen = 1, .msg_control = control.b,
+  struct msghdr mh = {.msg_iov = &iov,
+                      .msg_iovlen = 1,
+                      .msg_control = control.b,
                       .msg_controllen = sizeof(control.b)};
   ssize_t n = recvmsg(fd, &mh, MSG_WAITALL);
   if (n != 8)
@@ -266,11 +269,22 @@ static struct outcome run(enum mode mode, const char *dir, int timeout_ms) {
   close(rep[1]);
   int dfd = open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
   struct wayland_request req = {
-      .compositor = path, .dir_fd = dfd, .socket = sock, .socket_name = "wayland-0",
-      .engine = "hsu", .app_id = "org.example.App", .instance_id = "0123456789abcdef",
+      .compositor = path,
+      .dir_fd = dfd,
+      .socket = sock,
+      .socket_name = "wayland-0",
+      .engine = "hsu",
+      .app_id = "org.example.App",
+      .instance_id = "0123456789abcdef",
       .timeout_ms = timeout_ms,
   };
-  o.fd = wayland_security_context(&req, o.err, sizeof(o.err));
+  struct hsu_error e;
+  o.fd = wayland_security_context(&req, &e);
+  if (o.fd < 0) {
+    struct sbuf sb;
+    sb_init(&sb, o.err, sizeof(o.err));
+    hsu_error_render(&e, &sb);
+  }
   close(dfd);
   if (mode == SILENT)
     kill(pid, SIGTERM);
@@ -323,10 +337,11 @@ static void test_exchange(void) {
   ok(o.fd < 0 && strstr(o.err, "does not offer") != NULL, "a removed global is not used");
 
   o = run(REFUSE, dir, 5000);
-  snprintf(want_err, sizeof(want_err),
-           "the Wayland compositor at %s refused the security context: \"invalid \\\"metadata\\\"\" "
-           "(error 3 on object 5)",
-           comp);
+  snprintf(
+      want_err, sizeof(want_err),
+      "the Wayland compositor at %s refused the security context: \"invalid \\\"metadata\\\"\" "
+      "(error 3 on object 5)",
+      comp);
   if (!ok(o.fd < 0 && strcmp(o.err, want_err) == 0, "a protocol error: the sentence"))
     printf("# got: %s\n", o.err);
 
@@ -350,11 +365,23 @@ static void test_exchange(void) {
   unlink(sock);
   int dfd = open(dir, O_PATH | O_DIRECTORY);
   struct wayland_request req = {
-      .compositor = path, .dir_fd = dfd, .socket = sock, .socket_name = "wayland-0",
-      .engine = "hsu", .app_id = "a", .instance_id = "0123456789abcdef", .timeout_ms = 100,
+      .compositor = path,
+      .dir_fd = dfd,
+      .socket = sock,
+      .socket_name = "wayland-0",
+      .engine = "hsu",
+      .app_id = "a",
+      .instance_id = "0123456789abcdef",
+      .timeout_ms = 100,
   };
-  char err[1024];
-  int fd = wayland_security_context(&req, err, sizeof(err));
+  char err[1024] = "";
+  struct hsu_error e;
+  int fd = wayland_security_context(&req, &e);
+  if (fd < 0) {
+    struct sbuf sb;
+    sb_init(&sb, err, sizeof(err));
+    hsu_error_render(&e, &sb);
+  }
   snprintf(want_err, sizeof(want_err),
            "cannot connect to the Wayland compositor at %s: No such file or directory", comp);
   ok(fd < 0 && strcmp(err, want_err) == 0, "no compositor: the sentence");

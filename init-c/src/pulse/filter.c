@@ -107,7 +107,8 @@ bool pf_owns(const struct pf_conn *c, enum pf_stream_kind kind, uint32_t index) 
   return false;
 }
 
-static void forget_if(struct pf_conn *c, enum pf_stream_kind kind, bool by_channel, uint32_t value) {
+static void forget_if(struct pf_conn *c, enum pf_stream_kind kind, bool by_channel,
+                      uint32_t value) {
   for (size_t i = 0; i < c->n_streams;) {
     const struct pf_stream *s = &c->streams[i];
     if (s->kind == kind && (by_channel ? s->channel : s->index) == value)
@@ -134,7 +135,8 @@ static void remove_pending(struct pf_conn *c, struct pf_pending *p) {
   *p = c->pending[--c->n_pending];
 }
 
-static void verdict(struct pf_verdict *v, enum pf_verdict_kind kind, uint32_t error, const char *why) {
+static void verdict(struct pf_verdict *v, enum pf_verdict_kind kind, uint32_t error,
+                    const char *why) {
   v->kind = kind;
   v->error = error;
   v->why = why;
@@ -142,7 +144,8 @@ static void verdict(struct pf_verdict *v, enum pf_verdict_kind kind, uint32_t er
 
 /* AUTH: u32 version (flags in the high bits), arbitrary cookie. The server
  * then never offers shm, memfd or an srbchannel: all audio stays inline. */
-static void rewrite_auth(const struct pf_conn *c, uint8_t *pkt, struct ts *t, struct pf_verdict *v) {
+static void rewrite_auth(const struct pf_conn *c, uint8_t *pkt, struct ts *t,
+                         struct pf_verdict *v) {
   uint32_t version, n;
   const uint8_t *cookie;
   if (ts_u32(t, &version) < 0) {
@@ -235,7 +238,8 @@ static void settle(struct pf_conn *c, uint8_t *pkt, struct ts *t, struct pf_verd
     be32_put(pkt + t->pos - 4, a & PA_PROTOCOL_VERSION_MASK);
   } else if (is_create(command) && ts_u32(t, &a) == 0 && ts_u32(t, &b) == 0 &&
              c->n_streams < PF_MAX_STREAMS) {
-    enum pf_stream_kind kind = command == PA_COMMAND_CREATE_PLAYBACK_STREAM ? PF_PLAYBACK : PF_RECORD;
+    enum pf_stream_kind kind =
+        command == PA_COMMAND_CREATE_PLAYBACK_STREAM ? PF_PLAYBACK : PF_RECORD;
     c->streams[c->n_streams++] = (struct pf_stream){.channel = a, .index = b, .kind = kind};
   }
 }
@@ -264,7 +268,8 @@ void pf_server_packet(struct pf_conn *c, uint8_t *pkt, size_t len, struct pf_ver
   case PA_COMMAND_PLAYBACK_STREAM_KILLED:
   case PA_COMMAND_RECORD_STREAM_KILLED:
     if (ts_u32(&t, &a) == 0)
-      forget_if(c, v->command == PA_COMMAND_PLAYBACK_STREAM_KILLED ? PF_PLAYBACK : PF_RECORD, true, a);
+      forget_if(c, v->command == PA_COMMAND_PLAYBACK_STREAM_KILLED ? PF_PLAYBACK : PF_RECORD, true,
+                a);
     return;
   case PA_COMMAND_SUBSCRIBE_EVENT:
     if (ts_u32(&t, &a) == 0 && ts_u32(&t, &b) == 0 &&

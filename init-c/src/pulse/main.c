@@ -21,7 +21,8 @@
 #define PROG "hsu-pulse-filter"
 #define MAX_CLIENTS 64
 #define ACCEPTS_PER_ROUND 16
-#define USAGE "usage: " PROG " --upstream PATH --listen PATH [--cookie FILE] [--record] [--sync-fd N]"
+#define USAGE                                                                                      \
+  "usage: " PROG " --upstream PATH --listen PATH [--cookie FILE] [--record] [--sync-fd N]"
 
 struct options {
   const char *upstream, *listen, *cookie;
@@ -51,11 +52,13 @@ __attribute__((format(printf, 2, 3))) static void say(int err, const char *fmt, 
   } while (0)
 
 static void parse_args(int argc, char **argv, struct options *o) {
-  static const struct option longopts[] = {
-      {"upstream", required_argument, NULL, 'u'}, {"listen", required_argument, NULL, 'l'},
-      {"cookie", required_argument, NULL, 'c'},   {"record", no_argument, NULL, 'r'},
-      {"sync-fd", required_argument, NULL, 's'},  {"help", no_argument, NULL, 'h'},
-      {NULL, 0, NULL, 0}};
+  static const struct option longopts[] = {{"upstream", required_argument, NULL, 'u'},
+                                           {"listen", required_argument, NULL, 'l'},
+                                           {"cookie", required_argument, NULL, 'c'},
+                                           {"record", no_argument, NULL, 'r'},
+                                           {"sync-fd", required_argument, NULL, 's'},
+                                           {"help", no_argument, NULL, 'h'},
+                                           {NULL, 0, NULL, 0}};
   *o = (struct options){.sync_fd = -1};
   opterr = 0;
   int c;
@@ -63,15 +66,24 @@ static void parse_args(int argc, char **argv, struct options *o) {
     char *end;
     long n;
     switch (c) {
-    case 'u': o->upstream = optarg; break;
-    case 'l': o->listen = optarg; break;
-    case 'c': o->cookie = optarg; break;
-    case 'r': o->record = true; break;
+    case 'u':
+      o->upstream = optarg;
+      break;
+    case 'l':
+      o->listen = optarg;
+      break;
+    case 'c':
+      o->cookie = optarg;
+      break;
+    case 'r':
+      o->record = true;
+      break;
     case 's':
       errno = 0;
       n = strtol(optarg, &end, 10);
       if (errno != 0 || end == optarg || *end != '\0' || n < 3 || n > INT_MAX)
-        fail(2, 0, "--sync-fd wants a descriptor number of 3 or more, not %s (" USAGE ")", q(optarg));
+        fail(2, 0, "--sync-fd wants a descriptor number of 3 or more, not %s (" USAGE ")",
+             q(optarg));
       o->sync_fd = (int)n;
       break;
     case 'h':
@@ -97,7 +109,8 @@ static void read_cookie(const char *path, uint8_t *cookie) {
   if (r < 0 && r != -EFBIG)
     fail(1, -r, "cannot read the cookie %s", q(path));
   if (r == -EFBIG || len != PA_NATIVE_COOKIE_LENGTH)
-    fail(1, 0, "cannot read the cookie %s: it is not %u bytes long", q(path), PA_NATIVE_COOKIE_LENGTH);
+    fail(1, 0, "cannot read the cookie %s: it is not %u bytes long", q(path),
+         PA_NATIVE_COOKIE_LENGTH);
   memcpy(cookie, data, PA_NATIVE_COOKIE_LENGTH);
   memset(data, 0, len);
   free(data);
@@ -153,7 +166,8 @@ static void accept_clients(struct state *s, int lfd) {
       close(fd);
       continue;
     }
-    int r = relay_open(&s->conns[s->n], fd, s->o->upstream, s->o->record, s->cookie, monotonic_ms());
+    int r =
+        relay_open(&s->conns[s->n], fd, s->o->upstream, s->o->record, s->cookie, monotonic_ms());
     if (r < 0) {
       say(-r, "cannot connect to %s", q(s->o->upstream));
       relay_close(&s->conns[s->n]);
@@ -213,9 +227,10 @@ static void serve(struct state *s, int lfd, int sfd) {
       if (relay_handle(r, pfd[3 + 2 * i].revents, pfd[4 + 2 * i].revents))
         continue;
       if (r->why != NULL)
-        say(0, "dropped a client: %s%s", r->who == RELAY_CLIENT   ? "it sent "
-                                         : r->who == RELAY_SERVER ? "the server sent "
-                                                                  : "",
+        say(0, "dropped a client: %s%s",
+            r->who == RELAY_CLIENT   ? "it sent "
+            : r->who == RELAY_SERVER ? "the server sent "
+                                     : "",
             r->why);
       relay_close(r);
       s->conns[i] = s->conns[--s->n];

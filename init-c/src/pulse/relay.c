@@ -8,7 +8,6 @@
 #include <sys/un.h>
 #include <unistd.h>
 
-
 #define MAX_FDS_PER_READ 32
 
 ssize_t recv_nofds(int fd, void *buf, size_t len) {
@@ -17,8 +16,8 @@ ssize_t recv_nofds(int fd, void *buf, size_t len) {
     char b[CMSG_SPACE(sizeof(int) * MAX_FDS_PER_READ) + CMSG_SPACE(64)];
   } ctl;
   struct iovec iov = {.iov_base = buf, .iov_len = len};
-  struct msghdr m = {.msg_iov = &iov, .msg_iovlen = 1, .msg_control = ctl.b,
-                     .msg_controllen = sizeof(ctl.b)};
+  struct msghdr m = {
+      .msg_iov = &iov, .msg_iovlen = 1, .msg_control = ctl.b, .msg_controllen = sizeof(ctl.b)};
   ssize_t n;
   do
     n = recvmsg(fd, &m, MSG_CMSG_CLOEXEC | MSG_DONTWAIT);
@@ -119,10 +118,12 @@ void relay_events(const struct relay *r, short *client_events, short *server_eve
     *client_events = *server_events = 0; /* the client waits; a hangup still shows */
     return;
   }
-  *client_events = (short)((may_read_client(r) ? POLLIN : 0) | (buf_len(&r->down.out) ? POLLOUT : 0));
+  *client_events =
+      (short)((may_read_client(r) ? POLLIN : 0) | (buf_len(&r->down.out) ? POLLOUT : 0));
   *server_events = 0;
   if (!r->server_gone)
-    *server_events = (short)((may_read_server(r) ? POLLIN : 0) | (buf_len(&r->up.out) ? POLLOUT : 0));
+    *server_events =
+        (short)((may_read_server(r) ? POLLIN : 0) | (buf_len(&r->up.out) ? POLLOUT : 0));
 }
 
 static int drop(struct relay *r, enum relay_culprit who, const char *why) {

@@ -43,9 +43,9 @@ struct relay {
   size_t n_refusals;
   const char *upstream;
   uint64_t give_up_at, next_try; /* while connecting (server_fd < 0, !server_gone) */
-  bool server_gone; /* upstream closed: flush to the client, then close */
-  const char *why;  /* set when the connection was dropped: what was sent */
-  enum relay_culprit who; /* ... and by whom */
+  bool server_gone;              /* upstream closed: flush to the client, then close */
+  const char *why;               /* set when the connection was dropped: what was sent */
+  enum relay_culprit who;        /* ... and by whom */
 };
 
 /* Connects to the server for a freshly accepted client (non-blocking,
