@@ -64,8 +64,27 @@ static void sb_putc(struct sbuf *sb, char c) {
   }
 }
 
+/* Code points a terminal may act on or that hide text: the format
+ * characters (Unicode category Cf: bidirectional overrides, zero-width
+ * characters, ...) and the line and paragraph separators. The same table is
+ * in launcher/.../base/Quote.java; both tests read tests/escape_vectors.txt. */
+static const uint32_t hidden[][2] = {
+    {0x00AD, 0x00AD},   {0x0600, 0x0605},   {0x061C, 0x061C},   {0x06DD, 0x06DD},
+    {0x070F, 0x070F},   {0x08E2, 0x08E2},   {0x180E, 0x180E},   {0x200B, 0x200F},
+    {0x2028, 0x202E},   {0x2060, 0x2064},   {0x2066, 0x206F},   {0xFEFF, 0xFEFF},
+    {0xFFF9, 0xFFFB},   {0x110BD, 0x110BD}, {0x110CD, 0x110CD}, {0x13430, 0x13438},
+    {0x1BCA0, 0x1BCA3}, {0x1D173, 0x1D17A}, {0xE0001, 0xE0001}, {0xE0020, 0xE007F},
+};
+
+static bool is_hidden(uint32_t cp) {
+  for (size_t i = 0; i < sizeof(hidden) / sizeof(hidden[0]); i++)
+    if (cp >= hidden[i][0] && cp <= hidden[i][1])
+      return true;
+  return false;
+}
+
 /* Length of the valid, printable UTF-8 sequence at s, or 0. C1 controls
- * (U+0080..U+009F) count as unprintable: some terminals act on them. */
+ * (U+0080..U+009F) and the hidden code points count as unprintable. */
 static size_t utf8_printable(const unsigned char *s, size_t n) {
   unsigned char c = s[0];
   size_t len;
@@ -90,7 +109,7 @@ static size_t utf8_printable(const unsigned char *s, size_t n) {
     cp = (cp << 6) | (s[i] & 0x3F);
   }
   if ((len == 3 && cp < 0x800) || (len == 4 && (cp < 0x10000 || cp > 0x10FFFF)) ||
-      (cp >= 0xD800 && cp <= 0xDFFF) || cp <= 0x9F)
+      (cp >= 0xD800 && cp <= 0xDFFF) || cp <= 0x9F || is_hidden(cp))
     return 0;
   return len;
 }

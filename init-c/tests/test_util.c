@@ -1,4 +1,6 @@
 /* Escaping of text shown in messages. */
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "tap.h"
@@ -13,7 +15,46 @@ static void expect_quote(const char *in, size_t n, const char *want, const char 
     printf("# got: %s\n# want: %s\n", buf, want);
 }
 
+/* The shared vectors (tests/escape_vectors.txt): the same rule as hsu's Java
+ * Quote, which reads the same file. */
+static void test_vectors(void) {
+  FILE *f = fopen("tests/escape_vectors.txt", "r");
+  if (!ok(f != NULL, "tests/escape_vectors.txt opens (run from init-c/)"))
+    return;
+  char line[1024];
+  int checked = 0;
+  while (fgets(line, sizeof(line), f) != NULL) {
+    if (line[0] == '#' || line[0] == '\n')
+      continue;
+    line[strcspn(line, "\n")] = '\0';
+    char *tab = strchr(line, '\t');
+    if (tab == NULL)
+      continue;
+    *tab = '\0';
+    char *want = tab + 1;
+    char *mark = strchr(want, '\t');
+    if (mark != NULL)
+      *mark = '\0';
+    char in[256];
+    size_t n = 0;
+    for (const char *h = line; h[0] != '\0' && h[1] != '\0' && n < sizeof(in); h += 2) {
+      char byte[3] = {h[0], h[1], '\0'};
+      in[n++] = (char)strtoul(byte, NULL, 16);
+    }
+    char buf[512];
+    struct sbuf sb;
+    sb_init(&sb, buf, sizeof(buf));
+    sb_quote(&sb, in, n, sizeof(in));
+    if (!ok(strcmp(buf, want) == 0, "shared vector %s", line))
+      printf("# got: %s\n# want: %s\n", buf, want);
+    checked++;
+  }
+  fclose(f);
+  ok(checked >= 30, "shared vectors checked: %d", checked);
+}
+
 int main(void) {
+  test_vectors();
   expect_quote("/usr/bin", 8, "\"/usr/bin\"", "plain path");
   expect_quote("a\"b\\c", 5, "\"a\\\"b\\\\c\"", "quote and backslash");
   expect_quote("\x1b[31mred\n\t\x7f", 11, "\"\\x1b[31mred\\n\\t\\x7f\"", "controls");
