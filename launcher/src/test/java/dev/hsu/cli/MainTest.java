@@ -57,7 +57,7 @@ final class MainTest {
   Context ctx() {
     return new Context(
         env,
-        hsuHome,
+        Layout.checkout(hsuHome),
         new Context.Ids() {
           @Override
           public int uid() {
