@@ -65,6 +65,9 @@ static void wipe_shown(void) {
   }
 }
 
+/* Why a user namespace is refused is the host's setting: hsu doctor names it and the fix. */
+#define USERNS_BLOCKED "user namespaces are blocked on this host; 'hsu doctor' names the cause and the fix"
+
 static const char usage[] =
     "usage: hsu-init --plan-fd FD | --plan FILE | --check-plan FILE | --dump-filter FILE";
 
@@ -129,6 +132,8 @@ static _Noreturn void sandbox_main(struct plan *p, struct confine *c, uid_t oute
   const char *what;
   c->umask = umask(0);
   int r = ns_init_child(p, outer_uid, outer_gid, death_fd, &what);
+  if (r < 0 && (r == -EPERM || r == -EACCES) && strstr(what, "/proc/self/") != NULL)
+    die(EXIT_SETUP, "cannot %s: %s (%s)", what, hsu_strerror(-r), USERNS_BLOCKED);
   if (r < 0)
     die_err(EXIT_SETUP, -r, "cannot %s", what);
   close(death_fd);
@@ -203,7 +208,7 @@ static int probe_landlock(const struct plan *p) {
   char msg[256];
   if (landlock_missing(&p->landlock, abi, msg, sizeof(msg)) > 0) {
     if ((p->landlock.flags & LANDLOCK_REQUIRED) != 0)
-      die(EXIT_SETUP, "%s", msg);
+      die(EXIT_SETUP, "%s (see 'hsu doctor')", msg);
     warnx("warning: %s; continuing without them", msg);
   }
   return abi;
@@ -229,6 +234,9 @@ static _Noreturn void run(struct plan *p, scmp_filter_ctx filter) {
    * before the clone, so the BIND ops of the early phase find them. */
   outer_prepare(p, run_nested);
   pid_t pid = ns_clone((p->flags & PARAMS_HOST_NET) != 0);
+  if (pid == -EPERM || pid == -EACCES || pid == -ENOSPC || pid == -EUSERS)
+    die(EXIT_SETUP, "cannot create the sandbox namespaces: %s (%s)", hsu_strerror(-pid),
+        USERNS_BLOCKED);
   if (pid < 0)
     die_err(EXIT_SETUP, -pid, "cannot create the sandbox namespaces");
   if (pid == 0) {
