@@ -18,6 +18,7 @@ public final class Doctor {
   static final String USERNS_CLONE = "/proc/sys/kernel/unprivileged_userns_clone";
   static final String MAX_USERNS = "/proc/sys/user/max_user_namespaces";
   static final String AA_RESTRICT = "/proc/sys/kernel/apparmor_restrict_unprivileged_userns";
+  static final int EPERM = 1;
   static final int ENOSYS = 38;
   static final int EOPNOTSUPP = 95;
   /** The Landlock ABI of the scopes every default sandbox sets (Linux 6.12). */
@@ -160,6 +161,12 @@ public final class Doctor {
     if (abi == -EOPNOTSUPP) {
       return Check.fail(name, "the kernel has Landlock, but it is not enabled.",
           "add landlock to the lsm= kernel parameter (cat /sys/kernel/security/lsm shows the list).");
+    }
+    if (abi == -EPERM) {
+      return Check.fail(name, "Landlock is refused here (EPERM): a seccomp filter around hsu (a"
+          + " container's) blocks its system calls.",
+          "allow landlock_create_ruleset, landlock_add_rule and landlock_restrict_self in the"
+              + " container (systemd-nspawn: --system-call-filter), or run hsu on the host.");
     }
     if (abi < 0) {
       return Check.fail(name, "the Landlock ABI cannot be read (errno " + -abi + ").",
