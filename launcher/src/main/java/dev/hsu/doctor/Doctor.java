@@ -53,7 +53,7 @@ public final class Doctor {
     out.add(seccomp(host.read("/proc/self/status"), host.read("/proc/sys/kernel/seccomp/actions_avail")));
     out.add(overlay(probe, overlay));
     out.add(wayland(host, env, runtime));
-    String bus = dev.hsu.systemd.Scopes.busAddress(env);
+    String bus = busAddress(host, env, runtime);
     out.add(sessionBus(bus));
     out.add(dbusProxy(host.isExecutable(dev.hsu.compile.DbusProxy.PROGRAM.value())));
     String pulse = pulseSocket(env, runtime);
@@ -248,6 +248,29 @@ public final class Doctor {
         + " 'wayland: true' cannot restrict it.",
         "use a compositor with security-context-v1 (e.g. sway 1.10 in Debian 13); 'wayland: {direct:"
             + " true}' gives the raw socket (warned).");
+  }
+
+  /**
+   * The session bus as launch finds it (dev.hsu.systemd.Scopes#busAddress), through the host:
+   * DBUS_SESSION_BUS_ADDRESS when its unix path exists (other transports are taken as they are),
+   * else $XDG_RUNTIME_DIR/bus.
+   */
+  static String busAddress(DoctorHost host, Map<String, String> env, String runtime) {
+    String given = env.get("DBUS_SESSION_BUS_ADDRESS");
+    if (given != null && !given.isBlank()) {
+      for (String a : given.split(";")) {
+        int at = a.indexOf("path=");
+        if (!a.startsWith("unix:") || at < 0) {
+          return given;
+        }
+        String path = a.substring(at + 5).split(",")[0];
+        if (host.isSocket(path)) {
+          return given;
+        }
+      }
+      return null;
+    }
+    return runtime != null && host.isSocket(runtime + "/bus") ? "unix:path=" + runtime + "/bus" : null;
   }
 
   static Check sessionBus(String address) {
