@@ -65,6 +65,10 @@ static void wipe_shown(void) {
   }
 }
 
+/* Why a user namespace is refused is the host's setting: hsu doctor names it and the fix. */
+#define USERNS_BLOCKED                                                                             \
+  "user namespaces are blocked on this host; 'hsu doctor' names the cause and the fix"
+
 static const char usage[] =
     "usage: hsu-init --plan-fd FD | --plan FILE | --check-plan FILE | --dump-filter FILE";
 
@@ -120,6 +124,8 @@ static _Noreturn void sandbox_main(struct plan *p, struct confine *c, uid_t oute
   struct hsu_error e;
   c->umask = umask(0);
   int r = ns_init_child(p, outer_uid, outer_gid, death_fd, &e);
+  if (r < 0 && (r == -EPERM || r == -EACCES) && strstr(e.msg, "/proc/self/") != NULL)
+    e.hint = USERNS_BLOCKED;
   if (r < 0)
     die_error(EXIT_SETUP, &e);
   close(death_fd);
@@ -187,8 +193,10 @@ static int probe_landlock(const struct plan *p) {
   int abi = landlock_abi();
   struct hsu_error e;
   if (landlock_missing(&p->landlock, abi, &e) > 0) {
-    if ((p->landlock.flags & LANDLOCK_REQUIRED) != 0)
+    if ((p->landlock.flags & LANDLOCK_REQUIRED) != 0) {
+      e.hint = "see 'hsu doctor'";
       die_error(EXIT_SETUP, &e);
+    }
     warnx("warning: %s; continuing without them", e.msg);
   }
   return abi;
@@ -214,6 +222,9 @@ static _Noreturn void run(struct plan *p, scmp_filter_ctx filter) {
    * before the clone, so the BIND ops of the early phase find them. */
   outer_prepare(p, run_nested);
   pid_t pid = ns_clone((p->flags & PARAMS_HOST_NET) != 0);
+  if (pid == -EPERM || pid == -EACCES || pid == -ENOSPC || pid == -EUSERS)
+    die(EXIT_SETUP, "cannot create the sandbox namespaces: %s (%s)", hsu_strerror(-pid),
+        USERNS_BLOCKED);
   if (pid < 0)
     die_err(EXIT_SETUP, -pid, "cannot create the sandbox namespaces");
   if (pid == 0) {

@@ -159,6 +159,7 @@ function _complete_hsu() {
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} launch" ];    then _picocli_hsu; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} desktop" ];    then _picocli_hsu; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} systemd" ];    then _picocli_hsu; return $?; fi
+  if [ "${COMP_LINE}" = "${COMP_WORDS[0]} doctor" ];    then _picocli_hsu; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} version" ];    then _picocli_hsu; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} desktop install" ];    then _picocli_hsu_desktop; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} desktop remove" ];    then _picocli_hsu_desktop; return $?; fi
@@ -173,21 +174,23 @@ function _complete_hsu() {
   local cmds2=(launch)
   local cmds3=(desktop)
   local cmds4=(systemd)
-  local cmds5=(version)
-  local cmds6=(desktop install)
-  local cmds7=(desktop remove)
-  local cmds8=(desktop list)
-  local cmds9=(systemd install)
-  local cmds10=(systemd remove)
-  local cmds11=(systemd list)
+  local cmds5=(doctor)
+  local cmds6=(version)
+  local cmds7=(desktop install)
+  local cmds8=(desktop remove)
+  local cmds9=(desktop list)
+  local cmds10=(systemd install)
+  local cmds11=(systemd remove)
+  local cmds12=(systemd list)
 
-  if CompWordsContainsArray "${cmds11[@]}"; then _picocli_hsu_systemd_list; return $?; fi
-  if CompWordsContainsArray "${cmds10[@]}"; then _picocli_hsu_systemd_remove; return $?; fi
-  if CompWordsContainsArray "${cmds9[@]}"; then _picocli_hsu_systemd_install; return $?; fi
-  if CompWordsContainsArray "${cmds8[@]}"; then _picocli_hsu_desktop_list; return $?; fi
-  if CompWordsContainsArray "${cmds7[@]}"; then _picocli_hsu_desktop_remove; return $?; fi
-  if CompWordsContainsArray "${cmds6[@]}"; then _picocli_hsu_desktop_install; return $?; fi
-  if CompWordsContainsArray "${cmds5[@]}"; then _picocli_hsu_version; return $?; fi
+  if CompWordsContainsArray "${cmds12[@]}"; then _picocli_hsu_systemd_list; return $?; fi
+  if CompWordsContainsArray "${cmds11[@]}"; then _picocli_hsu_systemd_remove; return $?; fi
+  if CompWordsContainsArray "${cmds10[@]}"; then _picocli_hsu_systemd_install; return $?; fi
+  if CompWordsContainsArray "${cmds9[@]}"; then _picocli_hsu_desktop_list; return $?; fi
+  if CompWordsContainsArray "${cmds8[@]}"; then _picocli_hsu_desktop_remove; return $?; fi
+  if CompWordsContainsArray "${cmds7[@]}"; then _picocli_hsu_desktop_install; return $?; fi
+  if CompWordsContainsArray "${cmds6[@]}"; then _picocli_hsu_version; return $?; fi
+  if CompWordsContainsArray "${cmds5[@]}"; then _picocli_hsu_doctor; return $?; fi
   if CompWordsContainsArray "${cmds4[@]}"; then _picocli_hsu_systemd; return $?; fi
   if CompWordsContainsArray "${cmds3[@]}"; then _picocli_hsu_desktop; return $?; fi
   if CompWordsContainsArray "${cmds2[@]}"; then _picocli_hsu_launch; return $?; fi
@@ -203,7 +206,7 @@ function _picocli_hsu() {
   # Get completion data
   local curr_word=${COMP_WORDS[COMP_CWORD]}
 
-  local commands="check compile launch desktop systemd version"
+  local commands="check compile launch desktop systemd doctor version"
   local flag_opts="'-h' '--help' '-V' '--version'"
   local arg_opts=""
 
@@ -304,6 +307,24 @@ function _picocli_hsu_systemd() {
 
   local commands="install remove list"
   local flag_opts="'-h' '--help' '-V' '--version'"
+  local arg_opts=""
+
+  if [[ "${curr_word}" == -* ]]; then
+    COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
+  else
+    local positionals=""
+    local IFS=$'\n'
+    COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
+  fi
+}
+
+# Generates completions for the options and subcommands of the `doctor` subcommand.
+function _picocli_hsu_doctor() {
+  # Get completion data
+  local curr_word=${COMP_WORDS[COMP_CWORD]}
+
+  local commands=""
+  local flag_opts="'--json' '-h' '--help' '-V' '--version'"
   local arg_opts=""
 
   if [[ "${curr_word}" == -* ]]; then

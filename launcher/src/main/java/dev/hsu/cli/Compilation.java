@@ -22,7 +22,7 @@ record Compilation(Path file, Profile profile, Plan plan, int warnings) {
       throws HsuException, CompileException {
     Profile.Host host = ctx.host();
     Path file = ProfileFinder.find(arg, ctx.env(), Path.of(host.home().value()),
-        ctx.hsuHome());
+        ctx.layout().appProfiles());
     Loader.Result result = ctx.loading().load(host, ctx.baseDirs(), file);
     for (Diagnostic d : result.diagnostics()) {
       if (warnings || d.severity() == Diagnostic.Severity.ERROR) {

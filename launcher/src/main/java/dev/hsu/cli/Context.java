@@ -9,12 +9,12 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * What the CLI takes from the outside world: the environment, hsu's home, the caller's ids, the
+ * What the CLI takes from the outside world: the environment, where hsu's parts are, the caller's ids, the
  * profile loader and the host side of a launch. Tests pass fakes; {@link #system()} is the real
  * thing.
  */
 record Context(
-    Map<String, String> env, Path hsuHome, Ids ids, Loading loading, LaunchHost launchHost) {
+    Map<String, String> env, Layout layout, Ids ids, Loading loading, LaunchHost launchHost) {
 
   /** Loads a profile file; normally {@link Loader#load}. */
   interface Loading {
@@ -30,13 +30,13 @@ record Context(
 
   Context {
     env = Map.copyOf(env);
+    layout = layout == null ? Layout.NONE : layout;
   }
 
   static Context system() {
-    String home = System.getProperty("hsu.home");
     return new Context(
         System.getenv(),
-        home == null || home.isEmpty() ? null : Path.of(home).toAbsolutePath().normalize(),
+        Layout.fromProperties(System.getProperty("hsu.home"), System.getProperty("hsu.prefix")),
         new Ids() {
           @Override
           public int uid() {
@@ -68,33 +68,32 @@ record Context(
 
   /** Directories searched for bare `extends` names. */
   List<Path> baseDirs() {
-    return hsuHome == null ? List.of() : List.of(hsuHome.resolve("profiles/base"));
+    return layout.baseProfiles() == null ? List.of() : List.of(layout.baseProfiles());
   }
 
   /**
    * The environment a compile reads: the host's, with {@code HSU_PULSE_FILTER} naming the filter
-   * built beside hsu-init in hsu's home unless the host set it.
+   * beside hsu-init (built in the checkout, or installed) unless the host set it.
    */
   Map<String, String> compileEnv() {
-    if (env.containsKey(dev.hsu.compile.PulseFilter.PROGRAM_VAR) || hsuHome == null) {
+    if (env.containsKey(dev.hsu.compile.PulseFilter.PROGRAM_VAR) || layout.pulseFilter() == null) {
       return env;
     }
     Map<String, String> out = new java.util.HashMap<>(env);
-    out.put(dev.hsu.compile.PulseFilter.PROGRAM_VAR,
-        hsuHome.resolve("init-c/build/hsu-pulse-filter").toString());
+    out.put(dev.hsu.compile.PulseFilter.PROGRAM_VAR, layout.pulseFilter().toString());
     return Map.copyOf(out);
   }
 
-  /** hsu-init: $HSU_INIT, else the one built in hsu's home. */
+  /** hsu-init: $HSU_INIT, else the one of hsu's layout (built in the checkout, or installed). */
   String initPath() throws HsuException {
     String explicit = env.get("HSU_INIT");
     if (explicit != null && !explicit.isEmpty()) {
       return explicit;
     }
-    if (hsuHome == null) {
+    if (layout.init() == null) {
       throw new HsuException(HsuException.Kind.FAILURE,
           "cannot find hsu-init: set HSU_INIT, or run hsu through its launcher script");
     }
-    return hsuHome.resolve("init-c/build/hsu-init").toString();
+    return layout.init().toString();
   }
 }

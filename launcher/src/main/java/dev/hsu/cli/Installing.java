@@ -26,9 +26,12 @@ final class Installing {
     return c.file().toAbsolutePath().normalize();
   }
 
-  /** The hsu command generated files run: the launcher script in hsu's home. */
+  /**
+   * The hsu command generated files run: the launcher script of hsu's layout ({@code /usr/bin/hsu}
+   * when installed, {@code ./hsu} of the checkout).
+   */
   static Path hsuCommand(Context ctx) throws HsuException {
-    Path hsu = ctx.hsuHome() == null ? null : ctx.hsuHome().resolve("hsu");
+    Path hsu = ctx.layout().command();
     if (hsu == null || !Files.isExecutable(hsu)) {
       throw new HsuException(HsuException.Kind.FAILURE,
           "cannot find the hsu command to put in the generated file"
@@ -93,7 +96,7 @@ final class Installing {
   static String idOf(Context ctx, Errors errors, String arg)
       throws HsuException, dev.hsu.compile.CompileException {
     try {
-      ProfileFinder.find(arg, ctx.env(), userHome(ctx), ctx.hsuHome());
+      ProfileFinder.find(arg, ctx.env(), userHome(ctx), ctx.layout().appProfiles());
     } catch (HsuException e) {
       if (looksLikeId(arg)) {
         return arg;

@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
 
 /**
  * The hsu command line: {@code check}, {@code compile}, {@code launch}, {@code desktop}, {@code
- * systemd}, {@code version}.
+ * systemd}, {@code doctor}, {@code version}.
  */
 public final class Main {
   private Main() {}
@@ -74,6 +74,7 @@ public final class Main {
             .addSubcommand(new CommandLine(SystemdCommand.Install.class, f))
             .addSubcommand(new CommandLine(SystemdCommand.Remove.class, f))
             .addSubcommand(new CommandLine(SystemdCommand.ListUnits.class, f)));
+    cmd.addSubcommand(new CommandLine(DoctorCommand.class, f));
     cmd.addSubcommand(new CommandLine(VersionCommand.class, f));
     return configure(cmd, out, errors);
   }
@@ -113,7 +114,7 @@ public final class Main {
       description = "Run Linux desktop apps in unprivileged sandboxes described by YAML profiles.",
       footer = {
         "",
-        "Exit status of check, compile, desktop, systemd: 0 ok, 1 failure,",
+        "Exit status of check, compile, desktop, systemd, doctor: 0 ok, 1 failure,",
         "2 usage error or invalid profile.",
         "Exit status of launch: the app's; 125 hsu failed, 126 not executable, 127 not found.",
         "HSU_DEBUG=1 prints stack traces with internal errors."
@@ -127,7 +128,8 @@ public final class Main {
 
     @Override
     public Integer call() {
-      errors.err().println("hsu: a command is required: check, compile, launch, desktop, systemd or version");
+      errors.err().println(
+          "hsu: a command is required: check, compile, launch, desktop, systemd, doctor or version");
       errors.err().println("Try 'hsu --help' for more information.");
       return ExitCodes.USAGE;
     }

@@ -8,11 +8,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-/** Finds a profile: an existing path, else NAME.yaml in the user's then hsu's profile dirs. */
+/** Finds a profile: an existing path, else NAME.yaml in the user's then hsu's shipped profiles. */
 final class ProfileFinder {
   private ProfileFinder() {}
 
-  static Path find(String arg, Map<String, String> env, Path home, Path hsuHome)
+  static Path find(String arg, Map<String, String> env, Path home, Path appProfiles)
       throws HsuException {
     if (arg.isEmpty()) {
       throw new HsuException(HsuException.Kind.USAGE, "the profile name is empty");
@@ -31,7 +31,7 @@ final class ProfileFinder {
       }
       return given;
     }
-    List<Path> dirs = searchDirs(env, home, hsuHome);
+    List<Path> dirs = searchDirs(env, home, appProfiles);
     if (arg.indexOf('/') < 0 && !arg.equals(".") && !arg.equals("..")) {
       String file = arg.endsWith(".yaml") ? arg : arg + ".yaml";
       for (Path dir : dirs) {
@@ -51,7 +51,7 @@ final class ProfileFinder {
         "no profile " + Quote.q(arg) + ": no such file" + where);
   }
 
-  static List<Path> searchDirs(Map<String, String> env, Path home, Path hsuHome) {
+  static List<Path> searchDirs(Map<String, String> env, Path home, Path appProfiles) {
     List<Path> dirs = new ArrayList<>();
     String config = env.get("XDG_CONFIG_HOME");
     Path configDir = home.resolve(".config");
@@ -63,8 +63,8 @@ final class ProfileFinder {
       }
     }
     dirs.add(configDir.resolve("hsu/profiles"));
-    if (hsuHome != null) {
-      dirs.add(hsuHome.resolve("profiles/apps"));
+    if (appProfiles != null) {
+      dirs.add(appProfiles);
     }
     return dirs;
   }

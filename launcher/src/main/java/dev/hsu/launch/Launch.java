@@ -75,11 +75,31 @@ public final class Launch {
   }
 
   /**
+   * Why this host refuses every unprivileged user namespace, from the sysctls that say so, or null.
+   * (AppArmor's restriction is decided per program: hsu-init says so when it is refused.)
+   */
+  static String usernsBlocked(LaunchHost host) {
+    String sysctl = null;
+    if ("0".equals(host.sysctl("kernel/unprivileged_userns_clone"))) {
+      sysctl = "kernel.unprivileged_userns_clone = 0";
+    } else if ("0".equals(host.sysctl("user/max_user_namespaces"))) {
+      sysctl = "user.max_user_namespaces = 0";
+    }
+    return sysctl == null ? null
+        : "every sandbox needs an unprivileged user namespace, and this host allows none ("
+            + sysctl + "); 'hsu doctor' says how to allow them";
+  }
+
+  /**
    * The host must have what the plan needs now: one clear sentence rather than a failed bind.
    * Sockets are checked to be sockets, programs to be executable.
    */
   static void check(Profile profile, Plan plan, Map<String, String> env, LaunchHost host)
       throws LaunchException {
+    String blocked = usernsBlocked(host);
+    if (blocked != null) {
+      throw new LaunchException(blocked);
+    }
     Wayland w = plan.wayland();
     if (w != null && host.kind(w.compositor()) != LaunchHost.Kind.SOCKET) {
       throw new LaunchException(

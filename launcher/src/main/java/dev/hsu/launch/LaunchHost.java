@@ -30,6 +30,9 @@ public interface LaunchHost {
 
   boolean isExecutable(AbsPath path);
 
+  /** The value of the sysctl {@code name} (as under /proc/sys, with '/'), or null when unreadable. */
+  String sysctl(String name);
+
   /** Removes the caller's stale instance directories below {@code runtimeDir}; quiet. */
   void removeStaleInstances(AbsPath runtimeDir, int uid);
 
@@ -73,6 +76,15 @@ public interface LaunchHost {
       @Override
       public boolean isExecutable(AbsPath path) {
         return Files.isExecutable(Path.of(path.value()));
+      }
+
+      @Override
+      public String sysctl(String name) {
+        try {
+          return Files.readString(Path.of("/proc/sys", name)).trim();
+        } catch (IOException | RuntimeException e) {
+          return null;
+        }
       }
 
       @Override

@@ -47,6 +47,9 @@ interface LibC extends Library {
   /** getgid(2). */
   int getgid();
 
+  /** syscall(2) with three arguments; here only landlock_create_ruleset(2). */
+  NativeLong syscall(NativeLong number, Pointer a, NativeLong b, int c);
+
   /** strerror(3). */
   String strerror(int errnum);
 }

@@ -24,6 +24,19 @@ public final class Sys {
     return LibC.INSTANCE.getgid();
   }
 
+  /**
+   * The kernel's Landlock ABI version (landlock_create_ruleset(NULL, 0,
+   * LANDLOCK_CREATE_RULESET_VERSION)), or the negative errno: ENOSYS without Landlock, EOPNOTSUPP
+   * when it is built in but not enabled.
+   */
+  public static int landlockAbi() {
+    final long sysLandlockCreateRuleset = 444; // the same on every architecture since 5.13
+    final int versionFlag = 1;
+    long r = LibC.INSTANCE.syscall(new NativeLong(sysLandlockCreateRuleset), null, new NativeLong(0),
+        versionFlag).longValue();
+    return r < 0 ? -Native.getLastError() : (int) r;
+  }
+
   /** strerror(3) for {@code errno}. */
   public static String strerror(int errno) {
     String s = LibC.INSTANCE.strerror(errno);

@@ -43,6 +43,14 @@ class FakeLaunchHost implements LaunchHost {
     return paths.get(path) == Kind.FILE;
   }
 
+  /** Sysctls a test sets (name as under /proc/sys); the others are unreadable. */
+  final Map<String, String> sysctls = new HashMap<>();
+
+  @Override
+  public String sysctl(String name) {
+    return sysctls.get(name);
+  }
+
   @Override
   public void removeStaleInstances(AbsPath runtimeDir, int uid) {
     stale.add(runtimeDir + " " + uid);

@@ -31,6 +31,8 @@ final class MainTest {
   Map<String, String> env;
   final List<String> execs = new ArrayList<>();
   final List<String> dirs = new ArrayList<>();
+  /** The sysctls the fake host reports (name as under /proc/sys). */
+  final Map<String, String> hostSysctls = new HashMap<>();
   byte[] execPlan;
   String out;
   String err;
@@ -57,7 +59,7 @@ final class MainTest {
   Context ctx() {
     return new Context(
         env,
-        hsuHome,
+        Layout.checkout(hsuHome),
         new Context.Ids() {
           @Override
           public int uid() {
@@ -74,6 +76,11 @@ final class MainTest {
           @Override
           public void ensureDir(AbsPath trusted, AbsPath dir) {
             dirs.add(trusted + " " + dir);
+          }
+
+          @Override
+          public String sysctl(String name) {
+            return hostSysctls.get(name);
           }
 
           @Override
@@ -275,6 +282,26 @@ final class MainTest {
     assertEquals(125, run(all.toArray(String[]::new)), err);
     assertNull(null);
     return PlanArgv.argv(execPlan);
+  }
+
+  @Test
+  void launchWhereTheHostAllowsNoUserNamespaceIs125AndPointsAtDoctor() throws IOException {
+    Path ok = profile("ok.yaml", HELLO);
+    for (String[] sysctl : new String[][] {
+        {"kernel/unprivileged_userns_clone", "kernel.unprivileged_userns_clone = 0"},
+        {"user/max_user_namespaces", "user.max_user_namespaces = 0"}}) {
+      hostSysctls.clear();
+      hostSysctls.put(sysctl[0], "0");
+      execs.clear();
+      assertEquals(125, run("launch", ok.toString()));
+      assertTrue(err.startsWith("hsu: every sandbox needs an unprivileged user namespace, and this host"
+          + " allows none (" + sysctl[1] + "); 'hsu doctor' says how to allow them"), err);
+      assertTrue(execs.isEmpty(), execs.toString());
+    }
+    hostSysctls.put("kernel/unprivileged_userns_clone", "1");
+    hostSysctls.put("user/max_user_namespaces", "15000");
+    assertEquals(125, run("launch", ok.toString()));
+    assertTrue(execs.get(0).endsWith("init-c/build/hsu-init"), err);
   }
 
   @Test

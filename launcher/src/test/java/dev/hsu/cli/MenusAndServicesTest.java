@@ -28,6 +28,7 @@ final class MenusAndServicesTest {
   @TempDir Path tmp;
   Path home;
   Path hsuHome;
+  Layout layout;
   Path dataDir;
   Map<String, String> env;
   String out;
@@ -45,6 +46,7 @@ final class MenusAndServicesTest {
     hsuHome = Files.createDirectories(tmp.resolve("hsu home"));
     Path hsu = Files.writeString(hsuHome.resolve("hsu"), "#!/bin/sh\n");
     Files.setPosixFilePermissions(hsu, PosixFilePermissions.fromString("rwxr-xr-x"));
+    layout = Layout.checkout(hsuHome);
     dataDir = Files.createDirectories(tmp.resolve("share/applications"));
     env = new HashMap<>();
     env.put("HOME", home.toString());
@@ -57,7 +59,7 @@ final class MenusAndServicesTest {
   Context ctx() {
     return new Context(
         env,
-        hsuHome,
+        layout,
         new Context.Ids() {
           @Override
           public int uid() {
@@ -117,6 +119,32 @@ final class MenusAndServicesTest {
 
   Path unit() {
     return home.resolve(".config/systemd/user/hsu-org.example.App.service");
+  }
+
+  /** An installed hsu: PREFIX/bin/hsu, the shipped profiles in PREFIX/share/hsu/profiles/apps. */
+  Path installedPrefix() throws IOException {
+    Path prefix = tmp.resolve("usr");
+    Path hsu = Files.createDirectories(prefix.resolve("bin")).resolve("hsu");
+    Files.writeString(hsu, "#!/bin/sh\n");
+    Files.setPosixFilePermissions(hsu, PosixFilePermissions.fromString("rwxr-xr-x"));
+    Path apps = Files.createDirectories(prefix.resolve("share/hsu/profiles/apps"));
+    Files.writeString(apps.resolve("app.yaml"), APP);
+    layout = Layout.installed(prefix);
+    return prefix;
+  }
+
+  @Test
+  void installedHsuWritesItsOwnCommandAndFindsShippedProfilesByName() throws IOException {
+    Files.writeString(dataDir.resolve("app.desktop"),
+        "[Desktop Entry]\nType=Application\nName=App\nExec=app %U\n");
+    Path prefix = installedPrefix();
+    Path shipped = prefix.resolve("share/hsu/profiles/apps/app.yaml");
+    assertEquals(0, run("desktop", "install", "app"), err);
+    String e = Files.readString(entry());
+    assertTrue(e.contains("\nExec=" + prefix + "/bin/hsu launch " + shipped + " -- %U\n"), e);
+    assertEquals(0, run("systemd", "install", "app"), err);
+    String u = Files.readString(unit());
+    assertTrue(u.contains("\nExecStart=\"" + prefix + "/bin/hsu\" \"launch\" \"" + shipped + "\"\n"), u);
   }
 
   @Test

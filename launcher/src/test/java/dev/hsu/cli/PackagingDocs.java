@@ -50,7 +50,7 @@ public final class PackagingDocs {
     Context ctx =
         new Context(
             Map.of(),
-            null,
+            Layout.NONE,
             new Context.Ids() {
               @Override
               public int uid() {

@@ -36,6 +36,11 @@ final class MountPointsTest {
     }
 
     @Override
+    public String sysctl(String name) {
+      return null;
+    }
+
+    @Override
     public void removeStaleInstances(AbsPath runtimeDir, int uid) {}
 
     @Override
