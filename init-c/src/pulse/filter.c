@@ -188,14 +188,22 @@ static void judge(const struct pf_conn *c, enum rule rule, struct ts *t, struct 
   verdict(v, PF_FORWARD, 0, NULL);
 }
 
+/* Starts reading a control packet: its command and tag into v; false, with a
+ * drop verdict, when it has none. */
+static bool packet_start(struct ts *t, uint8_t *pkt, size_t len, struct pf_verdict *v) {
+  ts_init(t, pkt, len);
+  memset(v, 0, sizeof(*v));
+  if (ts_u32(t, &v->command) < 0 || ts_u32(t, &v->tag) < 0) {
+    verdict(v, PF_DROP, 0, "a control packet without command and tag");
+    return false;
+  }
+  return true;
+}
+
 void pf_client_packet(struct pf_conn *c, uint8_t *pkt, size_t len, struct pf_verdict *v) {
   struct ts t;
-  ts_init(&t, pkt, len);
-  memset(v, 0, sizeof(*v));
-  if (ts_u32(&t, &v->command) < 0 || ts_u32(&t, &v->tag) < 0) {
-    verdict(v, PF_DROP, 0, "a control packet without command and tag");
+  if (!packet_start(&t, pkt, len, v))
     return;
-  }
   enum rule rule = v->command < PA_COMMAND_MAX ? (enum rule)rules[v->command] : DENY;
   judge(c, rule, &t, v);
   if (v->kind != PF_FORWARD)
@@ -246,12 +254,8 @@ static void settle(struct pf_conn *c, uint8_t *pkt, struct ts *t, struct pf_verd
 
 void pf_server_packet(struct pf_conn *c, uint8_t *pkt, size_t len, struct pf_verdict *v) {
   struct ts t;
-  ts_init(&t, pkt, len);
-  memset(v, 0, sizeof(*v));
-  if (ts_u32(&t, &v->command) < 0 || ts_u32(&t, &v->tag) < 0) {
-    verdict(v, PF_DROP, 0, "a control packet without command and tag");
+  if (!packet_start(&t, pkt, len, v))
     return;
-  }
   uint32_t a, b;
   verdict(v, PF_FORWARD, 0, NULL);
   switch (v->command) {
