@@ -1,7 +1,7 @@
 package dev.hsu.doctor;
 
 import dev.hsu.doctor.DoctorHost.Probe;
-import dev.hsu.plan.Quote;
+import dev.hsu.base.Quote;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
