@@ -23,8 +23,8 @@ public final class Quote {
   }
 
   /**
-   * Only control and format characters escaped: for whole messages whose parts were already
-   * quoted with {@link #q} (escaping their quotes again would double them).
+   * Only control and format characters escaped: for whole messages whose parts were already quoted
+   * with {@link #q} (escaping their quotes again would double them).
    */
   public static String controls(String s) {
     StringBuilder b = new StringBuilder(s.length());
@@ -54,9 +54,9 @@ public final class Quote {
   }
 
   /**
-   * The code points shown as their UTF-8 bytes in {@code \xNN} form: C0 and C1 controls, DEL,
-   * the format characters (Unicode category Cf) and the line and paragraph separators. The same
-   * table is in init-c/src/util.c; both read init-c/tests/escape_vectors.txt in their tests.
+   * The code points shown as their UTF-8 bytes in {@code \xNN} form: C0 and C1 controls, DEL, the
+   * format characters (Unicode category Cf) and the line and paragraph separators. The same table
+   * is in init-c/src/util.c; both read init-c/tests/escape_vectors.txt in their tests.
    */
   static boolean hidden(int cp) {
     if (cp < 0x20 || (cp >= 0x7f && cp <= 0x9f)) {
@@ -71,10 +71,25 @@ public final class Quote {
   }
 
   private static final int[][] HIDDEN = {
-    {0x00ad, 0x00ad}, {0x0600, 0x0605}, {0x061c, 0x061c}, {0x06dd, 0x06dd}, {0x070f, 0x070f},
-    {0x08e2, 0x08e2}, {0x180e, 0x180e}, {0x200b, 0x200f}, {0x2028, 0x202e}, {0x2060, 0x2064},
-    {0x2066, 0x206f}, {0xfeff, 0xfeff}, {0xfff9, 0xfffb}, {0x110bd, 0x110bd}, {0x110cd, 0x110cd},
-    {0x13430, 0x13438}, {0x1bca0, 0x1bca3}, {0x1d173, 0x1d17a}, {0xe0001, 0xe0001},
+    {0x00ad, 0x00ad},
+    {0x0600, 0x0605},
+    {0x061c, 0x061c},
+    {0x06dd, 0x06dd},
+    {0x070f, 0x070f},
+    {0x08e2, 0x08e2},
+    {0x180e, 0x180e},
+    {0x200b, 0x200f},
+    {0x2028, 0x202e},
+    {0x2060, 0x2064},
+    {0x2066, 0x206f},
+    {0xfeff, 0xfeff},
+    {0xfff9, 0xfffb},
+    {0x110bd, 0x110bd},
+    {0x110cd, 0x110cd},
+    {0x13430, 0x13438},
+    {0x1bca0, 0x1bca3},
+    {0x1d173, 0x1d17a},
+    {0xe0001, 0xe0001},
     {0xe0020, 0xe007f},
   };
 

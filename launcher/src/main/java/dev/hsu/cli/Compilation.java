@@ -21,8 +21,9 @@ record Compilation(Path file, Profile profile, Plan plan, int warnings) {
       Context ctx, PrintStream err, String arg, List<String> extraArgs, boolean warnings)
       throws HsuException, CompileException {
     Profile.Host host = ctx.host();
-    Path file = ProfileFinder.find(arg, ctx.env(), Path.of(host.home().value()),
-        ctx.layout().appProfiles());
+    Path file =
+        ProfileFinder.find(
+            arg, ctx.env(), Path.of(host.home().value()), ctx.layout().appProfiles());
     Loader.Result result = ctx.loading().load(host, ctx.baseDirs(), file);
     for (Diagnostic d : result.diagnostics()) {
       if (warnings || d.severity() == Diagnostic.Severity.ERROR) {
@@ -32,7 +33,8 @@ record Compilation(Path file, Profile profile, Plan plan, int warnings) {
     boolean errors =
         result.diagnostics().stream().anyMatch(d -> d.severity() == Diagnostic.Severity.ERROR);
     if (!result.ok() || errors) {
-      throw new HsuException(HsuException.Kind.PROFILE,
+      throw new HsuException(
+          HsuException.Kind.PROFILE,
           result.diagnostics().isEmpty() ? "the profile " + file + " is invalid" : "");
     }
     Plan plan = Compiler.compile(result.profile(), ctx.compileEnv(), extraArgs);

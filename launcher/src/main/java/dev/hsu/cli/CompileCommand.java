@@ -1,10 +1,10 @@
 package dev.hsu.cli;
 
+import dev.hsu.base.Quote;
 import dev.hsu.desktop.MarkedFile;
 import dev.hsu.plan.PlanJson;
 import dev.hsu.plan.PlanText;
 import dev.hsu.plan.PlanWriter;
-import dev.hsu.base.Quote;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -73,8 +73,10 @@ final class CompileCommand implements Callable<Integer> {
       Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
       tmp = null;
     } catch (IOException e) {
-      throw new HsuException(HsuException.Kind.FAILURE,
-          "cannot write " + Quote.q(name) + ": " + MarkedFile.reason(e), e);
+      throw new HsuException(
+          HsuException.Kind.FAILURE,
+          "cannot write " + Quote.q(name) + ": " + MarkedFile.reason(e),
+          e);
     } finally {
       if (tmp != null) {
         try {

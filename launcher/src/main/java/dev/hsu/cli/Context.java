@@ -9,9 +9,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * What the CLI takes from the outside world: the environment, where hsu's parts are, the caller's ids, the
- * profile loader and the host side of a launch. Tests pass fakes; {@link #system()} is the real
- * thing.
+ * What the CLI takes from the outside world: the environment, where hsu's parts are, the caller's
+ * ids, the profile loader and the host side of a launch. Tests pass fakes; {@link #system()} is the
+ * real thing.
  */
 record Context(
     Map<String, String> env, Layout layout, Ids ids, Loading loading, LaunchHost launchHost) {
@@ -91,7 +91,8 @@ record Context(
       return explicit;
     }
     if (layout.init() == null) {
-      throw new HsuException(HsuException.Kind.FAILURE,
+      throw new HsuException(
+          HsuException.Kind.FAILURE,
           "cannot find hsu-init: set HSU_INIT, or run hsu through its launcher script");
     }
     return layout.init().toString();

@@ -1,11 +1,11 @@
 package dev.hsu.cli;
 
+import dev.hsu.base.Quote;
 import dev.hsu.desktop.Applications;
 import dev.hsu.desktop.DesktopFile;
 import dev.hsu.desktop.InstallException;
 import dev.hsu.desktop.MarkedFile;
 import dev.hsu.desktop.SandboxedEntry;
-import dev.hsu.base.Quote;
 import dev.hsu.profile.Profile;
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -89,8 +89,10 @@ final class DesktopCommand implements Callable<Integer> {
       if (wanted != null) {
         source = apps.find(wanted);
         if (source == null) {
-          throw new HsuException(HsuException.Kind.FAILURE,
-              "no desktop entry " + Quote.q(wanted)
+          throw new HsuException(
+              HsuException.Kind.FAILURE,
+              "no desktop entry "
+                  + Quote.q(wanted)
                   + (wanted.startsWith("/") ? "" : " in " + apps.searched()));
         }
       } else {
@@ -104,8 +106,12 @@ final class DesktopCommand implements Callable<Integer> {
           }
         }
         if (source == null) {
-          notes.add("no desktop entry " + Quote.q(guesses.get(0)) + " or " + Quote.q(guesses.get(1))
-              + " found; writing a minimal one (name it with 'desktop:' in the profile or --entry)");
+          notes.add(
+              "no desktop entry "
+                  + Quote.q(guesses.get(0))
+                  + " or "
+                  + Quote.q(guesses.get(1))
+                  + " found; writing a minimal one (name it with 'desktop:' in the profile or --entry)");
         }
       }
       try {
@@ -113,9 +119,12 @@ final class DesktopCommand implements Callable<Integer> {
           original = DesktopFile.parse(Applications.read(source));
           String type = original.string("Desktop Entry", "Type");
           if (!"Application".equals(type)) {
-            throw new HsuException(HsuException.Kind.FAILURE,
-                Quote.q(source.toString()) + " is not an application entry (Type="
-                    + Quote.escape(String.valueOf(type)) + ")");
+            throw new HsuException(
+                HsuException.Kind.FAILURE,
+                Quote.q(source.toString())
+                    + " is not an application entry (Type="
+                    + Quote.escape(String.valueOf(type))
+                    + ")");
           }
         }
         SandboxedEntry.Target t =

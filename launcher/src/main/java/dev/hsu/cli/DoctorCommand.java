@@ -62,9 +62,11 @@ final class DoctorCommand implements Callable<Integer> {
       filter = null;
     }
     String initPath = init;
-    List<Check> checks = Doctor.run(
-        DoctorHost.system(overlay -> probe(initPath, overlay)),
-        new Doctor.Inputs(ctx.env(), init, filter, Runtime.version(), System.getProperty("java.home")));
+    List<Check> checks =
+        Doctor.run(
+            DoctorHost.system(overlay -> probe(initPath, overlay)),
+            new Doctor.Inputs(
+                ctx.env(), init, filter, Runtime.version(), System.getProperty("java.home")));
     out.print(json ? Render.json(checks) : Render.text(checks));
     out.flush();
     return Render.passed(checks) ? ExitCodes.OK : ExitCodes.FAILURE;
@@ -87,16 +89,23 @@ final class DoctorCommand implements Callable<Integer> {
       Path profile = Files.writeString(dir.resolve("doctor.yaml"), probeProfile(overlay));
       Loader.Result r = ctx.loading().load(ctx.host(), ctx.baseDirs(), profile);
       if (!r.ok()) {
-        return Probe.failed("the test profile is invalid: " + r.diagnostics().stream()
-            .filter(d -> d.severity() == Diagnostic.Severity.ERROR).map(Loader::render).findFirst()
-            .orElse("?"));
+        return Probe.failed(
+            "the test profile is invalid: "
+                + r.diagnostics().stream()
+                    .filter(d -> d.severity() == Diagnostic.Severity.ERROR)
+                    .map(Loader::render)
+                    .findFirst()
+                    .orElse("?"));
       }
-      Path plan = Files.write(dir.resolve("doctor.plan"),
-          PlanWriter.write(Compiler.compile(r.profile(), ctx.compileEnv(), List.of())));
-      Process p = new ProcessBuilder(init, "--plan", plan.toString())
-          .redirectErrorStream(true)
-          .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
-          .start();
+      Path plan =
+          Files.write(
+              dir.resolve("doctor.plan"),
+              PlanWriter.write(Compiler.compile(r.profile(), ctx.compileEnv(), List.of())));
+      Process p =
+          new ProcessBuilder(init, "--plan", plan.toString())
+              .redirectErrorStream(true)
+              .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+              .start();
       byte[] output;
       if (!p.waitFor(PROBE_SECONDS, TimeUnit.SECONDS)) {
         p.destroyForcibly();
@@ -107,8 +116,7 @@ final class DoctorCommand implements Callable<Integer> {
         return Probe.ok();
       }
       return Probe.failed(lastLine(new String(output, StandardCharsets.UTF_8), p.exitValue()));
-    } catch (IOException | HsuException | dev.hsu.compile.CompileException
-        | RuntimeException e) {
+    } catch (IOException | HsuException | dev.hsu.compile.CompileException | RuntimeException e) {
       return Probe.failed(String.valueOf(e.getMessage()));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();

@@ -1,8 +1,8 @@
 package dev.hsu.cli;
 
+import dev.hsu.base.Quote;
 import dev.hsu.compile.CompileException;
 import dev.hsu.launch.LaunchException;
-import dev.hsu.base.Quote;
 import dev.hsu.sys.SysException;
 import java.io.PrintStream;
 import picocli.CommandLine;
@@ -32,11 +32,12 @@ final class Errors {
       if (e.getMessage() != null && !e.getMessage().isEmpty()) {
         err.println("hsu: " + e.getMessage());
       }
-      code = switch (e.kind()) {
-        case USAGE -> ExitCodes.USAGE;
-        case PROFILE -> ExitCodes.INVALID_PROFILE;
-        case FAILURE -> ExitCodes.FAILURE;
-      };
+      code =
+          switch (e.kind()) {
+            case USAGE -> ExitCodes.USAGE;
+            case PROFILE -> ExitCodes.INVALID_PROFILE;
+            case FAILURE -> ExitCodes.FAILURE;
+          };
     } else if (t instanceof CommandLine.ParameterException e) {
       String name = e.getCommandLine().getCommandSpec().qualifiedName();
       err.println(name + ": " + Quote.controls(String.valueOf(e.getMessage())));

@@ -1,17 +1,17 @@
 package dev.hsu.cli;
 
+import dev.hsu.base.Quote;
 import dev.hsu.desktop.GeneratedFiles;
 import dev.hsu.desktop.InstallException;
 import dev.hsu.desktop.MarkedFile;
-import dev.hsu.base.Quote;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
 /**
- * What the desktop and systemd commands share: the profile to install, hsu's own command, the id
- * to remove, and how outcomes, lists and notes are printed.
+ * What the desktop and systemd commands share: the profile to install, hsu's own command, the id to
+ * remove, and how outcomes, lists and notes are printed.
  */
 final class Installing {
   private Installing() {}
@@ -33,10 +33,12 @@ final class Installing {
   static Path hsuCommand(Context ctx) throws HsuException {
     Path hsu = ctx.layout().command();
     if (hsu == null || !Files.isExecutable(hsu)) {
-      throw new HsuException(HsuException.Kind.FAILURE,
+      throw new HsuException(
+          HsuException.Kind.FAILURE,
           "cannot find the hsu command to put in the generated file"
-              + (hsu == null ? "; run hsu through its launcher script" : ": " + Quote.q(hsu.toString())
-                  + " is missing or not executable"));
+              + (hsu == null
+                  ? "; run hsu through its launcher script"
+                  : ": " + Quote.q(hsu.toString()) + " is missing or not executable"));
     }
     return hsu;
   }
@@ -70,7 +72,8 @@ final class Installing {
   static void list(PrintStream out, GeneratedFiles files) throws HsuException {
     try {
       for (MarkedFile.Installed i : files.list()) {
-        out.println(Quote.escape(i.file().toString()) + "\t" + Quote.escape(String.valueOf(i.profile())));
+        out.println(
+            Quote.escape(i.file().toString()) + "\t" + Quote.escape(String.valueOf(i.profile())));
       }
     } catch (InstallException e) {
       throw failure(e);

@@ -10,7 +10,12 @@ import java.nio.file.Path;
  * hsu runs without its launcher script.
  */
 record Layout(
-    String kind, Path root, Path init, Path pulseFilter, Path baseProfiles, Path appProfiles,
+    String kind,
+    Path root,
+    Path init,
+    Path pulseFilter,
+    Path baseProfiles,
+    Path appProfiles,
     Path command) {
 
   static final Layout NONE = new Layout("none", null, null, null, null, null, null);

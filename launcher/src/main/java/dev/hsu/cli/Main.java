@@ -83,13 +83,16 @@ public final class Main {
   private static CommandLine configure(CommandLine cmd, PrintStream out, Errors errors) {
     cmd.setExpandAtFiles(false);
     cmd.setOut(new PrintWriter(new java.io.OutputStreamWriter(out, StandardCharsets.UTF_8), true));
-    cmd.setErr(new PrintWriter(
-        new java.io.OutputStreamWriter(errors.err(), StandardCharsets.UTF_8), true));
-    cmd.setParameterExceptionHandler((ex, argv) -> {
-      int code = errors.report(ex, isLaunch(ex.getCommandLine()));
-      return code;
-    });
-    cmd.setExecutionExceptionHandler((ex, which, parseResult) -> errors.report(ex, isLaunch(which)));
+    cmd.setErr(
+        new PrintWriter(
+            new java.io.OutputStreamWriter(errors.err(), StandardCharsets.UTF_8), true));
+    cmd.setParameterExceptionHandler(
+        (ex, argv) -> {
+          int code = errors.report(ex, isLaunch(ex.getCommandLine()));
+          return code;
+        });
+    cmd.setExecutionExceptionHandler(
+        (ex, which, parseResult) -> errors.report(ex, isLaunch(which)));
     return cmd;
   }
 
@@ -128,8 +131,10 @@ public final class Main {
 
     @Override
     public Integer call() {
-      errors.err().println(
-          "hsu: a command is required: check, compile, launch, desktop, systemd, doctor or version");
+      errors
+          .err()
+          .println(
+              "hsu: a command is required: check, compile, launch, desktop, systemd, doctor or version");
       errors.err().println("Try 'hsu --help' for more information.");
       return ExitCodes.USAGE;
     }

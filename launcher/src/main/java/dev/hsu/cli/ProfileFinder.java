@@ -21,13 +21,13 @@ final class ProfileFinder {
     try {
       given = Path.of(arg);
     } catch (InvalidPathException e) {
-      throw new HsuException(HsuException.Kind.USAGE,
-          "the profile name " + Quote.q(arg) + " is not a valid path");
+      throw new HsuException(
+          HsuException.Kind.USAGE, "the profile name " + Quote.q(arg) + " is not a valid path");
     }
     if (Files.exists(given)) {
       if (!Files.isRegularFile(given)) {
-        throw new HsuException(HsuException.Kind.FAILURE,
-            "the profile " + Quote.q(arg) + " is not a regular file");
+        throw new HsuException(
+            HsuException.Kind.FAILURE, "the profile " + Quote.q(arg) + " is not a regular file");
       }
       return given;
     }
@@ -47,8 +47,8 @@ final class ProfileFinder {
         where.append(where.length() == 0 ? ", nor in " : " or ").append(Quote.q(dir.toString()));
       }
     }
-    throw new HsuException(HsuException.Kind.FAILURE,
-        "no profile " + Quote.q(arg) + ": no such file" + where);
+    throw new HsuException(
+        HsuException.Kind.FAILURE, "no profile " + Quote.q(arg) + ": no such file" + where);
   }
 
   static List<Path> searchDirs(Map<String, String> env, Path home, Path appProfiles) {

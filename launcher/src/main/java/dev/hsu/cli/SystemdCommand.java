@@ -1,9 +1,9 @@
 package dev.hsu.cli;
 
+import dev.hsu.base.Quote;
 import dev.hsu.desktop.Applications;
 import dev.hsu.desktop.InstallException;
 import dev.hsu.desktop.MarkedFile;
-import dev.hsu.base.Quote;
 import dev.hsu.profile.Profile;
 import dev.hsu.systemd.UnitFile;
 import dev.hsu.systemd.UserUnits;
@@ -50,7 +50,8 @@ final class SystemdCommand implements Callable<Integer> {
   /** Whether a user manager runs for this user: systemd --user always has this socket. */
   static boolean managerRuns(Context ctx) {
     String runtime = ctx.env().get("XDG_RUNTIME_DIR");
-    return runtime != null && runtime.startsWith("/")
+    return runtime != null
+        && runtime.startsWith("/")
         && Files.exists(Path.of(runtime, "systemd/private"));
   }
 
@@ -62,8 +63,10 @@ final class SystemdCommand implements Callable<Integer> {
     }
     List<String> cmd = new ArrayList<>(List.of(tool.toString(), "--user"));
     cmd.addAll(List.of(args));
-    ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
-        .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+    ProcessBuilder pb =
+        new ProcessBuilder(cmd)
+            .redirectErrorStream(true)
+            .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
     pb.environment().clear();
     pb.environment().putAll(ctx.env());
     try {
@@ -73,7 +76,8 @@ final class SystemdCommand implements Callable<Integer> {
         p.destroyForcibly();
         return "systemctl --user " + String.join(" ", args) + " did not finish in 60 s";
       }
-      return p.exitValue() == 0 ? null
+      return p.exitValue() == 0
+          ? null
           : "systemctl --user " + String.join(" ", args) + " failed: " + Quote.escape(out);
     } catch (IOException e) {
       return "cannot run systemctl: " + Quote.escape(String.valueOf(e.getMessage()));
@@ -117,16 +121,26 @@ final class SystemdCommand implements Callable<Integer> {
       Profile p = c.profile();
       UserUnits units = units(ctx);
       try {
-        UnitFile.Spec spec = new UnitFile.Spec(Installing.hsuCommand(ctx), Installing.absolute(c),
-            p.id(), p.name(), p.service().restart(), p.service().restartSec());
+        UnitFile.Spec spec =
+            new UnitFile.Spec(
+                Installing.hsuCommand(ctx),
+                Installing.absolute(c),
+                p.id(),
+                p.name(),
+                p.service().restart(),
+                p.service().restartSec());
         Path file = units.fileFor(p.id());
         MarkedFile.Outcome o = units.install(spec);
         Installing.report(out, o, file);
         String unit = file.getFileName().toString();
         if (!managerRuns(ctx)) {
           if (enable || now) {
-            throw new HsuException(HsuException.Kind.FAILURE, "the unit is installed, but no"
-                + " systemd user manager runs to " + (enable ? "enable" : "start") + " it");
+            throw new HsuException(
+                HsuException.Kind.FAILURE,
+                "the unit is installed, but no"
+                    + " systemd user manager runs to "
+                    + (enable ? "enable" : "start")
+                    + " it");
           }
           Installing.note(errors, "no systemd user manager runs; the unit is read when one starts");
           return ExitCodes.OK;

@@ -12,9 +12,9 @@ import dev.hsu.profile.Profile;
 import dev.hsu.profile.Profile.FsEntry;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
-import java.util.HexFormat;
 import java.util.ArrayList;
 import java.util.EnumSet;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -28,13 +28,23 @@ public final class Compiler {
 
   /**
    * Host /etc entries that name host accounts or the host itself and that hsu neither links nor
-   * replaces: backups of the account files, the shadow files (unreadable anyway, unless the user
-   * is in their group), subordinate id ranges, the mail name and the pretty host name.
+   * replaces: backups of the account files, the shadow files (unreadable anyway, unless the user is
+   * in their group), subordinate id ranges, the mail name and the pretty host name.
    */
   public static final List<String> HIDDEN_ETC =
       List.of(
-          "passwd-", "group-", "shadow", "shadow-", "gshadow", "gshadow-", "subuid", "subuid-",
-          "subgid", "subgid-", "mailname", "machine-info");
+          "passwd-",
+          "group-",
+          "shadow",
+          "shadow-",
+          "gshadow",
+          "gshadow-",
+          "subuid",
+          "subuid-",
+          "subgid",
+          "subgid-",
+          "mailname",
+          "machine-info");
 
   /** Not linked into /etc, and their host originals hidden: what hsu places, then the rest. */
   static final List<String> SKIPPED_ETC = concat(PLACED_ETC, HIDDEN_ETC);
@@ -44,6 +54,7 @@ public final class Compiler {
   static final AbsPath ROOT = AbsPath.ROOT;
   static final AbsPath ETC = AbsPath.of("/etc");
   static final AbsPath RUN = AbsPath.of("/run");
+
   /** The Wayland socket's name inside the sandbox's runtime directory. */
   public static final String WAYLAND_SOCKET = "wayland-0";
 
@@ -78,7 +89,8 @@ public final class Compiler {
     try {
       Instance instance = null;
       Wayland wayland = null;
-      if (profile.wayland() != null || profile.dbus().any()
+      if (profile.wayland() != null
+          || profile.dbus().any()
           || profile.audio().contains(Profile.Audio.PULSE)) {
         instance = Instance.under(profile.host().xdgRuntimeDir(), instanceId);
       }
@@ -86,8 +98,12 @@ public final class Compiler {
         Profile.Host host = profile.host();
         AbsPath compositor = waylandCompositor(host.xdgRuntimeDir(), hostEnv);
         boolean direct = profile.wayland().direct();
-        wayland = new Wayland(direct, compositor,
-            direct ? compositor : instance.dir().resolve(WAYLAND_SOCKET), profile.id());
+        wayland =
+            new Wayland(
+                direct,
+                compositor,
+                direct ? compositor : instance.dir().resolve(WAYLAND_SOCKET),
+                profile.id());
       }
       DesktopGrants.Grants grants = DesktopGrants.of(profile, hostEnv);
       ProxyGrants dbus = dbus(profile, instance, hostEnv);
@@ -105,8 +121,14 @@ public final class Compiler {
       }
       Params params = params(profile, hostEnv, extraArgs, wayland != null, grantedEnv);
       List<Op> ops = ops(profile, params, wayland, grantedOps);
-      return new Plan(params, seccomp(profile.seccomp()), landlock(profile, ops), instance,
-          wayland, proxies, ops);
+      return new Plan(
+          params,
+          seccomp(profile.seccomp()),
+          landlock(profile, ops),
+          instance,
+          wayland,
+          proxies,
+          ops);
     } catch (IllegalArgumentException e) {
       throw new CompileException(profile.source() + ": cannot compile: " + e.getMessage(), e);
     }
@@ -125,7 +147,10 @@ public final class Compiler {
     if (ids.uid() != profile.host().uid()) {
       throw new IllegalArgumentException(
           "the D-Bus bus checks the uid a client claims, so with dbus the sandbox keeps your uid "
-              + profile.host().uid() + " (ids.uid is " + ids.uid() + ")");
+              + profile.host().uid()
+              + " (ids.uid is "
+              + ids.uid()
+              + ")");
     }
     return DbusProxy.of(profile, instance, ids.uid(), ids.gid(), hostEnv);
   }
@@ -180,8 +205,8 @@ public final class Compiler {
   /**
    * The passed host variables, then with {@code wayland} WAYLAND_DISPLAY and XDG_SESSION_TYPE and
    * the {@code granted} variables of the other grants (so a passed host value does not win), then
-   * `env.set`, which holds the variables every sandbox gets ({@link Profile.Env#always}) unless
-   * the profile changed them; sorted by name.
+   * `env.set`, which holds the variables every sandbox gets ({@link Profile.Env#always}) unless the
+   * profile changed them; sorted by name.
    */
   static TreeMap<String, String> env(
       Profile p, Map<String, String> hostEnv, boolean wayland, Map<String, String> granted) {
@@ -222,14 +247,31 @@ public final class Compiler {
       case NONE -> {}
     }
     String user = host.user();
-    ops.add(place("/etc/passwd",
-        user + ":x:" + params.uid() + ":" + params.gid() + ":" + user + ":" + host.home() + ":"
-            + Profile.Env.SHELL + "\n"));
+    ops.add(
+        place(
+            "/etc/passwd",
+            user
+                + ":x:"
+                + params.uid()
+                + ":"
+                + params.gid()
+                + ":"
+                + user
+                + ":"
+                + host.home()
+                + ":"
+                + Profile.Env.SHELL
+                + "\n"));
     ops.add(place("/etc/group", user + ":x:" + params.gid() + ":\n"));
     ops.add(place("/etc/hostname", params.hostname() + "\n"));
-    ops.add(place("/etc/hosts",
-        "127.0.0.1 localhost " + params.hostname() + "\n::1 localhost " + params.hostname()
-            + "\n"));
+    ops.add(
+        place(
+            "/etc/hosts",
+            "127.0.0.1 localhost "
+                + params.hostname()
+                + "\n::1 localhost "
+                + params.hostname()
+                + "\n"));
     ops.add(new Op.Proc(AbsPath.of("/proc")));
     if (newSysfs) {
       ops.add(new Op.Sysfs(SYS));
@@ -241,9 +283,14 @@ public final class Compiler {
     ops.add(new Op.Tmpfs(host.xdgRuntimeDir(), 0, 0700, false));
     if (wayland != null) {
       // Read-only is enough: connect(2) needs no write access to the mount.
-      ops.add(new Op.Bind(
-          wayland.socket(), host.xdgRuntimeDir().resolve(WAYLAND_SOCKET), false, false, false,
-          false));
+      ops.add(
+          new Op.Bind(
+              wayland.socket(),
+              host.xdgRuntimeDir().resolve(WAYLAND_SOCKET),
+              false,
+              false,
+              false,
+              false));
     }
     ops.addAll(granted);
     Profile.Home home = p.home();
@@ -272,14 +319,17 @@ public final class Compiler {
 
   static Op entry(FsEntry e) {
     if (e instanceof FsEntry.Bind b) {
-      return new Op.Bind(b.source(), b.target(), b.writable(), b.device(), b.optional(), b.ensure());
+      return new Op.Bind(
+          b.source(), b.target(), b.writable(), b.device(), b.optional(), b.ensure());
     } else if (e instanceof FsEntry.Tmpfs t) {
       return new Op.Tmpfs(t.target(), t.sizeBytes(), t.mode(), t.readOnly());
     } else if (e instanceof FsEntry.Overlay o) {
       return switch (o.writes()) {
-        case EPHEMERAL -> new Op.Overlay(o.target(), Op.Overlay.Writes.EPHEMERAL, null, null, o.lower());
-        case PERSISTENT -> new Op.Overlay(
-            o.target(), Op.Overlay.Writes.PERSISTENT, o.upper(), o.work(), o.lower());
+        case EPHEMERAL ->
+            new Op.Overlay(o.target(), Op.Overlay.Writes.EPHEMERAL, null, null, o.lower());
+        case PERSISTENT ->
+            new Op.Overlay(
+                o.target(), Op.Overlay.Writes.PERSISTENT, o.upper(), o.work(), o.lower());
         case NONE -> new Op.Overlay(o.target(), Op.Overlay.Writes.READ_ONLY, null, null, o.lower());
       };
     } else if (e instanceof FsEntry.Symlink s) {
@@ -331,11 +381,12 @@ public final class Compiler {
       for (Profile.Landlock.Rule r : l.rules()) {
         long access = 0;
         for (Profile.Landlock.Access a : r.access()) {
-          access |= switch (a) {
-            case READ -> Landlock.READ;
-            case WRITE -> Landlock.WRITE;
-            case EXECUTE -> Landlock.EXECUTE;
-          };
+          access |=
+              switch (a) {
+                case READ -> Landlock.READ;
+                case WRITE -> Landlock.WRITE;
+                case EXECUTE -> Landlock.EXECUTE;
+              };
         }
         fs.merge(r.path(), access, Compiler::or);
       }

@@ -1,13 +1,13 @@
 package dev.hsu.compile;
 
 import dev.hsu.base.AbsPath;
+import dev.hsu.base.Quote;
 import dev.hsu.plan.Instance;
 import dev.hsu.plan.Landlock;
 import dev.hsu.plan.Op;
 import dev.hsu.plan.Params;
 import dev.hsu.plan.Plan;
 import dev.hsu.plan.Proxy;
-import dev.hsu.base.Quote;
 import dev.hsu.plan.Seccomp;
 import dev.hsu.profile.Profile;
 import java.io.ByteArrayOutputStream;

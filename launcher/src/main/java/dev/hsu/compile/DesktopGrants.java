@@ -1,8 +1,8 @@
 package dev.hsu.compile;
 
 import dev.hsu.base.AbsPath;
-import dev.hsu.plan.Op;
 import dev.hsu.base.Quote;
+import dev.hsu.plan.Op;
 import dev.hsu.profile.Profile;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -19,8 +19,8 @@ import java.util.regex.Pattern;
 /**
  * The X11 and GPU grants, and where the PulseAudio server and its cookie are (sound itself goes
  * through {@link PulseFilter}): which host sockets and files they pass, where they appear inside
- * and which variables point at them. Read from the host environment (and, for the PulseAudio
- * cookie and the Xauthority file, the host's files) when the profile is compiled.
+ * and which variables point at them. Read from the host environment (and, for the PulseAudio cookie
+ * and the Xauthority file, the host's files) when the profile is compiled.
  */
 public final class DesktopGrants {
   /** The Xauthority file the app gets, inside its runtime directory. */
@@ -32,7 +32,8 @@ public final class DesktopGrants {
   public static final AbsPath DRI = AbsPath.of("/dev/dri");
 
   /** What a render node's users read in /sys when the auto-root does not provide it. */
-  static final List<AbsPath> DRI_SYS = List.of(AbsPath.of("/sys/dev/char"), AbsPath.of("/sys/devices"));
+  static final List<AbsPath> DRI_SYS =
+      List.of(AbsPath.of("/sys/dev/char"), AbsPath.of("/sys/devices"));
 
   /** Xauthority families: a local (hostname) entry and one for any address. */
   static final int FAMILY_LOCAL = 256;
@@ -53,8 +54,8 @@ public final class DesktopGrants {
   }
 
   /**
-   * A host socket a launch needs: the sentence for when it is missing, and its path (null when
-   * it could not even be named, like an unset DISPLAY).
+   * A host socket a launch needs: the sentence for when it is missing, and its path (null when it
+   * could not even be named, like an unset DISPLAY).
    */
   public record Needed(AbsPath socket, String missing) {}
 
@@ -70,8 +71,8 @@ public final class DesktopGrants {
   /**
    * The grants of {@code p}.
    *
-   * @throws IllegalArgumentException when the host environment names something hsu refuses (a
-   *     TCP X display) or a path that is not clean
+   * @throws IllegalArgumentException when the host environment names something hsu refuses (a TCP X
+   *     display) or a path that is not clean
    */
   public static Grants of(Profile p, Map<String, String> hostEnv) {
     Profile.Host host = p.host();
@@ -104,8 +105,12 @@ public final class DesktopGrants {
     List<Needed> out = new ArrayList<>();
     if (p.audio().contains(Profile.Audio.PULSE)) {
       AbsPath s = pulseSocket(rt, hostEnv);
-      out.add(new Needed(s, "the profile asks for PulseAudio, but there is no PulseAudio socket at "
-          + Quote.q(s.value()) + " (from PULSE_SERVER and XDG_RUNTIME_DIR)"));
+      out.add(
+          new Needed(
+              s,
+              "the profile asks for PulseAudio, but there is no PulseAudio socket at "
+                  + Quote.q(s.value())
+                  + " (from PULSE_SERVER and XDG_RUNTIME_DIR)"));
     }
     if (p.x11()) {
       String value = hostEnv.get("DISPLAY");
@@ -113,16 +118,22 @@ public final class DesktopGrants {
         out.add(new Needed(null, "the profile asks for X11, but DISPLAY is not set"));
       } else {
         AbsPath s = display(value).socket();
-        out.add(new Needed(s, "the profile asks for X11, but there is no X server socket at "
-            + Quote.q(s.value()) + " (from DISPLAY " + Quote.q(value) + ")"));
+        out.add(
+            new Needed(
+                s,
+                "the profile asks for X11, but there is no X server socket at "
+                    + Quote.q(s.value())
+                    + " (from DISPLAY "
+                    + Quote.q(value)
+                    + ")"));
       }
     }
     return out;
   }
 
   /**
-   * The PulseAudio native socket: {@code $PULSE_SERVER} when it names one local socket
-   * ({@code unix:/path} or {@code /path}), else {@code pulse/native} in the runtime directory.
+   * The PulseAudio native socket: {@code $PULSE_SERVER} when it names one local socket ({@code
+   * unix:/path} or {@code /path}), else {@code pulse/native} in the runtime directory.
    */
   static AbsPath pulseSocket(AbsPath runtimeDir, Map<String, String> hostEnv) {
     String server = hostEnv.get("PULSE_SERVER");
@@ -136,8 +147,8 @@ public final class DesktopGrants {
   }
 
   /**
-   * The PulseAudio cookie libpulse would use: {@code $PULSE_COOKIE}, else
-   * {@code ~/.config/pulse/cookie}, else {@code ~/.pulse-cookie}; the first regular file, or null.
+   * The PulseAudio cookie libpulse would use: {@code $PULSE_COOKIE}, else {@code
+   * ~/.config/pulse/cookie}, else {@code ~/.pulse-cookie}; the first regular file, or null.
    */
   static AbsPath pulseCookie(AbsPath home, Map<String, String> hostEnv) {
     List<String> candidates = new ArrayList<>();
@@ -198,8 +209,8 @@ public final class DesktopGrants {
   /**
    * The entries of the Xauthority file {@code data} for display {@code number}: family local or
    * wild, display number equal (or empty, which libXau matches to any display). Each is rewritten
-   * to the wild family with an empty address, so the host name it was written for does not
-   * matter inside. A truncated last entry is dropped.
+   * to the wild family with an empty address, so the host name it was written for does not matter
+   * inside. A truncated last entry is dropped.
    */
   public static byte[] xauthority(byte[] data, int number) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();

@@ -1,11 +1,11 @@
 package dev.hsu.compile;
 
 import dev.hsu.base.AbsPath;
+import dev.hsu.base.Quote;
 import dev.hsu.plan.Instance;
 import dev.hsu.plan.Op;
 import dev.hsu.plan.Plan;
 import dev.hsu.plan.Proxy;
-import dev.hsu.base.Quote;
 import dev.hsu.profile.Profile;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -12,14 +12,16 @@ import java.util.Map;
 import java.util.function.Consumer;
 
 /**
- * The user's applications directory ({@code $XDG_DATA_HOME/applications}) and the app entries
- * hsu starts from (found there and under {@code $XDG_DATA_DIRS}).
+ * The user's applications directory ({@code $XDG_DATA_HOME/applications}) and the app entries hsu
+ * starts from (found there and under {@code $XDG_DATA_DIRS}).
  */
 public final class Applications implements GeneratedFiles {
   private final Path home;
   private final List<Path> dataDirs;
 
-  /** @param home the user's own data directory ({@code $XDG_DATA_HOME}) */
+  /**
+   * @param home the user's own data directory ({@code $XDG_DATA_HOME})
+   */
   public Applications(Path home, List<Path> dataDirs) {
     this.home = home;
     this.dataDirs = List.copyOf(dataDirs);
@@ -60,7 +62,9 @@ public final class Applications implements GeneratedFiles {
     return home.resolve("applications");
   }
 
-  /** Where the entry of profile {@code id} goes; the "hsu." prefix keeps it apart from the app's. */
+  /**
+   * Where the entry of profile {@code id} goes; the "hsu." prefix keeps it apart from the app's.
+   */
   @Override
   public Path fileFor(String id) {
     return dir().resolve("hsu." + id + ".desktop");
@@ -122,7 +126,8 @@ public final class Applications implements GeneratedFiles {
   @Override
   public List<MarkedFile.Installed> list() throws InstallException {
     try {
-      return MarkedFile.list(dir(), "hsu.*.desktop", SandboxedEntry::isOurs, SandboxedEntry::profileOf);
+      return MarkedFile.list(
+          dir(), "hsu.*.desktop", SandboxedEntry::isOurs, SandboxedEntry::profileOf);
     } catch (IOException e) {
       throw new InstallException(
           "cannot list " + Quote.q(dir().toString()) + ": " + MarkedFile.reason(e), e);

@@ -8,8 +8,8 @@ import java.util.regex.Pattern;
 
 /**
  * A desktop entry file as the Desktop Entry Specification lays it out: groups of {@code key=value}
- * lines. Reading is lenient (a malformed line is skipped, the first of duplicate keys wins);
- * values are kept raw, as written, and decoded by {@link #string} and {@link #list}.
+ * lines. Reading is lenient (a malformed line is skipped, the first of duplicate keys wins); values
+ * are kept raw, as written, and decoded by {@link #string} and {@link #list}.
  */
 public final class DesktopFile {
   static final Pattern GROUP = Pattern.compile("\\[([^\\[\\]\\p{Cc}]+)\\]");

@@ -56,7 +56,10 @@ public final class ExecLine {
       }
       if (c == '"') {
         quoted = !quoted;
-      } else if (quoted && c == '\\' && i + 1 < exec.length() && "\"`$\\".indexOf(exec.charAt(i + 1)) >= 0) {
+      } else if (quoted
+          && c == '\\'
+          && i + 1 < exec.length()
+          && "\"`$\\".indexOf(exec.charAt(i + 1)) >= 0) {
         text.append(exec.charAt(++i));
       } else if (c == '%' && i + 1 < exec.length()) {
         char n = exec.charAt(++i);
@@ -108,8 +111,8 @@ public final class ExecLine {
   }
 
   /**
-   * A word for writing: a sole field code as it is, literal text quoted; null when the word mixes
-   * a field code with text that would need quoting (the spec allows no field code in quotes).
+   * A word for writing: a sole field code as it is, literal text quoted; null when the word mixes a
+   * field code with text that would need quoting (the spec allows no field code in quotes).
    */
   public static String render(List<Piece> word) {
     if (word.size() == 1) {

@@ -123,15 +123,14 @@ public final class MarkedFile {
     } catch (NoSuchFileException e) {
       return Outcome.ABSENT;
     } catch (IOException e) {
-      throw new InstallException(
-          "cannot remove " + Quote.q(file.toString()) + ": " + reason(e), e);
+      throw new InstallException("cannot remove " + Quote.q(file.toString()) + ": " + reason(e), e);
     }
   }
 
   /**
-   * The files in {@code dir} matching {@code glob} that hsu wrote ({@code ours} accepts them),
-   * each with the profile {@code profileOf} reads from it, sorted by file name; none when {@code
-   * dir} is not a directory. Throws only when {@code dir} cannot be listed.
+   * The files in {@code dir} matching {@code glob} that hsu wrote ({@code ours} accepts them), each
+   * with the profile {@code profileOf} reads from it, sorted by file name; none when {@code dir} is
+   * not a directory. Throws only when {@code dir} cannot be listed.
    */
   public static List<Installed> list(
       Path dir, String glob, Predicate<String> ours, Function<String, String> profileOf)
@@ -165,10 +164,7 @@ public final class MarkedFile {
 
   private static String decode(byte[] bytes) {
     try {
-      return StandardCharsets.UTF_8
-          .newDecoder()
-          .decode(java.nio.ByteBuffer.wrap(bytes))
-          .toString();
+      return StandardCharsets.UTF_8.newDecoder().decode(java.nio.ByteBuffer.wrap(bytes)).toString();
     } catch (CharacterCodingException e) {
       return null;
     }

@@ -1,8 +1,8 @@
 package dev.hsu.doctor;
 
 /**
- * One thing hsu needs from the host, as {@code hsu doctor} found it: its name, ok, warn or fail,
- * a sentence saying what was found, and the fix in a sentence (empty when there is nothing to do).
+ * One thing hsu needs from the host, as {@code hsu doctor} found it: its name, ok, warn or fail, a
+ * sentence saying what was found, and the fix in a sentence (empty when there is nothing to do).
  */
 public record Check(String name, Status status, String sentence, String fix) {
   /** ok: works; warn: some profiles cannot run (or run without a feature); fail: none can. */

@@ -28,8 +28,10 @@ public interface DoctorHost {
     /** True when hsu-init's message says the namespaces themselves could not be made. */
     boolean namespaceFailure() {
       return outcome == Outcome.FAILED
-          && (message.contains("sandbox namespaces") || message.contains("uid_map")
-              || message.contains("gid_map") || message.contains("setgroups"));
+          && (message.contains("sandbox namespaces")
+              || message.contains("uid_map")
+              || message.contains("gid_map")
+              || message.contains("setgroups"));
     }
   }
 
@@ -64,7 +66,8 @@ public interface DoctorHost {
       @Override
       public boolean isSocket(String path) {
         try {
-          int mode = (Integer) java.nio.file.Files.getAttribute(java.nio.file.Path.of(path), "unix:mode");
+          int mode =
+              (Integer) java.nio.file.Files.getAttribute(java.nio.file.Path.of(path), "unix:mode");
           return (mode & 0170000) == 0140000;
         } catch (IOException | RuntimeException e) {
           return false;

@@ -11,7 +11,7 @@ public final class Render {
     return checks.stream().noneMatch(c -> c.status() == Check.Status.FAIL);
   }
 
-  /** {@code ok    NAME  SENTENCE[ Fix: FIX]}, names aligned, then a summary line. */
+  /** {@code ok NAME SENTENCE[ Fix: FIX]}, names aligned, then a summary line. */
   public static String text(List<Check> checks) {
     int width = 0;
     for (Check c : checks) {
@@ -21,7 +21,8 @@ public final class Render {
     int warn = 0;
     int fail = 0;
     for (Check c : checks) {
-      b.append(String.format("%-4s  %-" + width + "s  %s", c.status().word(), c.name(), c.sentence()));
+      b.append(
+          String.format("%-4s  %-" + width + "s  %s", c.status().word(), c.name(), c.sentence()));
       if (!c.fix().isEmpty()) {
         b.append(" Fix: ").append(c.fix());
       }
@@ -47,7 +48,8 @@ public final class Render {
 
   /** {@code {"ok": BOOL, "checks": [{"name", "status", "sentence", "fix"}, ...]}} on one line. */
   public static String json(List<Check> checks) {
-    StringBuilder b = new StringBuilder("{\"ok\": ").append(passed(checks)).append(", \"checks\": [");
+    StringBuilder b =
+        new StringBuilder("{\"ok\": ").append(passed(checks)).append(", \"checks\": [");
     for (int i = 0; i < checks.size(); i++) {
       Check c = checks.get(i);
       b.append(i == 0 ? "" : ", ").append("{\"name\": ");

@@ -13,9 +13,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Asks a Wayland compositor which globals it announces, with the two requests a client sends
- * first (wl_display.get_registry, then wl_display.sync): the globals arrive before the sync's
- * done. Only the wire format's basics are needed (wayland-book, "Wire protocol").
+ * Asks a Wayland compositor which globals it announces, with the two requests a client sends first
+ * (wl_display.get_registry, then wl_display.sync): the globals arrive before the sync's done. Only
+ * the wire format's basics are needed (wayland-book, "Wire protocol").
  */
 final class WaylandRegistry {
   private static final int DISPLAY = 1;

@@ -1,12 +1,12 @@
 package dev.hsu.launch;
 
+import dev.hsu.base.AbsPath;
+import dev.hsu.base.Quote;
 import dev.hsu.compile.DbusProxy;
 import dev.hsu.compile.DesktopGrants;
 import dev.hsu.compile.PulseFilter;
-import dev.hsu.base.AbsPath;
 import dev.hsu.plan.Plan;
 import dev.hsu.plan.PlanWriter;
-import dev.hsu.base.Quote;
 import dev.hsu.plan.Wayland;
 import dev.hsu.profile.Profile;
 import dev.hsu.sys.SysException;
@@ -85,9 +85,11 @@ public final class Launch {
     } else if ("0".equals(host.sysctl("user/max_user_namespaces"))) {
       sysctl = "user.max_user_namespaces = 0";
     }
-    return sysctl == null ? null
+    return sysctl == null
+        ? null
         : "every sandbox needs an unprivileged user namespace, and this host allows none ("
-            + sysctl + "); 'hsu doctor' says how to allow them";
+            + sysctl
+            + "); 'hsu doctor' says how to allow them";
   }
 
   /**

@@ -13,8 +13,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Everything a launch reads from or does to the host besides compiling: the one seam CLI tests
- * fake (no method has a default, so a fake never falls through to the real host).
+ * Everything a launch reads from or does to the host besides compiling: the one seam CLI tests fake
+ * (no method has a default, so a fake never falls through to the real host).
  */
 public interface LaunchHost {
   /** What is at a host path, following symlinks as a mount source would. */
@@ -30,7 +30,9 @@ public interface LaunchHost {
 
   boolean isExecutable(AbsPath path);
 
-  /** The value of the sysctl {@code name} (as under /proc/sys, with '/'), or null when unreadable. */
+  /**
+   * The value of the sysctl {@code name} (as under /proc/sys, with '/'), or null when unreadable.
+   */
   String sysctl(String name);
 
   /** Removes the caller's stale instance directories below {@code runtimeDir}; quiet. */
@@ -43,8 +45,7 @@ public interface LaunchHost {
   void ensureFile(AbsPath trusted, AbsPath file) throws SysException;
 
   /** Asks the user's systemd to put this process in a scope ({@link Scopes#start}). */
-  Scopes.Outcome startScope(Map<String, String> env, Scopes.Request request)
-      throws ScopeException;
+  Scopes.Outcome startScope(Map<String, String> env, Scopes.Request request) throws ScopeException;
 
   /** Puts {@code plan} in an inherited memfd and execve()s hsu-init; returns only by throwing. */
   void exec(String init, byte[] plan, List<String> env) throws SysException;

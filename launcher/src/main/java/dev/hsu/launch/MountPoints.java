@@ -9,8 +9,8 @@ import java.util.List;
 /**
  * Host paths a launch creates before hsu-init runs the plan, because hsu-init creates nothing on a
  * host bind: the persistent overlays' upper and work directories and ensured bind sources, and the
- * mount points beneath a home that is a host directory. Each is created without following
- * symlinks: these directories are app-writable.
+ * mount points beneath a home that is a host directory. Each is created without following symlinks:
+ * these directories are app-writable.
  */
 final class MountPoints {
   private MountPoints() {}
@@ -19,9 +19,8 @@ final class MountPoints {
   record HomeMountPoint(AbsPath base, AbsPath path, boolean file) {}
 
   /**
-   * Host directories that must exist before hsu-init runs and that hsu-init does not create
-   * itself: the upper and work directories of persistent overlays, and the sources of ensured
-   * binds.
+   * Host directories that must exist before hsu-init runs and that hsu-init does not create itself:
+   * the upper and work directories of persistent overlays, and the sources of ensured binds.
    */
   static List<AbsPath> hostDirsToCreate(Plan plan) {
     List<AbsPath> dirs = new ArrayList<>();

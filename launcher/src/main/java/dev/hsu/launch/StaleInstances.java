@@ -20,8 +20,8 @@ import java.time.Instant;
 import java.util.Set;
 
 /**
- * Stale instance directories: {@code ${XDG_RUNTIME_DIR}/hsu/<id>} left behind when a supervisor
- * was killed with SIGKILL (hsu-init removes its own otherwise). One is stale when it is a real
+ * Stale instance directories: {@code ${XDG_RUNTIME_DIR}/hsu/<id>} left behind when a supervisor was
+ * killed with SIGKILL (hsu-init removes its own otherwise). One is stale when it is a real
  * directory (not a symlink) owned by the caller whose {@code pid} file names a process that is
  * gone; nothing in it is followed.
  */
@@ -75,8 +75,8 @@ final class StaleInstances {
 
   /** The pid in {@code file} (a regular file, not followed), or null. */
   static Long readPid(Path file) {
-    try (SeekableByteChannel ch = Files.newByteChannel(
-        file, Set.of(StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS))) {
+    try (SeekableByteChannel ch =
+        Files.newByteChannel(file, Set.of(StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS))) {
       if (!Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
         return null;
       }
@@ -92,21 +92,24 @@ final class StaleInstances {
 
   /** Deletes {@code dir} and everything in it; symlinks are removed, never followed. */
   static void deleteTree(Path dir) throws IOException {
-    Files.walkFileTree(dir, new SimpleFileVisitor<>() {
-      @Override
-      public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-        Files.delete(file);
-        return FileVisitResult.CONTINUE;
-      }
+    Files.walkFileTree(
+        dir,
+        new SimpleFileVisitor<>() {
+          @Override
+          public FileVisitResult visitFile(Path file, BasicFileAttributes attrs)
+              throws IOException {
+            Files.delete(file);
+            return FileVisitResult.CONTINUE;
+          }
 
-      @Override
-      public FileVisitResult postVisitDirectory(Path d, IOException e) throws IOException {
-        if (e != null) {
-          throw e;
-        }
-        Files.delete(d);
-        return FileVisitResult.CONTINUE;
-      }
-    });
+          @Override
+          public FileVisitResult postVisitDirectory(Path d, IOException e) throws IOException {
+            if (e != null) {
+              throw e;
+            }
+            Files.delete(d);
+            return FileVisitResult.CONTINUE;
+          }
+        });
   }
 }

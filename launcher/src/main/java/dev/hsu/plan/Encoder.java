@@ -1,7 +1,6 @@
 package dev.hsu.plan;
 
 import dev.hsu.base.AbsPath;
-
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.List;

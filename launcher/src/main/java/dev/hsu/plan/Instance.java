@@ -2,7 +2,6 @@ package dev.hsu.plan;
 
 import dev.hsu.base.AbsPath;
 import dev.hsu.base.Quote;
-
 import java.util.regex.Pattern;
 
 /**

@@ -1,9 +1,8 @@
 package dev.hsu.plan;
 
-import dev.hsu.base.AbsPath;
-
 import static dev.hsu.base.Quote.q;
 
+import dev.hsu.base.AbsPath;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -11,10 +10,10 @@ import java.util.Locale;
 import java.util.Set;
 
 /**
- * The LANDLOCK record: whether a kernel lacking a needed Landlock ABI is fatal, the scopes, and
- * the filesystem and TCP rules. With {@code fs} every filesystem right the kernel knows is handled
- * and only {@code fsRules} grant; with {@code net} TCP bind and connect are handled and only
- * {@code netRules} grant.
+ * The LANDLOCK record: whether a kernel lacking a needed Landlock ABI is fatal, the scopes, and the
+ * filesystem and TCP rules. With {@code fs} every filesystem right the kernel knows is handled and
+ * only {@code fsRules} grant; with {@code net} TCP bind and connect are handled and only {@code
+ * netRules} grant.
  */
 public record Landlock(
     boolean required,
@@ -68,9 +67,9 @@ public record Landlock(
   public static final long READ = Fs.READ_FILE.bit() | Fs.READ_DIR.bit();
 
   /**
-   * "write": change files, create and remove entries (no device nodes), rename across
-   * directories, and device ioctls. MAKE_CHAR and MAKE_BLOCK are left out: no app of a sandbox
-   * needs to create device nodes.
+   * "write": change files, create and remove entries (no device nodes), rename across directories,
+   * and device ioctls. MAKE_CHAR and MAKE_BLOCK are left out: no app of a sandbox needs to create
+   * device nodes.
    */
   public static final long WRITE =
       Fs.WRITE_FILE.bit()
@@ -100,7 +99,10 @@ public record Landlock(
       Limits.path("landlock rule path", path);
       if (access == 0 || (access & ~FS_ALL) != 0) {
         throw new IllegalArgumentException(
-            "landlock rule for " + q(path.value()) + ": access 0x" + Long.toHexString(access)
+            "landlock rule for "
+                + q(path.value())
+                + ": access 0x"
+                + Long.toHexString(access)
                 + " is empty or has unknown bits");
       }
     }
@@ -119,7 +121,10 @@ public record Landlock(
       }
       if (access == 0 || (access & ~(BIND_TCP | CONNECT_TCP)) != 0) {
         throw new IllegalArgumentException(
-            "landlock rule for TCP port " + port + ": access " + access
+            "landlock rule for TCP port "
+                + port
+                + ": access "
+                + access
                 + " is empty or has unknown bits");
       }
     }
@@ -183,8 +188,8 @@ public record Landlock(
   }
 
   /**
-   * Filesystem rights for people: {@code read}, {@code write} and {@code execute} for the groups
-   * a profile can name, then any other right by its own name.
+   * Filesystem rights for people: {@code read}, {@code write} and {@code execute} for the groups a
+   * profile can name, then any other right by its own name.
    */
   public static String fsText(long access) {
     List<String> words = new ArrayList<>();

@@ -1,11 +1,9 @@
 package dev.hsu.plan;
 
-import java.time.Duration;
-
 import dev.hsu.base.AbsPath;
 import dev.hsu.base.Quote;
-
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.List;
 
 /** The limits of docs/plan-format.md, checked on the Java side before anything is written. */
@@ -43,8 +41,7 @@ public final class Limits {
       throw new IllegalArgumentException(what + " must be 1 to 255 bytes long");
     }
     if (s.indexOf('/') >= 0 || s.equals(".") || s.equals("..")) {
-      throw new IllegalArgumentException(
-          what + " " + Quote.q(s) + " is not a plain file name");
+      throw new IllegalArgumentException(what + " " + Quote.q(s) + " is not a plain file name");
     }
     return s;
   }

@@ -1,10 +1,8 @@
 package dev.hsu.plan;
 
-import dev.hsu.base.AbsPath;
-import dev.hsu.base.Quote;
-
 import static dev.hsu.base.Quote.q;
 
+import dev.hsu.base.AbsPath;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -61,8 +59,13 @@ public sealed interface Op {
 
     @Override
     public String toString() {
-      String s = "mirror " + q(host.value()) + " entry by entry " + OpText.bindFlags(writable, device)
-          + " except " + OpText.quoted(ALWAYS_LEFT_OUT);
+      String s =
+          "mirror "
+              + q(host.value())
+              + " entry by entry "
+              + OpText.bindFlags(writable, device)
+              + " except "
+              + OpText.quoted(ALWAYS_LEFT_OUT);
       return exclude.isEmpty() ? s : s + " and " + OpText.quoted(exclude);
     }
   }
@@ -169,7 +172,13 @@ public sealed interface Op {
       if (ensure) {
         attrs.add("created if missing");
       }
-      return "bind " + q(source.value()) + " on " + q(target.value()) + " (" + String.join(", ", attrs) + ")";
+      return "bind "
+          + q(source.value())
+          + " on "
+          + q(target.value())
+          + " ("
+          + String.join(", ", attrs)
+          + ")";
     }
   }
 
@@ -303,11 +312,12 @@ public sealed interface Op {
           .append(lowers.stream().map(p -> q(p.value())).collect(Collectors.joining(", ")));
       switch (writes) {
         case EPHEMERAL -> b.append(" (ephemeral writes)");
-        case PERSISTENT -> b.append(" upper ")
-            .append(q(upper.value()))
-            .append(" work ")
-            .append(q(work.value()))
-            .append(" (persistent writes)");
+        case PERSISTENT ->
+            b.append(" upper ")
+                .append(q(upper.value()))
+                .append(" work ")
+                .append(q(work.value()))
+                .append(" (persistent writes)");
         case READ_ONLY -> b.append(" (read-only)");
       }
       return b.toString();
@@ -433,7 +443,9 @@ public sealed interface Op {
       }
       if (dereference && AbsPath.problem(linkName) != null) {
         throw new IllegalArgumentException(
-            "symlink " + q(target.value()) + ": a dereferenced link must name an absolute host path");
+            "symlink "
+                + q(target.value())
+                + ": a dereferenced link must name an absolute host path");
       }
     }
 
@@ -520,7 +532,9 @@ public sealed interface Op {
 
     @Override
     public String toString() {
-      return "mount a new sysfs on " + q(target.value()) + " (read-only; network devices of the"
+      return "mount a new sysfs on "
+          + q(target.value())
+          + " (read-only; network devices of the"
           + " sandbox's own namespace only)";
     }
   }
@@ -552,8 +566,12 @@ public sealed interface Op {
 
     @Override
     public String toString() {
-      return "mount minimal dev on " + q(target.value()) + " (" + (writable ? "writable" : "read-only")
-          + (mqueue ? ", mqueue" : "") + ")";
+      return "mount minimal dev on "
+          + q(target.value())
+          + " ("
+          + (writable ? "writable" : "read-only")
+          + (mqueue ? ", mqueue" : "")
+          + ")";
     }
   }
 
@@ -643,8 +661,13 @@ public sealed interface Op {
 
     @Override
     public String toString() {
-      return "start daemon " + OpText.quoted(argv) + " and wait for " + q(ready.value()) + " (timeout "
-          + OpText.duration(timeout) + ")";
+      return "start daemon "
+          + OpText.quoted(argv)
+          + " and wait for "
+          + q(ready.value())
+          + " (timeout "
+          + OpText.duration(timeout)
+          + ")";
     }
   }
 }

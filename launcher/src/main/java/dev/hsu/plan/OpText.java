@@ -33,7 +33,10 @@ final class OpText {
   }
 
   static String bindFlags(boolean writable, boolean device) {
-    return "(" + (writable ? "writable" : "read-only") + ", " + (device ? "devices allowed" : "nodev")
+    return "("
+        + (writable ? "writable" : "read-only")
+        + ", "
+        + (device ? "devices allowed" : "nodev")
         + ")";
   }
 

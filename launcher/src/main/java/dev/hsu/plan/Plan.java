@@ -5,10 +5,10 @@ import java.util.List;
 /**
  * A compiled profile: the params, the syscall filter, the Landlock rules, the instance and its
  * Wayland wiring, and the ops hsu-init executes in order. A null {@code seccomp} or {@code
- * landlock} leaves that record out of the binary plan (no filter); the compiler always sets both.
- * A null {@code instance} / {@code wayland} leaves those out (no instance directory, no Wayland);
- * a Wayland record needs an instance, and so does each proxy (a helper run in its own sandbox,
- * from a nested plan, while this one runs).
+ * landlock} leaves that record out of the binary plan (no filter); the compiler always sets both. A
+ * null {@code instance} / {@code wayland} leaves those out (no instance directory, no Wayland); a
+ * Wayland record needs an instance, and so does each proxy (a helper run in its own sandbox, from a
+ * nested plan, while this one runs).
  */
 public record Plan(
     Params params,

@@ -4,7 +4,6 @@ import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
-import java.util.Base64;
 import java.util.Map;
 
 /** Renders a plan as JSON (for {@code hsu compile --json}): one object per op, keys in order. */
@@ -177,7 +176,10 @@ public final class PlanJson {
         case '\b' -> b.append("\\b");
         case '\f' -> b.append("\\f");
         default -> {
-          if (c < 0x20 || c == 0x7f || c == '\u2028' || c == '\u2029'
+          if (c < 0x20
+              || c == 0x7f
+              || c == '\u2028'
+              || c == '\u2029'
               || Character.isSurrogate(c) && !pairedSurrogate(s, i)) {
             b.append(String.format("\\u%04x", (int) c));
           } else {

@@ -3,7 +3,6 @@ package dev.hsu.plan;
 import static dev.hsu.base.Quote.q;
 
 import dev.hsu.base.Quote;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Collectors;
@@ -27,7 +26,10 @@ public final class PlanText {
     b.append("cwd ").append(q(p.cwd().value())).append('\n');
     b.append("argv ").append(p.argv().stream().map(Quote::q).collect(Collectors.joining(" ")));
     b.append('\n');
-    p.env().forEach((k, v) -> b.append("env ").append(Quote.escape(k)).append('=').append(q(v)).append('\n'));
+    p.env()
+        .forEach(
+            (k, v) ->
+                b.append("env ").append(Quote.escape(k)).append('=').append(q(v)).append('\n'));
     b.append("wait-delay ").append(OpText.duration(p.waitDelay())).append('\n');
     seccomp(b, plan.seccomp());
     landlock(b, plan.landlock(), p.hostNet());

@@ -7,6 +7,7 @@ public final class PlanWriter {
   public static final int VERSION = 1;
   static final byte[] MAGIC = "HSUPLAN\0".getBytes(StandardCharsets.US_ASCII);
   static final int HEADER_BYTES = 16;
+
   private PlanWriter() {}
 
   /**
@@ -42,7 +43,9 @@ public final class PlanWriter {
       byte[] nested = write(px.plan());
       if (nested.length > Proxy.MAX_PLAN_BYTES) {
         throw new IllegalArgumentException(
-            "the proxy's plan is " + nested.length + " bytes, more than the limit of "
+            "the proxy's plan is "
+                + nested.length
+                + " bytes, more than the limit of "
                 + Proxy.MAX_PLAN_BYTES);
       }
       Encoder b = new Encoder();
@@ -88,7 +91,9 @@ public final class PlanWriter {
     Encoder b = new Encoder();
     b.u32(p.uid());
     b.u32(p.gid());
-    b.u32((p.hostNet() ? PlanFlags.PARAMS_HOST_NET : 0) | (p.keepSession() ? PlanFlags.PARAMS_KEEP_SESSION : 0));
+    b.u32(
+        (p.hostNet() ? PlanFlags.PARAMS_HOST_NET : 0)
+            | (p.keepSession() ? PlanFlags.PARAMS_KEEP_SESSION : 0));
     b.str(p.hostname());
     b.path(p.cwd());
     b.strs(p.argv());
@@ -128,5 +133,4 @@ public final class PlanWriter {
     }
     return b;
   }
-
 }

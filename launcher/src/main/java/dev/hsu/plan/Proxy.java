@@ -2,7 +2,6 @@ package dev.hsu.plan;
 
 import dev.hsu.base.AbsPath;
 import dev.hsu.base.Quote;
-
 import java.time.Duration;
 import java.util.List;
 
@@ -36,6 +35,7 @@ public record Proxy(
   public Proxy(int syncFd, AbsPath ready, Duration timeout, Plan plan, List<String> grants) {
     this(syncFd, ready, timeout, plan, grants, Kind.DBUS);
   }
+
   public static final int MAX_FD = 63;
   public static final int MAX_PROXIES = 4;
   public static final int MAX_PLAN_BYTES = 1024 * 1024;

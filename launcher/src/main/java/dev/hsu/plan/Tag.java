@@ -1,8 +1,8 @@
 package dev.hsu.plan;
 
 /**
- * The record tags of the binary plan (docs/plan-format.md; {@code enum tag} in
- * init-c/src/plan.h, which PlanContractTest compares with this).
+ * The record tags of the binary plan (docs/plan-format.md; {@code enum tag} in init-c/src/plan.h,
+ * which PlanContractTest compares with this).
  */
 public enum Tag {
   PARAMS(1),

@@ -2,14 +2,13 @@ package dev.hsu.plan;
 
 import dev.hsu.base.AbsPath;
 import dev.hsu.base.Quote;
-
 import java.nio.charset.StandardCharsets;
 
 /**
  * The WAYLAND record. Normally hsu-init asks the compositor for a security context
- * (security-context-v1) listening on {@code socket}, a path directly inside the instance
- * directory; with {@code direct} the compositor's own socket is passed ({@code socket} is then
- * {@code compositor}). Either way a BIND op puts {@code socket} into the sandbox.
+ * (security-context-v1) listening on {@code socket}, a path directly inside the instance directory;
+ * with {@code direct} the compositor's own socket is passed ({@code socket} is then {@code
+ * compositor}). Either way a BIND op puts {@code socket} into the sandbox.
  */
 public record Wayland(boolean direct, AbsPath compositor, AbsPath socket, String appId) {
   public static final String ENGINE = "hsu";
@@ -37,19 +36,31 @@ public record Wayland(boolean direct, AbsPath compositor, AbsPath socket, String
     }
     if (!direct && !socket.parent().equals(instance.dir())) {
       throw new IllegalArgumentException(
-          "the Wayland socket " + Quote.q(socket.value()) + " is not directly in the instance"
-              + " directory " + Quote.q(instance.dir().value()));
+          "the Wayland socket "
+              + Quote.q(socket.value())
+              + " is not directly in the instance"
+              + " directory "
+              + Quote.q(instance.dir().value()));
     }
   }
 
   /** One line for {@code hsu compile}; {@code instanceId} for the security context. */
   public String describe(String instanceId) {
     if (direct) {
-      return "wayland raw compositor socket " + Quote.q(compositor.value())
+      return "wayland raw compositor socket "
+          + Quote.q(compositor.value())
           + " (direct: privileged protocols reachable)";
     }
-    return "wayland security context on " + Quote.q(compositor.value()) + " -> listener "
-        + Quote.q(socket.value()) + " (engine " + ENGINE + ", app id " + Quote.escape(appId)
-        + ", instance " + instanceId + ")";
+    return "wayland security context on "
+        + Quote.q(compositor.value())
+        + " -> listener "
+        + Quote.q(socket.value())
+        + " (engine "
+        + ENGINE
+        + ", app id "
+        + Quote.escape(appId)
+        + ", instance "
+        + instanceId
+        + ")";
   }
 }

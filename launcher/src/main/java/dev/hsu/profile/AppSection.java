@@ -14,6 +14,7 @@ final class AppSection implements Section<AppSection> {
 
   Str id;
   Str name;
+
   /** This file's bases; the loader follows them, they are not merged. */
   final List<Str> extendsList = new ArrayList<>();
 

@@ -16,14 +16,18 @@ import org.snakeyaml.engine.v2.nodes.Tag;
 final class DbusSection implements Section<DbusSection> {
   static final List<String> DBUS_KEYS = List.of("session", "system");
   static final List<String> BUS_KEYS = List.of("see", "talk", "own", "call", "broadcast");
+
   /** A well-known D-Bus bus name (the D-Bus specification; unique names are refused). */
   static final Pattern BUS_NAME =
       Pattern.compile("[A-Za-z_-][A-Za-z0-9_-]*(\\.[A-Za-z_-][A-Za-z0-9_-]*)+");
+
   /** xdg-dbus-proxy's METHOD: '*', an interface (optionally '.*') or interface.Method. */
   static final Pattern DBUS_METHOD =
       Pattern.compile("\\*|[A-Za-z_][A-Za-z0-9_]*(\\.[A-Za-z_][A-Za-z0-9_]*)+(\\.\\*)?");
+
   /** xdg-dbus-proxy's PATH: an object path, optionally ending in '/*'. */
   static final Pattern DBUS_PATH = Pattern.compile("/|(/[A-Za-z0-9_]+)+|(/[A-Za-z0-9_]+)*/\\*");
+
   static final int MAX_BUS_NAME = 255;
 
   /**
@@ -46,8 +50,8 @@ final class DbusSection implements Section<DbusSection> {
           "org.gnome.Nautilus");
 
   /**
-   * One bus under {@code dbus} as written: {@code on} false when turned off ({@code false}),
-   * else granted with the lists given so far (concatenated over files, bases first).
+   * One bus under {@code dbus} as written: {@code on} false when turned off ({@code false}), else
+   * granted with the lists given so far (concatenated over files, bases first).
    */
   static final class Bus {
     boolean on;
@@ -80,13 +84,13 @@ final class DbusSection implements Section<DbusSection> {
       talk.addAll(b.talk);
       own.addAll(b.own);
       b.call.forEach((k, v) -> call.computeIfAbsent(k, x -> new ArrayList<>()).addAll(v));
-      b.broadcast.forEach(
-          (k, v) -> broadcast.computeIfAbsent(k, x -> new ArrayList<>()).addAll(v));
+      b.broadcast.forEach((k, v) -> broadcast.computeIfAbsent(k, x -> new ArrayList<>()).addAll(v));
     }
   }
 
   /** {@code dbus.session} and {@code dbus.system}: null when not given. */
   Bus session;
+
   Bus system;
 
   @Override
@@ -207,8 +211,9 @@ final class DbusSection implements Section<DbusSection> {
     }
     String hint;
     if (s.startsWith(":")) {
-      hint = " (a unique name like ':1.42' changes with every connection; give the service's"
-          + " well-known name)";
+      hint =
+          " (a unique name like ':1.42' changes with every connection; give the service's"
+              + " well-known name)";
     } else if (s.contains("*")) {
       hint = " ('*' may only be the last element, as in 'org.example.*')";
     } else {

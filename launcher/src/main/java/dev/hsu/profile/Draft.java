@@ -6,8 +6,8 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * One profile file (or the merge of several) as written: typed and checked, not yet expanded,
- * held by one instance of each {@link Section}. A null field of a section was not given.
+ * One profile file (or the merge of several) as written: typed and checked, not yet expanded, held
+ * by one instance of each {@link Section}. A null field of a section was not given.
  */
 final class Draft {
   /** A string from the file and where it was written. */

@@ -10,8 +10,8 @@ import org.snakeyaml.engine.v2.nodes.Node;
 import org.snakeyaml.engine.v2.nodes.NodeTuple;
 
 /**
- * Walks one file's YAML node tree into a {@link Draft}: each top-level key goes to the section
- * that owns it, and every problem is reported.
+ * Walks one file's YAML node tree into a {@link Draft}: each top-level key goes to the section that
+ * owns it, and every problem is reported.
  */
 final class DraftReader {
   /**

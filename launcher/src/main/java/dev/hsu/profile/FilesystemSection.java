@@ -17,8 +17,8 @@ import org.snakeyaml.engine.v2.nodes.SequenceNode;
 import org.snakeyaml.engine.v2.nodes.Tag;
 
 /**
- * The sandbox's filesystem: {@code home}, the auto-root ({@code root}), {@code etc} and the
- * {@code filesystem} entries (binds, tmpfs, overlays, symlinks, files, directories, remounts).
+ * The sandbox's filesystem: {@code home}, the auto-root ({@code root}), {@code etc} and the {@code
+ * filesystem} entries (binds, tmpfs, overlays, symlinks, files, directories, remounts).
  */
 final class FilesystemSection implements Section<FilesystemSection> {
   /** Each entry kind and its other keys. */

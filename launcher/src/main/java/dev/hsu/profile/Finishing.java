@@ -56,9 +56,7 @@ final class Finishing {
       problems.error(
           s.pos(),
           problem
-              + (value.equals(s.value())
-                  ? ""
-                  : " (after expanding \"" + s.value() + "\")")
+              + (value.equals(s.value()) ? "" : " (after expanding \"" + s.value() + "\")")
               + (value.startsWith("/") ? "" : "; an absolute path is needed here"));
       return null;
     }

@@ -31,17 +31,24 @@ final class GrantsSection implements Section<GrantsSection> {
   record Device(Str path, boolean optional) {}
 
   Profile.Network network;
+
   /** Where {@code network} was given. */
   Pos networkPos;
+
   List<Device> devices;
+
   /** {@code wayland}: null when not given, else whether it is granted. */
   Boolean wayland;
+
   boolean waylandDirect;
   Pos waylandPos;
+
   /** {@code audio} as written (each server once); null when not given. */
   List<Str> audio;
+
   /** {@code audio: {pulse: {record: true}}}; replaced with {@code audio}. */
   boolean audioRecord;
+
   Pos audioPos;
   Boolean x11;
   Pos x11Pos;

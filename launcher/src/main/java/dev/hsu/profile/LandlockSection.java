@@ -26,11 +26,15 @@ final class LandlockSection implements Section<LandlockSection> {
   Pos requiredPos;
   Boolean scopeAbstractUnix;
   Boolean scopeSignal;
+
   /** {@code auto} or {@code none}, with its position. */
   Str filesystem;
+
   List<Rule> rules;
+
   /** Where the latest {@code landlock.network} was given; null when none was. */
   Pos networkPos;
+
   List<Integer> bind;
   List<Integer> connect;
 

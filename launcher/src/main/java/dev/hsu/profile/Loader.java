@@ -15,8 +15,8 @@ import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /**
- * Loads a profile file (and its bases) into a {@link Profile}, collecting every problem as a
- * {@link Diagnostic}. The language is described in docs/profiles.md.
+ * Loads a profile file (and its bases) into a {@link Profile}, collecting every problem as a {@link
+ * Diagnostic}. The language is described in docs/profiles.md.
  */
 public final class Loader {
   /** The result of loading: a profile when there are no errors, and all diagnostics. */
@@ -40,8 +40,8 @@ public final class Loader {
 
   /**
    * @param host the caller's facts for variables
-   * @param baseDirs directories searched for bare `extends` names after the profile's own
-   *     directory (normally the installed profiles/base/)
+   * @param baseDirs directories searched for bare `extends` names after the profile's own directory
+   *     (normally the installed profiles/base/)
    */
   public Loader(Profile.Host host, List<Path> baseDirs) {
     this.host = host;
@@ -205,8 +205,8 @@ public final class Loader {
 
   /**
    * Renders one diagnostic the way users see it: {@code file:line:col: error: message}, then the
-   * source line and a caret under the column (when the line is known). Control characters from
-   * the file are escaped.
+   * source line and a caret under the column (when the line is known). Control characters from the
+   * file are escaped.
    */
   public static String render(Diagnostic d) {
     StringBuilder b = new StringBuilder();
@@ -235,7 +235,10 @@ public final class Loader {
       if (shown.length() > 160) {
         int from = Math.max(0, Math.min(caret - 60, shown.length() - 120));
         int to = Math.min(shown.length(), from + 120);
-        shown = (from > 0 ? "..." : "") + shown.substring(from, to) + (to < shown.length() ? "..." : "");
+        shown =
+            (from > 0 ? "..." : "")
+                + shown.substring(from, to)
+                + (to < shown.length() ? "..." : "");
         caret = caret - from + (from > 0 ? 3 : 0);
       }
       b.append('\n')
@@ -244,7 +247,11 @@ public final class Loader {
           .append(" | ")
           .append(shown);
       if (caretAt >= 0) {
-        b.append('\n').append(" ".repeat(width)).append(" | ").append(" ".repeat(caret)).append('^');
+        b.append('\n')
+            .append(" ".repeat(width))
+            .append(" | ")
+            .append(" ".repeat(caret))
+            .append('^');
       }
     }
     return b.toString();

@@ -16,20 +16,26 @@ import org.snakeyaml.engine.v2.nodes.NodeTuple;
 final class MenusSection implements Section<MenusSection> {
   /** A desktop file ID as found under $XDG_DATA_DIRS/applications (no subdirectory). */
   static final Pattern DESKTOP_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,246}\\.desktop");
+
   static final List<String> SERVICE_KEYS = List.of("restart", "restart-sec");
+
   /** systemd.service(5) Restart= values. */
   static final List<String> RESTART =
       List.of("no", "on-success", "on-failure", "on-abnormal", "on-watchdog", "on-abort", "always");
+
   static final List<String> LIMITS_KEYS = List.of("memory", "tasks", "cpu-weight");
   static final int MAX_TASKS = 4_194_304;
   static final int MAX_CPU_WEIGHT = 10_000;
 
   /** The app's own desktop entry: a file ID or an absolute path. */
   Str desktop;
+
   String serviceRestart;
   Duration serviceRestartSec;
+
   /** Where a {@code limits} block was given (even an empty one); null when none was. */
   Pos limitsPos;
+
   Long limitsMemory;
   Integer limitsTasks;
   Integer limitsCpuWeight;

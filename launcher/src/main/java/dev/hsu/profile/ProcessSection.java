@@ -16,8 +16,8 @@ import org.snakeyaml.engine.v2.nodes.SequenceNode;
 import org.snakeyaml.engine.v2.nodes.Tag;
 
 /**
- * What runs inside and as whom: {@code command}, {@code cwd}, {@code env}, {@code hostname},
- * {@code ids}, {@code daemons} and {@code wait-delay}.
+ * What runs inside and as whom: {@code command}, {@code cwd}, {@code env}, {@code hostname}, {@code
+ * ids}, {@code daemons} and {@code wait-delay}.
  */
 final class ProcessSection implements Section<ProcessSection> {
   static final Pattern HOSTNAME =

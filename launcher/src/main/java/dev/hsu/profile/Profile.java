@@ -61,8 +61,8 @@ public record Profile(
   public record Wayland(boolean direct) {}
 
   /**
-   * D-Bus access ({@code dbus:} in the profile): each bus is null when not granted, else the
-   * filter of the xdg-dbus-proxy in front of it.
+   * D-Bus access ({@code dbus:} in the profile): each bus is null when not granted, else the filter
+   * of the xdg-dbus-proxy in front of it.
    */
   public record Dbus(Bus session, Bus system) {
     /** Neither bus. */
@@ -76,9 +76,9 @@ public record Profile(
   /**
    * One bus's filter, in xdg-dbus-proxy's terms: names the app may see, talk to and own (a bus
    * name, or {@code prefix.*} for the prefix and every name below it), and per name the rules
-   * ({@code [METHOD][@PATH]}) of the calls it may make and the broadcasts it may receive. Lists
-   * are in profile order without duplicates; for the session bus {@code own} starts with the
-   * defaults {@code <id>} and {@code <id>.*}.
+   * ({@code [METHOD][@PATH]}) of the calls it may make and the broadcasts it may receive. Lists are
+   * in profile order without duplicates; for the session bus {@code own} starts with the defaults
+   * {@code <id>} and {@code <id>.*}.
    */
   public record Bus(
       List<String> see,
@@ -111,8 +111,8 @@ public record Profile(
   }
 
   /**
-   * How {@code hsu systemd install} sets up the unit: systemd's {@code Restart=} value and
-   * {@code RestartSec=}; null means the key is not written (systemd's default applies).
+   * How {@code hsu systemd install} sets up the unit: systemd's {@code Restart=} value and {@code
+   * RestartSec=}; null means the key is not written (systemd's default applies).
    */
   public record Service(String restart, Duration restartSec) {
     public static Service defaults() {
@@ -121,8 +121,8 @@ public record Profile(
   }
 
   /**
-   * Resource limits for the sandbox's systemd scope; a null field is not limited. A profile with
-   * a {@code limits} block (even an empty one) needs a user manager to launch.
+   * Resource limits for the sandbox's systemd scope; a null field is not limited. A profile with a
+   * {@code limits} block (even an empty one) needs a user manager to launch.
    */
   public record Limits(Long memoryMax, Integer tasksMax, Integer cpuWeight) {}
 

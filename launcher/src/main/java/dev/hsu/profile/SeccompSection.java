@@ -43,10 +43,13 @@ final class SeccompSection implements Section<SeccompSection> {
 
   /** Each preset as written; a given list replaces an earlier one. */
   List<Str> presets;
+
   /** Where the {@code presets} list starts. */
   Pos presetsPos;
+
   List<Str> relax;
   List<Deny> deny;
+
   /** Family names as written, already checked. */
   List<Str> families;
 

@@ -5,8 +5,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The ${VAR} language: {@code ${NAME}} expands, {@code $$} is a literal {@code $}, any other
- * {@code $} is itself.
+ * The ${VAR} language: {@code ${NAME}} expands, {@code $$} is a literal {@code $}, any other {@code
+ * $} is itself.
  */
 final class Vars {
   static final List<String> NAMES =

@@ -90,7 +90,8 @@ final class YamlInput {
       Optional<Node> root = new Compose(settings(file.toString())).composeString(text);
       if (root.isEmpty()) {
         problems.error(
-            source.pos(0, 0), "the file is empty; a profile is a mapping with at least 'id' and 'command'");
+            source.pos(0, 0),
+            "the file is empty; a profile is a mapping with at least 'id' and 'command'");
         return new Parsed(source, null);
       }
       return new Parsed(source, root.get());
@@ -178,7 +179,8 @@ final class YamlInput {
       problems.error(
           new Pos(file, line, offset - lineStart + 1, null),
           String.format(
-              "the file is not valid UTF-8 (byte 0x%02x at offset %d)", bytes[offset] & 0xff, offset));
+              "the file is not valid UTF-8 (byte 0x%02x at offset %d)",
+              bytes[offset] & 0xff, offset));
       return null;
     }
     out.flip();

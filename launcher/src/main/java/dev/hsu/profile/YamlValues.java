@@ -141,7 +141,11 @@ final class YamlValues {
       return fallback;
     }
     if (!MODE.matcher(s.value()).matches()) {
-      error(s.pos(), "invalid mode " + Text.quote(s.value()) + ": expected octal digits up to \"07777\", like \"0755\"");
+      error(
+          s.pos(),
+          "invalid mode "
+              + Text.quote(s.value())
+              + ": expected octal digits up to \"07777\", like \"0755\"");
       return fallback;
     }
     return Integer.parseInt(s.value(), 8);
@@ -202,7 +206,9 @@ final class YamlValues {
     long n = Long.parseLong(m.group(1));
     long ms = m.group(2).equals("s") ? n * 1000 : n;
     if (ms > MAX_DURATION_MS) {
-      error(s.pos(), "duration " + Text.quote(s.value()) + " for " + what + " is over the maximum of 300s");
+      error(
+          s.pos(),
+          "duration " + Text.quote(s.value()) + " for " + what + " is over the maximum of 300s");
       return null;
     }
     return Duration.ofMillis(ms);
@@ -279,7 +285,9 @@ final class YamlValues {
         big = big.negate();
       }
       value =
-          big.bitLength() > 40 ? (big.signum() < 0 ? Long.MIN_VALUE : Long.MAX_VALUE) : big.longValue();
+          big.bitLength() > 40
+              ? (big.signum() < 0 ? Long.MIN_VALUE : Long.MAX_VALUE)
+              : big.longValue();
     } catch (NumberFormatException e) {
       error(src.at(v), "invalid integer " + Text.quote(text) + " for " + what);
       return null;
@@ -311,7 +319,14 @@ final class YamlValues {
     for (Str s : list) {
       String n = s.value();
       if (n.isEmpty() || n.contains("/") || n.equals(".") || n.equals("..")) {
-        error(s.pos(), "invalid entry name " + Text.quote(n) + " in " + what + ": expected a single name in " + dir);
+        error(
+            s.pos(),
+            "invalid entry name "
+                + Text.quote(n)
+                + " in "
+                + what
+                + ": expected a single name in "
+                + dir);
       } else {
         out.add(s);
       }
@@ -329,7 +344,14 @@ final class YamlValues {
     boolean ok = true;
     for (Node item : seq.getValue()) {
       if (!isString(item)) {
-        error(src.at(item), "expected a list of strings for " + what + ", got " + kind(item) + " in it" + quoteHint(item));
+        error(
+            src.at(item),
+            "expected a list of strings for "
+                + what
+                + ", got "
+                + kind(item)
+                + " in it"
+                + quoteHint(item));
         ok = false;
         continue;
       }
@@ -401,7 +423,9 @@ final class YamlValues {
     if (v instanceof MappingNode) {
       return (MappingNode) v;
     }
-    error(src.at(v), "expected " + expected + (what == null ? "" : " for " + what) + ", got " + kind(v));
+    error(
+        src.at(v),
+        "expected " + expected + (what == null ? "" : " for " + what) + ", got " + kind(v));
     return null;
   }
 
@@ -422,9 +446,9 @@ final class YamlValues {
   }
 
   /**
-   * Like {@link #keys(MappingNode, String, List)}, for an entry whose first allowed key names
-   * its kind: an unknown key that {@code otherKind} accepts (it belongs to another kind of entry)
-   * is reported with the keys valid here instead of a suggestion.
+   * Like {@link #keys(MappingNode, String, List)}, for an entry whose first allowed key names its
+   * kind: an unknown key that {@code otherKind} accepts (it belongs to another kind of entry) is
+   * reported with the keys valid here instead of a suggestion.
    */
   Map<String, NodeTuple> keys(
       MappingNode m, String where, List<String> allowed, Predicate<String> otherKind) {
@@ -443,7 +467,13 @@ final class YamlValues {
       if (key.equals("<<")) {
         msg = "merge keys ('<<') are not supported; use 'extends' or repeat the keys";
       } else if (otherKind.test(key)) {
-        msg = "key " + Text.quote(key) + " is not valid" + in + "; valid keys: " + Text.list(allowed.subList(1, allowed.size()));
+        msg =
+            "key "
+                + Text.quote(key)
+                + " is not valid"
+                + in
+                + "; valid keys: "
+                + Text.list(allowed.subList(1, allowed.size()));
       } else {
         String hint = Text.suggest(key, allowed);
         msg =

@@ -32,8 +32,10 @@ public final class Sys {
   public static int landlockAbi() {
     final long sysLandlockCreateRuleset = 444; // the same on every architecture since 5.13
     final int versionFlag = 1;
-    long r = LibC.INSTANCE.syscall(new NativeLong(sysLandlockCreateRuleset), null, new NativeLong(0),
-        versionFlag).longValue();
+    long r =
+        LibC.INSTANCE
+            .syscall(new NativeLong(sysLandlockCreateRuleset), null, new NativeLong(0), versionFlag)
+            .longValue();
     return r < 0 ? -Native.getLastError() : (int) r;
   }
 
@@ -62,7 +64,8 @@ public final class Sys {
           if (errno == 4) { // EINTR
             continue;
           }
-          throw new SysException("cannot write the plan to a memory file", null, errno, strerror(errno));
+          throw new SysException(
+              "cannot write the plan to a memory file", null, errno, strerror(errno));
         }
         off += (int) n;
       }
@@ -77,8 +80,8 @@ public final class Sys {
   }
 
   /**
-   * Replaces this process with {@code path}. Returns only by throwing. Strings are passed as
-   * UTF-8 bytes whatever the JVM's default charset.
+   * Replaces this process with {@code path}. Returns only by throwing. Strings are passed as UTF-8
+   * bytes whatever the JVM's default charset.
    */
   public static void execve(String path, List<String> argv, List<String> env) throws SysException {
     Memory[] keep = new Memory[argv.size() + env.size()];
@@ -117,8 +120,8 @@ public final class Sys {
   /**
    * Makes sure {@code dir} exists as a real directory, creating missing components (0700) below
    * {@code trusted}. {@code trusted} itself is created like {@code mkdir -p}; below it no symlink
-   * is ever followed: each component is opened with O_NOFOLLOW|O_DIRECTORY relative to its
-   * parent's descriptor, so a link planted by a sandboxed app cannot redirect the creation.
+   * is ever followed: each component is opened with O_NOFOLLOW|O_DIRECTORY relative to its parent's
+   * descriptor, so a link planted by a sandboxed app cannot redirect the creation.
    */
   public static void ensureDirBeneath(String trusted, String dir) throws SysException {
     LibC.INSTANCE.close(openDirBeneath(trusted, dir));
@@ -126,16 +129,20 @@ public final class Sys {
 
   /**
    * Creates the empty regular file {@code file} below {@code trusted} (and its missing parent
-   * directories) without following symlinks below {@code trusted}; an existing regular file is
-   * left as it is. For mount points of file binds.
+   * directories) without following symlinks below {@code trusted}; an existing regular file is left
+   * as it is. For mount points of file binds.
    */
   public static void ensureFileBeneath(String trusted, String file) throws SysException {
     int slash = file.lastIndexOf('/');
     String parent = file.substring(0, slash);
     int dfd = openDirBeneath(trusted, parent.length() < trusted.length() ? trusted : parent);
     try {
-      int fd = LibC.INSTANCE.openat(dfd, cstring(file.substring(slash + 1)),
-          LibC.O_RDONLY | LibC.O_CREAT | LibC.O_NOFOLLOW | LibC.O_CLOEXEC, 0600);
+      int fd =
+          LibC.INSTANCE.openat(
+              dfd,
+              cstring(file.substring(slash + 1)),
+              LibC.O_RDONLY | LibC.O_CREAT | LibC.O_NOFOLLOW | LibC.O_CLOEXEC,
+              0600);
       if (fd < 0) {
         int errno = Native.getLastError();
         if (errno == ELOOP) {
@@ -160,8 +167,9 @@ public final class Sys {
     } catch (java.io.IOException | SecurityException e) {
       throw new SysException("cannot create directory", trusted, 0, describe(e));
     }
-    int fd = LibC.INSTANCE.openat(
-        LibC.AT_FDCWD, cstring(trusted), LibC.O_RDONLY | LibC.O_DIRECTORY | LibC.O_CLOEXEC, 0);
+    int fd =
+        LibC.INSTANCE.openat(
+            LibC.AT_FDCWD, cstring(trusted), LibC.O_RDONLY | LibC.O_DIRECTORY | LibC.O_CLOEXEC, 0);
     if (fd < 0) {
       throw error("cannot open directory", trusted);
     }
@@ -180,13 +188,14 @@ public final class Sys {
         if (LibC.INSTANCE.mkdirat(fd, cname, 0700) < 0 && Native.getLastError() != EEXIST) {
           throw error("cannot create directory", done.toString());
         }
-        int next = LibC.INSTANCE.openat(
-            fd, cname, LibC.O_RDONLY | LibC.O_DIRECTORY | LibC.O_NOFOLLOW | LibC.O_CLOEXEC, 0);
+        int next =
+            LibC.INSTANCE.openat(
+                fd, cname, LibC.O_RDONLY | LibC.O_DIRECTORY | LibC.O_NOFOLLOW | LibC.O_CLOEXEC, 0);
         if (next < 0) {
           int errno = Native.getLastError();
           if (errno == ELOOP || errno == ENOTDIR) {
-            throw new SysException("refusing to use", done.toString(), errno,
-                "it is a symlink or not a directory");
+            throw new SysException(
+                "refusing to use", done.toString(), errno, "it is a symlink or not a directory");
           }
           throw new SysException("cannot open directory", done.toString(), errno, strerror(errno));
         }

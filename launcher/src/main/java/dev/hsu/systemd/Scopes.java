@@ -11,8 +11,8 @@ import java.util.Map;
 
 /**
  * Whether and how {@code hsu launch} asks the user's systemd for a transient scope. This class
- * decides from the environment alone; D-Bus (and dbus-java's classes) are touched only when a
- * user manager is there to answer, so launches without one start as fast as before.
+ * decides from the environment alone; D-Bus (and dbus-java's classes) are touched only when a user
+ * manager is there to answer, so launches without one start as fast as before.
  */
 public final class Scopes {
   /** How long to wait for the manager's JobRemoved before giving up. */
@@ -86,7 +86,9 @@ public final class Scopes {
       for (String kv : a.substring(5).split(",")) {
         if (kv.startsWith("path=")) {
           path = URLDecoder.decode(kv.substring(5).replace("+", "%2B"), StandardCharsets.UTF_8);
-        } else if (kv.startsWith("abstract=") || kv.startsWith("runtime=") || kv.startsWith("dir=")
+        } else if (kv.startsWith("abstract=")
+            || kv.startsWith("runtime=")
+            || kv.startsWith("dir=")
             || kv.startsWith("tmpdir=")) {
           other = true;
         }
@@ -112,8 +114,8 @@ public final class Scopes {
   }
 
   /**
-   * Starts the scope when a user manager is there. Without a session bus it stays quiet; with a
-   * bus but no manager it returns a notice; when the profile has limits both are errors.
+   * Starts the scope when a user manager is there. Without a session bus it stays quiet; with a bus
+   * but no manager it returns a notice; when the profile has limits both are errors.
    */
   public static Outcome start(Map<String, String> env, Request r, Duration timeout)
       throws ScopeException {
@@ -131,8 +133,10 @@ public final class Scopes {
     boolean manager = runtime != null && Files.exists(runtime.resolve("systemd/private"));
     if (!manager && !r.required()) {
       // systemd --user always has this socket; without it, asking over D-Bus would only cost time.
-      return new Outcome(null, "no systemd user manager (no $XDG_RUNTIME_DIR/systemd/private);"
-          + " the sandbox runs without its own scope");
+      return new Outcome(
+          null,
+          "no systemd user manager (no $XDG_RUNTIME_DIR/systemd/private);"
+              + " the sandbox runs without its own scope");
     }
     try {
       dev.hsu.systemd.dbus.DbusScopes.start(address, r, timeout);

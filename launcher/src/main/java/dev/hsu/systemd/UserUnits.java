@@ -1,9 +1,9 @@
 package dev.hsu.systemd;
 
+import dev.hsu.base.Quote;
 import dev.hsu.desktop.GeneratedFiles;
 import dev.hsu.desktop.InstallException;
 import dev.hsu.desktop.MarkedFile;
-import dev.hsu.base.Quote;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
@@ -48,7 +48,8 @@ public final class UserUnits implements GeneratedFiles {
     try {
       return MarkedFile.list(dir, "hsu-*.service", UnitFile::isOurs, UnitFile::profileOf);
     } catch (IOException e) {
-      throw new InstallException("cannot list " + Quote.q(dir.toString()) + ": " + MarkedFile.reason(e), e);
+      throw new InstallException(
+          "cannot list " + Quote.q(dir.toString()) + ": " + MarkedFile.reason(e), e);
     }
   }
 }

@@ -1,7 +1,7 @@
 package dev.hsu.cli;
 
-import dev.hsu.launch.LaunchHost;
 import dev.hsu.base.AbsPath;
+import dev.hsu.launch.LaunchHost;
 import dev.hsu.systemd.ScopeException;
 import dev.hsu.systemd.Scopes;
 import java.util.ArrayList;

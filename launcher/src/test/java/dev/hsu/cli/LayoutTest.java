@@ -28,7 +28,8 @@ final class LayoutTest {
       assertEquals(Path.of(prefix, "bin/hsu"), l.command());
     }
     // The package's pulse filter is where the compiler looks when nothing else says.
-    assertEquals(dev.hsu.compile.PulseFilter.DEFAULT_PROGRAM.value(),
+    assertEquals(
+        dev.hsu.compile.PulseFilter.DEFAULT_PROGRAM.value(),
         Layout.installed(Path.of("/usr")).pulseFilter().toString());
   }
 

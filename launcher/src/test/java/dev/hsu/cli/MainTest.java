@@ -31,8 +31,10 @@ final class MainTest {
   Map<String, String> env;
   final List<String> execs = new ArrayList<>();
   final List<String> dirs = new ArrayList<>();
+
   /** The sysctls the fake host reports (name as under /proc/sys). */
   final Map<String, String> hostSysctls = new HashMap<>();
+
   byte[] execPlan;
   String out;
   String err;
@@ -158,8 +160,7 @@ final class MainTest {
     assertTrue(out.contains("ok.yaml: ok"), out);
   }
 
-  static final String RISKY =
-      HELLO + "network: host\nseccomp:\n  relax: [allow-ptrace]\n";
+  static final String RISKY = HELLO + "network: host\nseccomp:\n  relax: [allow-ptrace]\n";
 
   @Test
   void checkShowsWarningsButSucceeds() throws IOException {
@@ -234,8 +235,10 @@ final class MainTest {
     assertEquals(0, run("compile", ok.toString(), "-o", plan.toString()));
     assertEquals("", out);
     byte[] bytes = Files.readAllBytes(plan);
-    assertArrayEquals("HSUPLAN\0".getBytes(StandardCharsets.US_ASCII), java.util.Arrays.copyOf(bytes, 8));
-    assertEquals(1, run("compile", ok.toString(), "-o", tmp.resolve("no/such/dir/x.plan").toString()));
+    assertArrayEquals(
+        "HSUPLAN\0".getBytes(StandardCharsets.US_ASCII), java.util.Arrays.copyOf(bytes, 8));
+    assertEquals(
+        1, run("compile", ok.toString(), "-o", tmp.resolve("no/such/dir/x.plan").toString()));
     assertTrue(err.startsWith("hsu: cannot write \""), err);
   }
 
@@ -249,7 +252,8 @@ final class MainTest {
     assertEquals(0, run("check", "hello.yaml"));
     assertTrue(out.startsWith(user.resolve("hello.yaml").toString()), out);
     assertEquals(1, run("check", "nothing"));
-    assertTrue(err.contains("no profile \"nothing\": no such file, nor in \"" + user + "\" or \""), err);
+    assertTrue(
+        err.contains("no profile \"nothing\": no such file, nor in \"" + user + "\" or \""), err);
   }
 
   @Test
@@ -262,7 +266,11 @@ final class MainTest {
     assertArrayEquals(
         java.util.Arrays.copyOf(execPlan, 8), "HSUPLAN\0".getBytes(StandardCharsets.US_ASCII));
     assertEquals(
-        List.of(home + "/.local/share/hsu/apps " + home + "/.local/share/hsu/apps/org.example.Hello/home"),
+        List.of(
+            home
+                + "/.local/share/hsu/apps "
+                + home
+                + "/.local/share/hsu/apps/org.example.Hello/home"),
         dirs);
   }
 
@@ -270,7 +278,9 @@ final class MainTest {
   void launchArgumentsAreData() throws IOException {
     Path ok = profile("ok.yaml", HELLO);
     assertEquals(List.of("hello"), launchArgv(ok));
-    assertEquals(List.of("hello", "a", "-x", "--help", "@file"), launchArgv(ok, "--", "a", "-x", "--help", "@file"));
+    assertEquals(
+        List.of("hello", "a", "-x", "--help", "@file"),
+        launchArgv(ok, "--", "a", "-x", "--help", "@file"));
     assertEquals(List.of("hello", "--", "--", "-h"), launchArgv(ok, "--", "--", "--", "-h"));
     assertEquals(List.of("hello", "a", "--b"), launchArgv(ok, "a", "--b"));
   }
@@ -287,15 +297,22 @@ final class MainTest {
   @Test
   void launchWhereTheHostAllowsNoUserNamespaceIs125AndPointsAtDoctor() throws IOException {
     Path ok = profile("ok.yaml", HELLO);
-    for (String[] sysctl : new String[][] {
-        {"kernel/unprivileged_userns_clone", "kernel.unprivileged_userns_clone = 0"},
-        {"user/max_user_namespaces", "user.max_user_namespaces = 0"}}) {
+    for (String[] sysctl :
+        new String[][] {
+          {"kernel/unprivileged_userns_clone", "kernel.unprivileged_userns_clone = 0"},
+          {"user/max_user_namespaces", "user.max_user_namespaces = 0"}
+        }) {
       hostSysctls.clear();
       hostSysctls.put(sysctl[0], "0");
       execs.clear();
       assertEquals(125, run("launch", ok.toString()));
-      assertTrue(err.startsWith("hsu: every sandbox needs an unprivileged user namespace, and this host"
-          + " allows none (" + sysctl[1] + "); 'hsu doctor' says how to allow them"), err);
+      assertTrue(
+          err.startsWith(
+              "hsu: every sandbox needs an unprivileged user namespace, and this host"
+                  + " allows none ("
+                  + sysctl[1]
+                  + "); 'hsu doctor' says how to allow them"),
+          err);
       assertTrue(execs.isEmpty(), execs.toString());
     }
     hostSysctls.put("kernel/unprivileged_userns_clone", "1");
@@ -326,15 +343,19 @@ final class MainTest {
     assertTrue(err.contains("HSU_DEBUG=1"), err);
     env.put("HSU_DEBUG", "1");
     ByteArrayOutputStream e = new ByteArrayOutputStream();
-    Main.run(new String[] {"launch", ok.toString()}, new PrintStream(new ByteArrayOutputStream()),
-        new PrintStream(e, true, StandardCharsets.UTF_8), ctx());
+    Main.run(
+        new String[] {"launch", ok.toString()},
+        new PrintStream(new ByteArrayOutputStream()),
+        new PrintStream(e, true, StandardCharsets.UTF_8),
+        ctx());
     assertTrue(e.toString(StandardCharsets.UTF_8).contains("\tat "), "debug shows the trace");
   }
 
   /** Reads argv back out of a binary plan's PARAMS record. */
   static final class PlanArgv {
     static List<String> argv(byte[] plan) {
-      java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(plan).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+      java.nio.ByteBuffer b =
+          java.nio.ByteBuffer.wrap(plan).order(java.nio.ByteOrder.LITTLE_ENDIAN);
       b.position(16 + 8 + 12);
       str(b);
       str(b);

@@ -135,7 +135,8 @@ final class MenusAndServicesTest {
 
   @Test
   void installedHsuWritesItsOwnCommandAndFindsShippedProfilesByName() throws IOException {
-    Files.writeString(dataDir.resolve("app.desktop"),
+    Files.writeString(
+        dataDir.resolve("app.desktop"),
         "[Desktop Entry]\nType=Application\nName=App\nExec=app %U\n");
     Path prefix = installedPrefix();
     Path shipped = prefix.resolve("share/hsu/profiles/apps/app.yaml");
@@ -144,12 +145,14 @@ final class MenusAndServicesTest {
     assertTrue(e.contains("\nExec=" + prefix + "/bin/hsu launch " + shipped + " -- %U\n"), e);
     assertEquals(0, run("systemd", "install", "app"), err);
     String u = Files.readString(unit());
-    assertTrue(u.contains("\nExecStart=\"" + prefix + "/bin/hsu\" \"launch\" \"" + shipped + "\"\n"), u);
+    assertTrue(
+        u.contains("\nExecStart=\"" + prefix + "/bin/hsu\" \"launch\" \"" + shipped + "\"\n"), u);
   }
 
   @Test
   void desktopInstallIsIdempotentAndRemoveAndListFollow() throws IOException {
-    Files.writeString(dataDir.resolve("app.desktop"),
+    Files.writeString(
+        dataDir.resolve("app.desktop"),
         "[Desktop Entry]\nType=Application\nName=App\nExec=app %U\nTryExec=app\n");
     Path p = profile(APP);
     assertEquals(0, run("desktop", "install", p.toString()), err);
@@ -175,7 +178,8 @@ final class MenusAndServicesTest {
     Path p = profile(APP);
     Files.createDirectories(entry().getParent());
     Files.writeString(entry(), "[Desktop Entry]\nType=Application\nName=Mine\nExec=mine\n");
-    Files.writeString(entry().resolveSibling("hsu.other.Thing.desktop"), "[Desktop Entry]\nName=x\n");
+    Files.writeString(
+        entry().resolveSibling("hsu.other.Thing.desktop"), "[Desktop Entry]\nName=x\n");
     assertEquals(1, run("desktop", "install", p.toString()));
     assertTrue(err.startsWith("hsu: \"" + entry() + "\" exists and was not written by hsu"), err);
     assertEquals(1, run("desktop", "remove", p.toString()));
@@ -253,8 +257,12 @@ final class MenusAndServicesTest {
       long exec = Long.parseLong(events.get(1).substring(5));
       assertTrue(exec >= bus.emitted.get(0), "exec only after JobRemoved");
       assertEquals(
-          List.of("Description s Example (hsu sandbox)", "PIDs au [" + pid + "]",
-              "CollectMode s inactive-or-failed", "MemoryMax t 67108864", "TasksMax t 32"),
+          List.of(
+              "Description s Example (hsu sandbox)",
+              "PIDs au [" + pid + "]",
+              "CollectMode s inactive-or-failed",
+              "MemoryMax t 67108864",
+              "TasksMax t 32"),
           bus.calls.get(0).properties());
     }
   }

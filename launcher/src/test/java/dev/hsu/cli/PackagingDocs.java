@@ -16,14 +16,17 @@ import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Model.PositionalParamSpec;
 
 /**
- * Generates the shell completions and the man page from hsu's picocli model; the build runs it
- * from the test classes into packaging/ (it is not in hsu's jar). Output is deterministic so the files can be
- * committed and checked for staleness.
+ * Generates the shell completions and the man page from hsu's picocli model; the build runs it from
+ * the test classes into packaging/ (it is not in hsu's jar). Output is deterministic so the files
+ * can be committed and checked for staleness.
  */
 public final class PackagingDocs {
   private PackagingDocs() {}
 
-  /** {@code PackagingDocs DIR}: writes DIR/completions/hsu.bash, DIR/completions/_hsu, DIR/man/hsu.1. */
+  /**
+   * {@code PackagingDocs DIR}: writes DIR/completions/hsu.bash, DIR/completions/_hsu,
+   * DIR/man/hsu.1.
+   */
   public static void main(String[] args) throws IOException {
     Path dir = Path.of(args.length > 0 ? args[0] : "packaging");
     for (Map.Entry<String, String> f : files().entrySet()) {
@@ -99,7 +102,12 @@ public final class PackagingDocs {
         if (label.equals("ARGS")) {
           b.append("    '*::").append(zq(label)).append(":_normal' \\\n");
         } else {
-          b.append("    '").append(which).append(":").append(zq(label)).append(":").append(action)
+          b.append("    '")
+              .append(which)
+              .append(":")
+              .append(zq(label))
+              .append(":")
+              .append(action)
               .append("' \\\n");
         }
       }
@@ -115,10 +123,14 @@ public final class PackagingDocs {
     b.append("    '1: :->command' \\\n    '*:: :->args'\n");
     b.append("  case $state in\n    command)\n      local -a commands\n      commands=(\n");
     for (Map.Entry<String, CommandLine> e : subs.entrySet()) {
-      b.append("        '").append(e.getKey()).append(':')
-          .append(zq(firstLine(e.getValue().getCommandSpec()))).append("'\n");
+      b.append("        '")
+          .append(e.getKey())
+          .append(':')
+          .append(zq(firstLine(e.getValue().getCommandSpec())))
+          .append("'\n");
     }
-    b.append("      )\n      _describe -t commands '").append(spec.qualifiedName())
+    b.append("      )\n      _describe -t commands '")
+        .append(spec.qualifiedName())
         .append(" command' commands\n      ;;\n    args)\n      case $line[1] in\n");
     List<String[]> children = new ArrayList<>();
     for (Map.Entry<String, CommandLine> e : subs.entrySet()) {
@@ -141,7 +153,8 @@ public final class PackagingDocs {
         out.add("'" + o.names()[0] + "[" + desc + "]" + arg + "'");
       } else {
         String names = String.join(" ", o.names());
-        out.add("'(" + names + ")'{" + String.join(",", o.names()) + "}'[" + desc + "]" + arg + "'");
+        out.add(
+            "'(" + names + ")'{" + String.join(",", o.names()) + "}'[" + desc + "]" + arg + "'");
       }
     }
     return out;
@@ -167,8 +180,11 @@ public final class PackagingDocs {
   static String man(CommandLine cmd) {
     CommandSpec top = cmd.getCommandSpec();
     StringBuilder b = new StringBuilder();
-    b.append(".\\\" Generated from hsu's command model by the build (PackagingDocs); do not edit.\n");
-    b.append(".TH HSU 1 \"\" \"hsu ").append(VersionCommand.VERSION).append("\" \"User Commands\"\n");
+    b.append(
+        ".\\\" Generated from hsu's command model by the build (PackagingDocs); do not edit.\n");
+    b.append(".TH HSU 1 \"\" \"hsu ")
+        .append(VersionCommand.VERSION)
+        .append("\" \"User Commands\"\n");
     b.append(".SH NAME\nhsu \\- run Linux desktop apps in unprivileged sandboxes\n");
     b.append(".SH SYNOPSIS\n");
     for (String sub : cmd.getSubcommands().keySet()) {
@@ -179,28 +195,36 @@ public final class PackagingDocs {
     for (String d : top.usageMessage().description()) {
       b.append(roff(d)).append('\n');
     }
-    b.append(".PP\nProfiles are YAML files described in the profile reference (docs/profiles.md);"
-        + " PROFILE is a path, or a NAME looked up as NAME.yaml in"
-        + " ~/.config/hsu/profiles and in hsu's own profiles/apps.\n");
+    b.append(
+        ".PP\nProfiles are YAML files described in the profile reference (docs/profiles.md);"
+            + " PROFILE is a path, or a NAME looked up as NAME.yaml in"
+            + " ~/.config/hsu/profiles and in hsu's own profiles/apps.\n");
     b.append(".SH COMMANDS\n");
     commands(b, cmd);
     b.append(".SH EXIT STATUS\n");
-    b.append(".TP\n.B hsu launch\nthe app's own exit status; 128+N when the app was killed by"
-        + " signal N; 125 when hsu failed (invalid profile, setup error, a profile with"
-        + " \\fBlimits\\fR and no systemd user manager); 126 when the command cannot be"
-        + " executed; 127 when it is not found.\n");
-    b.append(".TP\n.B other commands\n0 ok; 1 failure (a file cannot be read or written, a file"
-        + " hsu did not write is in the way, systemctl failed); 2 usage error or invalid"
-        + " profile.\n");
+    b.append(
+        ".TP\n.B hsu launch\nthe app's own exit status; 128+N when the app was killed by"
+            + " signal N; 125 when hsu failed (invalid profile, setup error, a profile with"
+            + " \\fBlimits\\fR and no systemd user manager); 126 when the command cannot be"
+            + " executed; 127 when it is not found.\n");
+    b.append(
+        ".TP\n.B other commands\n0 ok; 1 failure (a file cannot be read or written, a file"
+            + " hsu did not write is in the way, systemctl failed); 2 usage error or invalid"
+            + " profile.\n");
     b.append(".SH ENVIRONMENT\n");
     String[][] env = {
       {"HSU_DEBUG", "1 prints stack traces with internal errors."},
       {"HSU_INIT", "the hsu-init binary to run (default: the one built in hsu's home)."},
-      {"XDG_DATA_HOME, XDG_DATA_DIRS", "where menu entries are written and apps' own entries"
-          + " are looked up."},
+      {
+        "XDG_DATA_HOME, XDG_DATA_DIRS",
+        "where menu entries are written and apps' own entries" + " are looked up."
+      },
       {"XDG_CONFIG_HOME", "where user profiles and user units live."},
-      {"XDG_RUNTIME_DIR, DBUS_SESSION_BUS_ADDRESS", "the session bus on which hsu launch asks"
-          + " the systemd user manager for a scope app-hsu-ID-PID.scope."},
+      {
+        "XDG_RUNTIME_DIR, DBUS_SESSION_BUS_ADDRESS",
+        "the session bus on which hsu launch asks"
+            + " the systemd user manager for a scope app-hsu-ID-PID.scope."
+      },
     };
     for (String[] e : env) {
       b.append(".TP\n.B ").append(roff(e[0])).append('\n').append(roff(e[1])).append('\n');
@@ -209,10 +233,14 @@ public final class PackagingDocs {
     String[][] files = {
       {"~/.config/hsu/profiles/NAME.yaml", "user profiles."},
       {"~/.local/share/hsu/apps/ID/", "per-app data (the persistent home)."},
-      {"~/.local/share/applications/hsu.ID.desktop", "menu entries written by hsu desktop"
-          + " install (marked with X-Hsu-Profile)."},
-      {"~/.config/systemd/user/hsu-ID.service", "units written by hsu systemd install"
-          + " (marked with a header and X-Hsu-Profile)."},
+      {
+        "~/.local/share/applications/hsu.ID.desktop",
+        "menu entries written by hsu desktop" + " install (marked with X-Hsu-Profile)."
+      },
+      {
+        "~/.config/systemd/user/hsu-ID.service",
+        "units written by hsu systemd install" + " (marked with a header and X-Hsu-Profile)."
+      },
     };
     for (String[] f : files) {
       b.append(".TP\n.I ").append(roff(f[0])).append('\n').append(roff(f[1])).append('\n');
@@ -235,15 +263,21 @@ public final class PackagingDocs {
         b.append(".TP\n");
         List<String> names = new ArrayList<>();
         for (String n : o.names()) {
-          names.add("\\fB" + roff(n) + "\\fR"
-              + (o.typeInfo().isBoolean() ? "" : "=\\fI" + roff(o.paramLabel()) + "\\fR"));
+          names.add(
+              "\\fB"
+                  + roff(n)
+                  + "\\fR"
+                  + (o.typeInfo().isBoolean() ? "" : "=\\fI" + roff(o.paramLabel()) + "\\fR"));
         }
         b.append(String.join(", ", names)).append('\n');
         b.append(roff(String.join(" ", o.description()))).append('\n');
       }
       for (PositionalParamSpec p : spec.positionalParameters()) {
-        b.append(".TP\n\\fI").append(roff(p.paramLabel())).append("\\fR\n")
-            .append(roff(String.join(" ", p.description()))).append('\n');
+        b.append(".TP\n\\fI")
+            .append(roff(p.paramLabel()))
+            .append("\\fR\n")
+            .append(roff(String.join(" ", p.description())))
+            .append('\n');
       }
       commands(b, sub);
     }

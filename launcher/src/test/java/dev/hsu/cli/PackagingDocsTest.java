@@ -10,17 +10,24 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** The completions and man page in packaging/ are current, and their shells and roff accept them. */
+/**
+ * The completions and man page in packaging/ are current, and their shells and roff accept them.
+ */
 final class PackagingDocsTest {
   static final Path PACKAGING =
-      Path.of(System.getProperty("hsu.home", "..")).toAbsolutePath().normalize().resolve("packaging");
+      Path.of(System.getProperty("hsu.home", ".."))
+          .toAbsolutePath()
+          .normalize()
+          .resolve("packaging");
 
   @Test
   void committedFilesMatchTheCommandModel() throws Exception {
     for (Map.Entry<String, String> f : PackagingDocs.files().entrySet()) {
       Path p = PACKAGING.resolve(f.getKey());
       assertTrue(Files.exists(p), p + " is missing: run mvn package (it regenerates packaging/)");
-      assertEquals(f.getValue(), Files.readString(p),
+      assertEquals(
+          f.getValue(),
+          Files.readString(p),
           p + " is stale: run mvn package (it regenerates packaging/) and commit the result");
     }
   }
@@ -35,7 +42,12 @@ final class PackagingDocsTest {
             + " COMP_POINT=${#COMP_LINE}; _complete_hsu; echo \"${COMPREPLY[*]}\"";
     TestTools.Run r =
         TestTools.run(
-            List.of(bash.toString(), "-c", script, "x", PACKAGING.resolve("completions/hsu.bash").toString()),
+            List.of(
+                bash.toString(),
+                "-c",
+                script,
+                "x",
+                PACKAGING.resolve("completions/hsu.bash").toString()),
             null);
     assertEquals(0, r.exit(), r.output());
     assertEquals("desktop\n--enable\n", r.output());
@@ -45,7 +57,8 @@ final class PackagingDocsTest {
   void zshParsesItsCompletion() throws Exception {
     Path zsh = TestTools.require("zsh", "zsh");
     TestTools.Run r =
-        TestTools.run(List.of(zsh.toString(), "-n", PACKAGING.resolve("completions/_hsu").toString()), null);
+        TestTools.run(
+            List.of(zsh.toString(), "-n", PACKAGING.resolve("completions/_hsu").toString()), null);
     assertEquals(0, r.exit(), r.output());
     assertEquals("", r.output());
   }
@@ -55,7 +68,12 @@ final class PackagingDocsTest {
     Path groff = TestTools.require("groff", "groff-base");
     TestTools.Run r =
         TestTools.run(
-            List.of(groff.toString(), "-man", "-ww", "-z", "-Tutf8",
+            List.of(
+                groff.toString(),
+                "-man",
+                "-ww",
+                "-z",
+                "-Tutf8",
                 PACKAGING.resolve("man/hsu.1").toString()),
             null);
     assertEquals(0, r.exit(), r.output());

@@ -74,8 +74,22 @@ final class CompilerTest {
     List<String> kinds = plan.ops().stream().map(o -> o.getClass().getSimpleName()).toList();
     assertEquals(
         List.of(
-            "AutoRoot", "AutoEtc", "Place", "Place", "Place", "Place", "Proc", "Sysfs", "Dev",
-            "Tmpfs", "Tmpfs", "Tmpfs", "Bind", "Bind", "Mkdir", "Daemon"),
+            "AutoRoot",
+            "AutoEtc",
+            "Place",
+            "Place",
+            "Place",
+            "Place",
+            "Proc",
+            "Sysfs",
+            "Dev",
+            "Tmpfs",
+            "Tmpfs",
+            "Tmpfs",
+            "Bind",
+            "Bind",
+            "Mkdir",
+            "Daemon"),
         kinds);
     Op.Bind device = (Op.Bind) plan.ops().get(13);
     assertTrue(device.device() && device.optional() && !device.writable());
@@ -126,7 +140,8 @@ final class CompilerTest {
     Op.Place passwd = (Op.Place) plan.ops().get(2);
     assertEquals(AbsPath.of("/etc/passwd"), passwd.target());
     assertEquals(
-        "user:x:0:100:user:/home/user:/bin/sh\n", new String(passwd.data(), StandardCharsets.UTF_8));
+        "user:x:0:100:user:/home/user:/bin/sh\n",
+        new String(passwd.data(), StandardCharsets.UTF_8));
   }
 
   @Test
@@ -141,7 +156,9 @@ final class CompilerTest {
   void invalidCombinationsAreCompileErrors() {
     Profile p =
         profile("org.example.A", "a")
-            .fs(new FsEntry.Overlay(p("/x"), List.of(p("/x")), FsEntry.Overlay.Writes.NONE, null, null))
+            .fs(
+                new FsEntry.Overlay(
+                    p("/x"), List.of(p("/x")), FsEntry.Overlay.Writes.NONE, null, null))
             .build();
     CompileException e = assertThrows(CompileException.class, () -> Compiler.compile(p, Map.of()));
     assertEquals(

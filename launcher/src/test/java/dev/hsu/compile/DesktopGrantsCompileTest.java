@@ -57,18 +57,23 @@ final class DesktopGrantsCompileTest {
   }
 
   static Op.Bind bindOn(Plan plan, String target) {
-    return binds(plan).stream().filter(b -> b.target().value().equals(target)).findFirst().orElse(null);
+    return binds(plan).stream()
+        .filter(b -> b.target().value().equals(target))
+        .findFirst()
+        .orElse(null);
   }
 
   @Test
   void nothingGrantedNothingInside() throws Exception {
     Plan plan = compile(profile("org.example.App", "app").build(), env("PULSE_SERVER", "unix:/x"));
     Map<String, String> e = envOf(plan);
-    for (String name : List.of("PULSE_SERVER", "PULSE_COOKIE", "PIPEWIRE_REMOTE", "DISPLAY", "XAUTHORITY")) {
+    for (String name :
+        List.of("PULSE_SERVER", "PULSE_COOKIE", "PIPEWIRE_REMOTE", "DISPLAY", "XAUTHORITY")) {
       assertFalse(e.containsKey(name), name);
     }
     assertNull(bindOn(plan, "/dev/dri"));
-    assertTrue(binds(plan).stream().noneMatch(b -> b.source().value().startsWith("/tmp/.X11-unix")));
+    assertTrue(
+        binds(plan).stream().noneMatch(b -> b.source().value().startsWith("/tmp/.X11-unix")));
   }
 
   /** The PulseAudio filter's own sandbox. */
@@ -89,13 +94,16 @@ final class DesktopGrantsCompileTest {
     assertFalse(b.writable() || b.device() || b.optional());
     assertEquals("unix:/run/user/1000/pulse/native", envOf(plan).get("PULSE_SERVER"));
     assertTrue(binds(plan).stream().noneMatch(x -> x.source().value().contains("/pulse/native")));
-    assertEquals(p("/run/user/1000/pulse/native"), bindOn(filterPlan(plan), "/run/hsu-pulse/native").source());
+    assertEquals(
+        p("/run/user/1000/pulse/native"),
+        bindOn(filterPlan(plan), "/run/hsu-pulse/native").source());
     plan = compile(pulse, env("PULSE_SERVER", "unix:/srv/pulse/sock"));
     assertEquals(p("/srv/pulse/sock"), bindOn(filterPlan(plan), "/run/hsu-pulse/native").source());
     plan = compile(pulse, env("PULSE_SERVER", "/srv/pulse/sock2"));
     assertEquals(p("/srv/pulse/sock2"), bindOn(filterPlan(plan), "/run/hsu-pulse/native").source());
     // Not one local socket: the default place.
-    for (String other : List.of("tcp:localhost:4713", "unix:relative", "unix:/a//b", "{x}unix:/y")) {
+    for (String other :
+        List.of("tcp:localhost:4713", "unix:relative", "unix:/a//b", "{x}unix:/y")) {
       plan = compile(pulse, env("PULSE_SERVER", other));
       assertEquals(
           p("/run/user/1000/pulse/native"),
@@ -109,20 +117,31 @@ final class DesktopGrantsCompileTest {
         "unix:/run/user/1000/pulse/native",
         envOf(compile(passed, env("PULSE_SERVER", "tcp:evil:1"))).get("PULSE_SERVER"));
     Profile set =
-        profile("org.example.App", "app").audio(Profile.Audio.PULSE).set("PULSE_SERVER", "x").build();
+        profile("org.example.App", "app")
+            .audio(Profile.Audio.PULSE)
+            .set("PULSE_SERVER", "x")
+            .build();
     assertEquals("x", envOf(compile(set, env())).get("PULSE_SERVER"));
   }
 
   @Test
   void theFilterRunsInItsOwnStrictSandboxPlaybackOnlyUnlessRecordIsGranted() throws Exception {
-    Plan plan = compile(profile("org.example.App", "app").audio(Profile.Audio.PULSE).build(), env());
+    Plan plan =
+        compile(profile("org.example.App", "app").audio(Profile.Audio.PULSE).build(), env());
     Plan f = filterPlan(plan);
     String socket = plan.instance().dir().resolve("pulse").value();
     assertEquals(
-        List.of("/run/hsu-pulse/hsu-pulse-filter", "--upstream", "/run/hsu-pulse/native",
-            "--listen", socket, "--sync-fd", "3"),
+        List.of(
+            "/run/hsu-pulse/hsu-pulse-filter",
+            "--upstream",
+            "/run/hsu-pulse/native",
+            "--listen",
+            socket,
+            "--sync-fd",
+            "3"),
         f.params().argv());
-    assertEquals(PulseFilter.DEFAULT_PROGRAM, bindOn(f, "/run/hsu-pulse/hsu-pulse-filter").source());
+    assertEquals(
+        PulseFilter.DEFAULT_PROGRAM, bindOn(f, "/run/hsu-pulse/hsu-pulse-filter").source());
     assertEquals(EnumSet.allOf(Seccomp.Preset.class), f.seccomp().presets());
     assertFalse(f.params().hostNet());
     Plan rec =
@@ -133,7 +152,8 @@ final class DesktopGrantsCompileTest {
             env(PulseFilter.PROGRAM_VAR, "/opt/hsu/hsu-pulse-filter"));
     assertTrue(filterPlan(rec).params().argv().contains("--record"));
     assertEquals(
-        p("/opt/hsu/hsu-pulse-filter"), bindOn(filterPlan(rec), "/run/hsu-pulse/hsu-pulse-filter").source());
+        p("/opt/hsu/hsu-pulse-filter"),
+        bindOn(filterPlan(rec), "/run/hsu-pulse/hsu-pulse-filter").source());
   }
 
   @Test
@@ -155,11 +175,9 @@ final class DesktopGrantsCompileTest {
     AbsPath home = AbsPath.of(dir.toString());
     Files.createDirectories(dir.resolve(".config/pulse"));
     Files.write(dir.resolve(".pulse-cookie"), new byte[256]);
-    assertEquals(
-        home.resolve(".pulse-cookie"), DesktopGrants.pulseCookie(home, Map.of()));
+    assertEquals(home.resolve(".pulse-cookie"), DesktopGrants.pulseCookie(home, Map.of()));
     Files.write(dir.resolve(".config/pulse/cookie"), new byte[256]);
-    assertEquals(
-        home.resolve(".config/pulse/cookie"), DesktopGrants.pulseCookie(home, Map.of()));
+    assertEquals(home.resolve(".config/pulse/cookie"), DesktopGrants.pulseCookie(home, Map.of()));
     assertEquals(
         home.resolve(".config/pulse/cookie"),
         DesktopGrants.pulseCookie(home, Map.of("PULSE_COOKIE", "/nonexistent/cookie")));
@@ -173,8 +191,18 @@ final class DesktopGrantsCompileTest {
     assertEquals(new DesktopGrants.Display(7, ".0"), DesktopGrants.display("unix:7.0"));
     assertEquals(new DesktopGrants.Display(0, ""), DesktopGrants.display(null));
     for (String bad :
-        List.of("localhost:10.0", "host:0", "127.0.0.1:0", "[::1]:0", ":", ":x", "/tmp/.X11-unix/X0",
-            ":99999", "tcp/host:0", ":0 ", "unix:0:1")) {
+        List.of(
+            "localhost:10.0",
+            "host:0",
+            "127.0.0.1:0",
+            "[::1]:0",
+            ":",
+            ":x",
+            "/tmp/.X11-unix/X0",
+            ":99999",
+            "tcp/host:0",
+            ":0 ",
+            "unix:0:1")) {
       IllegalArgumentException e =
           assertThrows(IllegalArgumentException.class, () -> DesktopGrants.display(bad), bad);
       assertTrue(e.getMessage().contains("is not a local display"), e.getMessage());
@@ -252,7 +280,10 @@ final class DesktopGrantsCompileTest {
     assertFalse(b.writable() || b.device() || b.optional());
     Op.Place placed =
         plan.ops().stream()
-            .filter(o -> o instanceof Op.Place pl && pl.target().value().equals("/run/user/1000/Xauthority"))
+            .filter(
+                o ->
+                    o instanceof Op.Place pl
+                        && pl.target().value().equals("/run/user/1000/Xauthority"))
             .map(o -> (Op.Place) o)
             .findFirst()
             .orElseThrow();
@@ -282,8 +313,9 @@ final class DesktopGrantsCompileTest {
     Op.Bind dri = bindOn(plan, "/dev/dri");
     assertEquals(new Op.Bind(p("/dev/dri"), p("/dev/dri"), false, true, true, false), dri);
     assertTrue(
-        plan.landlock().fsRules().contains(
-            new Landlock.FsRule(p("/dev/dri"), Landlock.READ | Landlock.DEVICE)));
+        plan.landlock()
+            .fsRules()
+            .contains(new Landlock.FsRule(p("/dev/dri"), Landlock.READ | Landlock.DEVICE)));
     // With the auto-root, /sys is there already: nothing else.
     assertNull(bindOn(plan, "/sys/devices"));
     plan = compile(profile("org.example.App", "app").root(true, "sys").gpu(true).build(), env());
@@ -295,11 +327,7 @@ final class DesktopGrantsCompileTest {
 
   @Test
   void launchNeedsTheSockets() {
-    Profile all =
-        profile("org.example.App", "app")
-            .audio(Profile.Audio.PULSE)
-            .x11(true)
-            .build();
+    Profile all = profile("org.example.App", "app").audio(Profile.Audio.PULSE).x11(true).build();
     List<DesktopGrants.Needed> needed = DesktopGrants.needed(all, env());
     assertEquals(
         List.of(
@@ -317,6 +345,8 @@ final class DesktopGrantsCompileTest {
     assertEquals(
         new DesktopGrants.Needed(null, "the profile asks for X11, but DISPLAY is not set"),
         DesktopGrants.needed(all, noDisplay).get(1));
-    assertEquals(List.of(), DesktopGrants.needed(profile("org.example.App", "app").gpu(true).build(), env()));
+    assertEquals(
+        List.of(),
+        DesktopGrants.needed(profile("org.example.App", "app").gpu(true).build(), env()));
   }
 }

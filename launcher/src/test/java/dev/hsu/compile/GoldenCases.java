@@ -38,16 +38,21 @@ final class GoldenCases {
     m.put(
         "dbus",
         profile("org.example.Player", "player")
-            .dbus(new Profile.Dbus(
-                new Profile.Bus(
-                    List.of("org.example.Other"),
-                    List.of("org.freedesktop.Notifications", "org.freedesktop.portal.*"),
-                    List.of("org.example.Player", "org.example.Player.*",
-                        "org.mpris.MediaPlayer2.player"),
-                    Map.of("org.freedesktop.portal.Desktop",
-                        List.of("org.freedesktop.portal.Settings.*@/org/freedesktop/portal/desktop")),
-                    Map.of("org.freedesktop.portal.*", List.of("*"))),
-                new Profile.Bus(List.of(), List.of(), List.of(), Map.of(), Map.of())))
+            .dbus(
+                new Profile.Dbus(
+                    new Profile.Bus(
+                        List.of("org.example.Other"),
+                        List.of("org.freedesktop.Notifications", "org.freedesktop.portal.*"),
+                        List.of(
+                            "org.example.Player",
+                            "org.example.Player.*",
+                            "org.mpris.MediaPlayer2.player"),
+                        Map.of(
+                            "org.freedesktop.portal.Desktop",
+                            List.of(
+                                "org.freedesktop.portal.Settings.*@/org/freedesktop/portal/desktop")),
+                        Map.of("org.freedesktop.portal.*", List.of("*"))),
+                    new Profile.Bus(List.of(), List.of(), List.of(), Map.of(), Map.of())))
             .build());
     m.put("gpu", profile("org.example.Game", "game").gpu(true).build());
     m.put("dri-no-mirror", profile("org.example.Game", "game").root(false).gpu(true).build());
@@ -89,30 +94,48 @@ final class GoldenCases {
     m.put(
         "binds",
         profile("org.example.Editor", "editor", "/home/user/notes.txt")
-            .fs(new FsEntry.Bind(
-                p("/home/user/Documents"), p("/home/user/Documents"), true, false, false, false))
-            .fs(new FsEntry.Bind(p("/home/user/Music"), p("/media/music"), false, false, true, false))
-            .fs(new FsEntry.Bind(
-                p("/home/user/Downloads/editor"), p("/home/user/Downloads"), true, false, false, true))
+            .fs(
+                new FsEntry.Bind(
+                    p("/home/user/Documents"),
+                    p("/home/user/Documents"),
+                    true,
+                    false,
+                    false,
+                    false))
+            .fs(
+                new FsEntry.Bind(
+                    p("/home/user/Music"), p("/media/music"), false, false, true, false))
+            .fs(
+                new FsEntry.Bind(
+                    p("/home/user/Downloads/editor"),
+                    p("/home/user/Downloads"),
+                    true,
+                    false,
+                    false,
+                    true))
             .fs(new FsEntry.Bind(p("/srv/data"), p("/srv/data"), false, true, false, false))
             .build());
 
     TestProfiles.Builder tool = profile("org.example.Tool", "tool");
     m.put(
         "overlays",
-        tool.fs(new FsEntry.Overlay(p("/opt/tool"), List.of(p("/opt/tool")), Writes.EPHEMERAL, null, null))
-            .fs(new FsEntry.Overlay(
-                p("/usr/share/tool"),
-                List.of(p("/usr/share/tool"), p("/usr/local/share/tool")),
-                Writes.NONE,
-                null,
-                null))
-            .fs(new FsEntry.Overlay(
-                p("/var/lib/tool"),
-                List.of(p("/var/lib/tool")),
-                Writes.PERSISTENT,
-                tool.appData().resolve("overlay/var-lib-tool/upper"),
-                tool.appData().resolve("overlay/var-lib-tool/work")))
+        tool.fs(
+                new FsEntry.Overlay(
+                    p("/opt/tool"), List.of(p("/opt/tool")), Writes.EPHEMERAL, null, null))
+            .fs(
+                new FsEntry.Overlay(
+                    p("/usr/share/tool"),
+                    List.of(p("/usr/share/tool"), p("/usr/local/share/tool")),
+                    Writes.NONE,
+                    null,
+                    null))
+            .fs(
+                new FsEntry.Overlay(
+                    p("/var/lib/tool"),
+                    List.of(p("/var/lib/tool")),
+                    Writes.PERSISTENT,
+                    tool.appData().resolve("overlay/var-lib-tool/upper"),
+                    tool.appData().resolve("overlay/var-lib-tool/work")))
             .build());
 
     m.put(
@@ -151,27 +174,31 @@ final class GoldenCases {
         profile("org.example.Browser", "browser")
             .network(Profile.Network.HOST)
             .device("/dev/dri", false)
-            .fs(new FsEntry.Bind(
-                p("/home/user/Downloads"), p("/home/user/Downloads"), true, false, false, true))
-            .seccomp(new Profile.Seccomp(
-                EnumSet.allOf(Profile.Seccomp.Preset.class),
-                EnumSet.of(Profile.Seccomp.Relax.ALLOW_USERNS, Profile.Seccomp.Relax.TTY),
-                List.of(
-                    new Profile.Seccomp.Deny("io_uring_setup", 1),
-                    new Profile.Seccomp.Deny("keyctl", 38)),
-                List.of(17, 38)))
-            .landlock(new Profile.Landlock(
-                true,
-                true,
-                false,
-                true,
-                List.of(
-                    new Profile.Landlock.Rule(
-                        p("/opt/browser"),
-                        EnumSet.of(Profile.Landlock.Access.READ, Profile.Landlock.Access.EXECUTE)),
-                    new Profile.Landlock.Rule(
-                        p("/home/user/Downloads"), EnumSet.of(Profile.Landlock.Access.WRITE))),
-                new Profile.Landlock.Network(List.of(8080), List.of(443, 80))))
+            .fs(
+                new FsEntry.Bind(
+                    p("/home/user/Downloads"), p("/home/user/Downloads"), true, false, false, true))
+            .seccomp(
+                new Profile.Seccomp(
+                    EnumSet.allOf(Profile.Seccomp.Preset.class),
+                    EnumSet.of(Profile.Seccomp.Relax.ALLOW_USERNS, Profile.Seccomp.Relax.TTY),
+                    List.of(
+                        new Profile.Seccomp.Deny("io_uring_setup", 1),
+                        new Profile.Seccomp.Deny("keyctl", 38)),
+                    List.of(17, 38)))
+            .landlock(
+                new Profile.Landlock(
+                    true,
+                    true,
+                    false,
+                    true,
+                    List.of(
+                        new Profile.Landlock.Rule(
+                            p("/opt/browser"),
+                            EnumSet.of(
+                                Profile.Landlock.Access.READ, Profile.Landlock.Access.EXECUTE)),
+                        new Profile.Landlock.Rule(
+                            p("/home/user/Downloads"), EnumSet.of(Profile.Landlock.Access.WRITE))),
+                    new Profile.Landlock.Network(List.of(8080), List.of(443, 80))))
             .build());
     return m;
   }

@@ -32,26 +32,40 @@ final class GoldenTest {
   @TestFactory
   Stream<DynamicTest> handBuiltProfilesMatchGolden() {
     return GoldenCases.all().entrySet().stream()
-        .map(e -> DynamicTest.dynamicTest(e.getKey(), () -> check(e.getKey(), e.getValue(), UPDATE)));
+        .map(
+            e ->
+                DynamicTest.dynamicTest(e.getKey(), () -> check(e.getKey(), e.getValue(), UPDATE)));
   }
 
   @TestFactory
   Stream<DynamicTest> loadedProfilesMatchGolden() throws IOException {
     List<String> names = new ArrayList<>();
     try (Stream<Path> files = Files.list(DIR)) {
-      files.map(f -> f.getFileName().toString())
+      files
+          .map(f -> f.getFileName().toString())
           .filter(f -> f.endsWith(".yaml"))
           .sorted()
           .forEach(f -> names.add(f.substring(0, f.length() - ".yaml".length())));
     }
     assertTrue(names.size() >= 8, "golden cases: " + names);
     assertEquals(GoldenCases.all().keySet().stream().sorted().toList(), names);
-    return names.stream().map(name -> DynamicTest.dynamicTest(name, () -> {
-      Loader.Result r = new Loader(TestProfiles.HOST, List.of()).load(DIR.resolve(name + ".yaml"));
-      assertTrue(r.ok(), () -> name + ": " + r.diagnostics().stream().map(Loader::render).toList());
-      // The hand-built fixtures write the golden files; the loader must agree with them.
-      check(name, r.profile(), false);
-    }));
+    return names.stream()
+        .map(
+            name ->
+                DynamicTest.dynamicTest(
+                    name,
+                    () -> {
+                      Loader.Result r =
+                          new Loader(TestProfiles.HOST, List.of())
+                              .load(DIR.resolve(name + ".yaml"));
+                      assertTrue(
+                          r.ok(),
+                          () ->
+                              name + ": " + r.diagnostics().stream().map(Loader::render).toList());
+                      // The hand-built fixtures write the golden files; the loader must agree with
+                      // them.
+                      check(name, r.profile(), false);
+                    }));
   }
 
   static void check(String name, Profile profile, boolean update) throws Exception {

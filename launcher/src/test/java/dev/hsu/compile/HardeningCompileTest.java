@@ -29,7 +29,8 @@ final class HardeningCompileTest {
   static final long RW = Landlock.READ | Landlock.WRITE;
   static final long RX = Landlock.READ | Landlock.EXECUTE;
   static final long DEV = Landlock.READ | Landlock.DEVICE;
-  static final long PROC = Landlock.READ | Landlock.Fs.WRITE_FILE.bit() | Landlock.Fs.TRUNCATE.bit();
+  static final long PROC =
+      Landlock.READ | Landlock.Fs.WRITE_FILE.bit() | Landlock.Fs.TRUNCATE.bit();
 
   static Plan compile(Profile profile) throws CompileException {
     return Compiler.compile(profile, TestProfiles.ENV);
@@ -79,7 +80,8 @@ final class HardeningCompileTest {
         new Profile.Seccomp(
             EnumSet.of(Profile.Seccomp.Preset.DENY_NS, Profile.Seccomp.Preset.EXT),
             EnumSet.allOf(Profile.Seccomp.Relax.class),
-            List.of(new Profile.Seccomp.Deny("io_uring_setup", 1), new Profile.Seccomp.Deny("bpf", 38)),
+            List.of(
+                new Profile.Seccomp.Deny("io_uring_setup", 1), new Profile.Seccomp.Deny("bpf", 38)),
             List.of(31, 17));
     Plan plan = compile(profile("org.example.A", "a").seccomp(s).build());
     assertEquals(
@@ -117,11 +119,15 @@ final class HardeningCompileTest {
             .fs(new FsEntry.Bind(p("/dev/kvm"), p("/dev/kvm"), true, true, false, false))
             .fs(new FsEntry.Tmpfs(p("/scratch"), 0, 0700, false))
             .fs(new FsEntry.Tmpfs(p("/empty"), 0, 0755, true))
-            .fs(new FsEntry.Overlay(p("/opt/e"), List.of(p("/opt/e")), Writes.EPHEMERAL, null, null))
-            .fs(new FsEntry.Overlay(
-                p("/opt/p"), List.of(p("/opt/p")), Writes.PERSISTENT, p("/u"), p("/w")))
-            .fs(new FsEntry.Overlay(
-                p("/opt/r"), List.of(p("/opt/r"), p("/opt/r2")), Writes.NONE, null, null))
+            .fs(
+                new FsEntry.Overlay(
+                    p("/opt/e"), List.of(p("/opt/e")), Writes.EPHEMERAL, null, null))
+            .fs(
+                new FsEntry.Overlay(
+                    p("/opt/p"), List.of(p("/opt/p")), Writes.PERSISTENT, p("/u"), p("/w")))
+            .fs(
+                new FsEntry.Overlay(
+                    p("/opt/r"), List.of(p("/opt/r"), p("/opt/r2")), Writes.NONE, null, null))
             .fs(new FsEntry.Mkdir(p("/srv/dir"), 0755))
             .fs(new FsEntry.File(p("/etc/x"), "x", 0644))
             .fs(new FsEntry.Symlink(p("/srv/link"), "/tmp", false))
@@ -159,10 +165,8 @@ final class HardeningCompileTest {
             true,
             List.of(
                 new Profile.Landlock.Rule(p("/srv/data"), Set.of(Profile.Landlock.Access.READ)),
-                new Profile.Landlock.Rule(
-                    p("/tmp"), Set.of(Profile.Landlock.Access.EXECUTE)),
-                new Profile.Landlock.Rule(
-                    p("/srv/data"), Set.of(Profile.Landlock.Access.WRITE))),
+                new Profile.Landlock.Rule(p("/tmp"), Set.of(Profile.Landlock.Access.EXECUTE)),
+                new Profile.Landlock.Rule(p("/srv/data"), Set.of(Profile.Landlock.Access.WRITE))),
             null);
     Map<String, Long> got = rules(compile(profile("org.example.A", "a").landlock(l).build()));
     Map<String, Long> expected = base();
@@ -170,7 +174,8 @@ final class HardeningCompileTest {
     expected.put("/srv/data", RW);
     assertEquals(expected, got);
     assertEquals(
-        List.copyOf(expected.keySet()), List.copyOf(got.keySet())); // derived first, then the profile's
+        List.copyOf(expected.keySet()),
+        List.copyOf(got.keySet())); // derived first, then the profile's
   }
 
   @Test

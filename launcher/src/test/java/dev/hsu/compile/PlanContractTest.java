@@ -63,8 +63,7 @@ final class PlanContractTest {
   void hsuInitRejectsATruncatedPlan() throws Exception {
     Path init = init();
     byte[] bytes =
-        PlanWriter.write(
-            Compiler.compile(GoldenCases.all().get("minimal"), TestProfiles.ENV));
+        PlanWriter.write(Compiler.compile(GoldenCases.all().get("minimal"), TestProfiles.ENV));
     Path plan = tmp.resolve("short.plan");
     Files.write(plan, Arrays.copyOf(bytes, bytes.length - 1));
     StringBuilder out = new StringBuilder();

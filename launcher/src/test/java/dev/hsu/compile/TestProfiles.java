@@ -58,7 +58,8 @@ public final class TestProfiles {
     List<String> command;
     AbsPath cwd = HOST.home();
     Map<String, String> set = new LinkedHashMap<>(Profile.Env.always(HOST));
-    List<String> pass = new ArrayList<>(List.of("TERM", "COLORTERM", "LANG", "LANGUAGE", "LC_ALL", "TZ"));
+    List<String> pass =
+        new ArrayList<>(List.of("TERM", "COLORTERM", "LANG", "LANGUAGE", "LC_ALL", "TZ"));
     String hostname = "hsu";
     Profile.Ids ids = new Profile.Ids(HOST.uid(), HOST.gid());
     Profile.Home home;

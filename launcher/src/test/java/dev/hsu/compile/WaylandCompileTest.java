@@ -24,7 +24,8 @@ final class WaylandCompileTest {
   static final String ID = TestProfiles.INSTANCE_ID;
 
   static Plan compile(Profile.Wayland w, Map<String, String> env) throws CompileException {
-    return Compiler.compile(profile("org.example.App", "app").wayland(w).build(), env, List.of(), ID);
+    return Compiler.compile(
+        profile("org.example.App", "app").wayland(w).build(), env, List.of(), ID);
   }
 
   static Map<String, String> env(String display) {
@@ -40,16 +41,26 @@ final class WaylandCompileTest {
   @Test
   void securityContext() throws CompileException {
     Plan plan = compile(new Profile.Wayland(false), env("wayland-1"));
+    assertEquals(new Instance(ID, AbsPath.of("/run/user/1000/hsu/" + ID)), plan.instance());
     assertEquals(
-        new Instance(ID, AbsPath.of("/run/user/1000/hsu/" + ID)), plan.instance());
-    assertEquals(
-        new Wayland(false, AbsPath.of("/run/user/1000/wayland-1"),
-            AbsPath.of("/run/user/1000/hsu/" + ID + "/wayland-0"), "org.example.App"),
+        new Wayland(
+            false,
+            AbsPath.of("/run/user/1000/wayland-1"),
+            AbsPath.of("/run/user/1000/hsu/" + ID + "/wayland-0"),
+            "org.example.App"),
         plan.wayland());
     assertEquals("wayland-0", plan.params().env().get("WAYLAND_DISPLAY"));
     assertEquals("wayland", plan.params().env().get("XDG_SESSION_TYPE"));
-    assertTrue(plan.ops().contains(new Op.Bind(AbsPath.of("/run/user/1000/hsu/" + ID + "/wayland-0"),
-        AbsPath.of("/run/user/1000/wayland-0"), false, false, false, false)));
+    assertTrue(
+        plan.ops()
+            .contains(
+                new Op.Bind(
+                    AbsPath.of("/run/user/1000/hsu/" + ID + "/wayland-0"),
+                    AbsPath.of("/run/user/1000/wayland-0"),
+                    false,
+                    false,
+                    false,
+                    false)));
   }
 
   @Test
@@ -57,23 +68,36 @@ final class WaylandCompileTest {
     List<Op> ops = compile(new Profile.Wayland(false), env(null)).ops();
     int tmpfs = ops.indexOf(new Op.Tmpfs(AbsPath.of("/run/user/1000"), 0, 0700, false));
     assertTrue(tmpfs >= 0);
-    assertTrue(ops.get(tmpfs + 1) instanceof Op.Bind b && b.target().value().equals("/run/user/1000/wayland-0"));
+    assertTrue(
+        ops.get(tmpfs + 1) instanceof Op.Bind b
+            && b.target().value().equals("/run/user/1000/wayland-0"));
   }
 
   @Test
   void compositorSocketFromWaylandDisplay() throws CompileException {
-    assertEquals("/run/user/1000/wayland-0",
+    assertEquals(
+        "/run/user/1000/wayland-0",
         compile(new Profile.Wayland(false), env(null)).wayland().compositor().value());
-    assertEquals("/run/user/1000/wayland-0",
+    assertEquals(
+        "/run/user/1000/wayland-0",
         compile(new Profile.Wayland(false), env("")).wayland().compositor().value());
-    assertEquals("/tmp/sway/wayland-5",
-        compile(new Profile.Wayland(false), env("/tmp/sway/wayland-5")).wayland().compositor().value());
-    assertEquals("/run/user/1000/sub/w",
+    assertEquals(
+        "/tmp/sway/wayland-5",
+        compile(new Profile.Wayland(false), env("/tmp/sway/wayland-5"))
+            .wayland()
+            .compositor()
+            .value());
+    assertEquals(
+        "/run/user/1000/sub/w",
         compile(new Profile.Wayland(false), env("sub/w")).wayland().compositor().value());
-    CompileException e = assertThrows(CompileException.class,
-        () -> compile(new Profile.Wayland(false), env("../wayland-0")));
-    assertTrue(e.getMessage().contains("the Wayland socket \"/run/user/1000/../wayland-0\" from"
-        + " WAYLAND_DISPLAY"), e.getMessage());
+    CompileException e =
+        assertThrows(
+            CompileException.class, () -> compile(new Profile.Wayland(false), env("../wayland-0")));
+    assertTrue(
+        e.getMessage()
+            .contains(
+                "the Wayland socket \"/run/user/1000/../wayland-0\" from" + " WAYLAND_DISPLAY"),
+        e.getMessage());
   }
 
   @Test
@@ -81,8 +105,16 @@ final class WaylandCompileTest {
     Plan plan = compile(new Profile.Wayland(true), env("wayland-1"));
     assertTrue(plan.wayland().direct());
     assertEquals(plan.wayland().compositor(), plan.wayland().socket());
-    assertTrue(plan.ops().contains(new Op.Bind(AbsPath.of("/run/user/1000/wayland-1"),
-        AbsPath.of("/run/user/1000/wayland-0"), false, false, false, false)));
+    assertTrue(
+        plan.ops()
+            .contains(
+                new Op.Bind(
+                    AbsPath.of("/run/user/1000/wayland-1"),
+                    AbsPath.of("/run/user/1000/wayland-0"),
+                    false,
+                    false,
+                    false,
+                    false)));
     assertEquals("wayland-0", plan.params().env().get("WAYLAND_DISPLAY"));
   }
 
@@ -93,15 +125,20 @@ final class WaylandCompileTest {
     assertNull(plan.wayland());
     assertFalse(plan.params().env().containsKey("WAYLAND_DISPLAY"));
     assertFalse(plan.params().env().containsKey("XDG_SESSION_TYPE"));
-    assertFalse(plan.ops().stream().anyMatch(
-        o -> o instanceof Op.Bind b && b.target().value().endsWith("/wayland-0")));
+    assertFalse(
+        plan.ops().stream()
+            .anyMatch(o -> o instanceof Op.Bind b && b.target().value().endsWith("/wayland-0")));
   }
 
   @Test
   void aProfileMayStillOverrideTheVariables() throws CompileException {
-    Profile p = profile("org.example.App", "app").wayland(new Profile.Wayland(false))
-        .set("XDG_SESSION_TYPE", "x11").build();
-    assertEquals("x11",
+    Profile p =
+        profile("org.example.App", "app")
+            .wayland(new Profile.Wayland(false))
+            .set("XDG_SESSION_TYPE", "x11")
+            .build();
+    assertEquals(
+        "x11",
         Compiler.compile(p, env(null), List.of(), ID).params().env().get("XDG_SESSION_TYPE"));
   }
 

@@ -39,7 +39,9 @@ final class ExecRoundTripSandboxTest {
       TestTools.unavailable(
           "sandbox tests must run as a normal user, not root (e.g. runuser -u someone -- ./dev test)");
     }
-    for (String p : List.of("hsu", "launcher/target/hsu.jar", "init-c/build/hsu-init", "init-c/build/hsu-probe")) {
+    for (String p :
+        List.of(
+            "hsu", "launcher/target/hsu.jar", "init-c/build/hsu-init", "init-c/build/hsu-probe")) {
       if (!Files.exists(repo.resolve(p))) {
         TestTools.unavailable(repo.resolve(p) + " is not built (mvn package)");
       }
@@ -82,7 +84,8 @@ final class ExecRoundTripSandboxTest {
     Path stderr = root.resolve("stderr");
     pb.redirectError(stderr.toFile());
     Process p = pb.start();
-    String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    String out =
+        new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
     if (!p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)) {
       p.destroyForcibly();
       fail("timed out: " + argv);
@@ -95,9 +98,11 @@ final class ExecRoundTripSandboxTest {
   void theAppReceivesExactlyTheFileTheMenuPassed() throws Exception {
     Path validate = TestTools.require("desktop-file-validate", "desktop-file-utils");
     Files.createDirectories(root.resolve("home"));
-    Files.setPosixFilePermissions(root.resolve("home"), PosixFilePermissions.fromString("rwx------"));
+    Files.setPosixFilePermissions(
+        root.resolve("home"), PosixFilePermissions.fromString("rwx------"));
     Files.createDirectories(root.resolve("run"));
-    Files.setPosixFilePermissions(root.resolve("run"), PosixFilePermissions.fromString("rwx------"));
+    Files.setPosixFilePermissions(
+        root.resolve("run"), PosixFilePermissions.fromString("rwx------"));
     Path apps = Files.createDirectories(root.resolve("share/applications"));
     Files.writeString(
         apps.resolve("probe-app.desktop"),
@@ -111,9 +116,12 @@ final class ExecRoundTripSandboxTest {
             "id: dev.hsu.test.ProbeApp\nname: Probe\n"
                 + "command: [/run/probe, argv]\n"
                 + "desktop: probe-app.desktop\n"
-                + "filesystem:\n  - {bind: \"" + repo.resolve("init-c/build/hsu-probe") + "\", to: /run/probe}\n");
+                + "filesystem:\n  - {bind: \""
+                + repo.resolve("init-c/build/hsu-probe")
+                + "\", to: /run/probe}\n");
 
-    TestTools.Run install = run(List.of(repo.resolve("hsu").toString(), "desktop", "install", profile.toString()));
+    TestTools.Run install =
+        run(List.of(repo.resolve("hsu").toString(), "desktop", "install", profile.toString()));
     assertEquals(0, install.exit(), install.output());
     Path entry = root.resolve("home/.local/share/applications/hsu.dev.hsu.test.ProbeApp.desktop");
     TestTools.Run valid = TestTools.run(List.of(validate.toString(), entry.toString()), null);
@@ -123,9 +131,7 @@ final class ExecRoundTripSandboxTest {
     String exec = SpecExec.values(Files.readString(entry), "Exec").get(0);
     List<String> names =
         List.of(
-            root.resolve("-odd \"name\" 'q' $HOME \\ `x` %f 100%.txt").toString(),
-            "-n",
-            "--help");
+            root.resolve("-odd \"name\" 'q' $HOME \\ `x` %f 100%.txt").toString(), "-n", "--help");
     for (String file : names) {
       List<String> argv = SpecExec.argv(exec, List.of(file));
       assertEquals(repo.resolve("hsu").toString(), argv.get(0));

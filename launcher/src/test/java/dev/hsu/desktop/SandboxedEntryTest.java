@@ -17,6 +17,7 @@ import org.junit.jupiter.api.io.TempDir;
 /** The generated menu entry: allowlist, escaping, Exec lines, validity. */
 final class SandboxedEntryTest {
   static final Path RESOURCES = Path.of("src/test/resources/desktop");
+
   /** A file argument that needs every kind of care: spaces, quotes, '$', '\', a leading '-'. */
   static final String NASTY = "-n \"quoted\" 'single' $HOME \\back `x` 100% ;&|*.txt";
 
@@ -49,7 +50,8 @@ final class SandboxedEntryTest {
   void browserKeepsTheAllowlistAndRewritesEveryExec() throws Exception {
     List<String> notes = new ArrayList<>();
     String out = render("browser.desktop", notes);
-    for (String gone : List.of("TryExec=", "Path=", "DBusActivatable=", "Implements=", "X-Evil-Exec=")) {
+    for (String gone :
+        List.of("TryExec=", "Path=", "DBusActivatable=", "Implements=", "X-Evil-Exec=")) {
       assertFalse(out.contains("\n" + gone), gone + " must be dropped:\n" + out);
     }
     assertTrue(out.contains("\nName=Web Browser (hsu)\n"), out);
@@ -131,7 +133,9 @@ final class SandboxedEntryTest {
     Path validate = TestTools.require("desktop-file-validate", "desktop-file-utils");
     List<String> names = new ArrayList<>();
     try (Stream<Path> s = Files.list(RESOURCES)) {
-      s.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".desktop")).sorted()
+      s.map(p -> p.getFileName().toString())
+          .filter(n -> n.endsWith(".desktop"))
+          .sorted()
           .forEach(names::add);
     }
     names.add(null);

@@ -4,11 +4,11 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The test's own reading of an Exec value, straight from the Desktop Entry Specification ("The
- * Exec key" and "Possible value types"), written apart from the generator: first the string
- * escapes are undone, then the command line is split into arguments (double quotes; inside them
- * a backslash escapes '"', '`', '$' and '\'), then %f %F %u %U expand to the given files and %%
- * to '%'. Any other use of '%' or a reserved character outside quotes is an error here.
+ * The test's own reading of an Exec value, straight from the Desktop Entry Specification ("The Exec
+ * key" and "Possible value types"), written apart from the generator: first the string escapes are
+ * undone, then the command line is split into arguments (double quotes; inside them a backslash
+ * escapes '"', '`', '$' and '\'), then %f %F %u %U expand to the given files and %% to '%'. Any
+ * other use of '%' or a reserved character outside quotes is an error here.
  */
 final class SpecExec {
   private SpecExec() {}

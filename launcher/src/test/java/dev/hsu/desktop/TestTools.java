@@ -47,7 +47,8 @@ public final class TestTools {
       pb.environment().putAll(env);
     }
     Process p = pb.start();
-    String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    String out =
+        new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
     if (!p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)) {
       p.destroyForcibly();
       fail("timed out: " + cmd);

@@ -9,10 +9,11 @@ import org.junit.jupiter.api.Test;
 
 /** hsu doctor's text and JSON. */
 final class RenderTest {
-  static final List<Check> SOME = List.of(
-      Check.ok("java", "Java 17."),
-      Check.warn("x11", "no X server (DISPLAY is unset).", "run hsu in a graphical session."),
-      Check.fail("user namespaces", "they are \"off\".", "sudo sysctl -w a=1\\b."));
+  static final List<Check> SOME =
+      List.of(
+          Check.ok("java", "Java 17."),
+          Check.warn("x11", "no X server (DISPLAY is unset).", "run hsu in a graphical session."),
+          Check.fail("user namespaces", "they are \"off\".", "sudo sysctl -w a=1\\b."));
 
   @Test
   void textIsOneLineACheckWithTheFixAndASummary() {
@@ -22,9 +23,11 @@ final class RenderTest {
             + "fail  user namespaces  they are \"off\". Fix: sudo sysctl -w a=1\\b.\n"
             + "hsu cannot run sandboxes here: 1 check failed\n",
         Render.text(SOME));
-    assertEquals("ok    java  Java 17.\nhsu can run sandboxes here\n", Render.text(SOME.subList(0, 1)));
-    assertTrue(Render.text(SOME.subList(0, 2))
-        .endsWith("hsu can run sandboxes here (1 warning: some grants are not available)\n"));
+    assertEquals(
+        "ok    java  Java 17.\nhsu can run sandboxes here\n", Render.text(SOME.subList(0, 1)));
+    assertTrue(
+        Render.text(SOME.subList(0, 2))
+            .endsWith("hsu can run sandboxes here (1 warning: some grants are not available)\n"));
   }
 
   @Test

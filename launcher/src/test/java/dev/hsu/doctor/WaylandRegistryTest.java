@@ -58,8 +58,13 @@ final class WaylandRegistryTest {
 
   @Test
   void globalsUntilTheSyncIsDone() throws IOException {
-    byte[] all = concat(global(1, "wl_compositor", 6), global(2, "wp_security_context_manager_v1", 1),
-        message(1, 1, new byte[] {3, 0, 0, 0}), message(3, 0, new byte[4]), global(3, "late", 1));
+    byte[] all =
+        concat(
+            global(1, "wl_compositor", 6),
+            global(2, "wp_security_context_manager_v1", 1),
+            message(1, 1, new byte[] {3, 0, 0, 0}),
+            message(3, 0, new byte[4]),
+            global(3, "late", 1));
     WaylandRegistry.Parsed p = WaylandRegistry.parse(ByteBuffer.wrap(all));
     assertEquals(List.of("wl_compositor", "wp_security_context_manager_v1"), p.globals());
     assertTrue(p.done());
@@ -76,13 +81,19 @@ final class WaylandRegistryTest {
 
   @Test
   void errorsAndMalformedMessagesThrow() {
-    byte[] error = message(1, 0, concat(new byte[] {1, 0, 0, 0, 2, 0, 0, 0}, string("bad request")));
-    IOException e = assertThrows(IOException.class, () -> WaylandRegistry.parse(ByteBuffer.wrap(error)));
+    byte[] error =
+        message(1, 0, concat(new byte[] {1, 0, 0, 0, 2, 0, 0, 0}, string("bad request")));
+    IOException e =
+        assertThrows(IOException.class, () -> WaylandRegistry.parse(ByteBuffer.wrap(error)));
     assertEquals("protocol error 2: bad request", e.getMessage());
-    byte[] tiny = ByteBuffer.allocate(8).order(ByteOrder.nativeOrder()).putInt(2).putInt(4 << 16).array();
+    byte[] tiny =
+        ByteBuffer.allocate(8).order(ByteOrder.nativeOrder()).putInt(2).putInt(4 << 16).array();
     assertThrows(IOException.class, () -> WaylandRegistry.parse(ByteBuffer.wrap(tiny)));
-    byte[] longString = message(2, 0, ByteBuffer.allocate(8).order(ByteOrder.nativeOrder())
-        .putInt(1).putInt(999).array());
+    byte[] longString =
+        message(
+            2,
+            0,
+            ByteBuffer.allocate(8).order(ByteOrder.nativeOrder()).putInt(1).putInt(999).array());
     assertThrows(IOException.class, () -> WaylandRegistry.parse(ByteBuffer.wrap(longString)));
   }
 }

@@ -33,9 +33,9 @@ import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * Escape attempts from inside real sandboxes (docs/security.md): each asserts the specific
- * failure, and where it is cheap, that the profile relaxing that one defence lets the same attempt
- * through, so the assertion is known to be able to fail.
+ * Escape attempts from inside real sandboxes (docs/security.md): each asserts the specific failure,
+ * and where it is cheap, that the profile relaxing that one defence lets the same attempt through,
+ * so the assertion is known to be able to fail.
  */
 class EscapeTest extends SandboxTestBase {
   private static final Duration WAIT = Duration.ofSeconds(20);
@@ -380,8 +380,9 @@ class EscapeTest extends SandboxTestBase {
     if (!KernelFeatures.i386Abi(tree)) {
       // Not a skip: this kernel cannot run an i386 syscall at all (the probe's child died of
       // SIGSEGV without any filter), and the filter's answer is proven above.
-      System.out.println("i386 ABI absent on this kernel: int $0x80 kills the caller without any"
-          + " filter; the filter's BPF is checked instead (i386AndX32SyscallsAreDeniedByTheFilter)");
+      System.out.println(
+          "i386 ABI absent on this kernel: int $0x80 kills the caller without any"
+              + " filter; the filter's BPF is checked instead (i386AndX32SyscallsAreDeniedByTheFilter)");
       assertEquals("errno ENOSYS", KernelFeatures.filterAnswer(sb, sb.profile(), "i386", 20));
       return;
     }
@@ -393,8 +394,9 @@ class EscapeTest extends SandboxTestBase {
   @Test
   void x32SyscallsFailInTheSandboxWhereTheKernelHasTheAbi() {
     if (!KernelFeatures.x32Abi(tree)) {
-      System.out.println("x32 ABI absent on this kernel: an x32 call is ENOSYS with or without a"
-          + " filter; the filter's BPF is checked instead (i386AndX32SyscallsAreDeniedByTheFilter)");
+      System.out.println(
+          "x32 ABI absent on this kernel: an x32 call is ENOSYS with or without a"
+              + " filter; the filter's BPF is checked instead (i386AndX32SyscallsAreDeniedByTheFilter)");
       assertEquals("errno ENOSYS", KernelFeatures.filterAnswer(sb, sb.profile(), "x32", 39));
       return;
     }

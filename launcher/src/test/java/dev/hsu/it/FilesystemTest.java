@@ -150,20 +150,34 @@ class FilesystemTest extends SandboxTestBase {
     Files.writeString(conf, "setting=1");
     String docsBind = "{bind: " + q(docs) + "}";
     String confBind = "{bind: " + q(conf) + ", to: " + q(sb.home.resolve(".config/app.conf")) + "}";
-    assertEquals("dear user",
-        sb.profile().fs(docsBind).fs(confBind)
-            .probe("read", docs.resolve("letter.txt").toString()).launch().ok().stdout());
-    assertEquals("setting=1",
-        sb.profile().fs(docsBind).fs(confBind)
-            .probe("read", sb.home.resolve(".config/app.conf").toString()).launch().ok().stdout());
-    sb.profile().fs(docsBind).probe("write", docs.resolve("new.txt").toString(), "x").launch()
+    assertEquals(
+        "dear user",
+        sb.profile()
+            .fs(docsBind)
+            .fs(confBind)
+            .probe("read", docs.resolve("letter.txt").toString())
+            .launch()
+            .ok()
+            .stdout());
+    assertEquals(
+        "setting=1",
+        sb.profile()
+            .fs(docsBind)
+            .fs(confBind)
+            .probe("read", sb.home.resolve(".config/app.conf").toString())
+            .launch()
+            .ok()
+            .stdout());
+    sb.profile()
+        .fs(docsBind)
+        .probe("write", docs.resolve("new.txt").toString(), "x")
+        .launch()
         .assertErrno("EROFS");
     // The mount points were made in the per-app home, empty: the host's files stay where they are.
     Path appHome = sb.dataHome.resolve("hsu/apps/dev.hsu.it.App/home");
     assertTrue(Files.isDirectory(appHome.resolve("Documents"), LinkOption.NOFOLLOW_LINKS));
     assertFalse(Files.exists(appHome.resolve("Documents/letter.txt")));
-    assertTrue(Files.isRegularFile(appHome.resolve(".config/app.conf"),
-        LinkOption.NOFOLLOW_LINKS));
+    assertTrue(Files.isRegularFile(appHome.resolve(".config/app.conf"), LinkOption.NOFOLLOW_LINKS));
     assertEquals(0, Files.size(appHome.resolve(".config/app.conf")));
   }
 

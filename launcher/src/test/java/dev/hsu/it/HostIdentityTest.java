@@ -23,10 +23,10 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 /**
- * The default sandbox shows no host identity (docs/security.md 16): no host network
- * interface, account or host name, no pseudo filesystem mounted beneath a mirrored directory, no
- * host path in PID 1's command line. Each test has a control: the same look from a place where
- * the protection is off finds what it hides, so the assertion is known to be able to fail.
+ * The default sandbox shows no host identity (docs/security.md 16): no host network interface,
+ * account or host name, no pseudo filesystem mounted beneath a mirrored directory, no host path in
+ * PID 1's command line. Each test has a control: the same look from a place where the protection is
+ * off finds what it hides, so the assertion is known to be able to fail.
  */
 class HostIdentityTest extends SandboxTestBase {
   private static final Duration WAIT = Duration.ofSeconds(20);
@@ -34,8 +34,21 @@ class HostIdentityTest extends SandboxTestBase {
   /** /etc files that hold accounts or the host's name, placed by hsu or hidden by it. */
   private static final List<String> ETC_FILES =
       List.of(
-          "passwd", "group", "hostname", "hosts", "passwd-", "group-", "shadow", "shadow-",
-          "gshadow", "gshadow-", "subuid", "subuid-", "subgid", "subgid-", "mailname",
+          "passwd",
+          "group",
+          "hostname",
+          "hosts",
+          "passwd-",
+          "group-",
+          "shadow",
+          "shadow-",
+          "gshadow",
+          "gshadow-",
+          "subuid",
+          "subuid-",
+          "subgid",
+          "subgid-",
+          "mailname",
           "machine-info");
 
   // ---- /sys/class/net: the sandbox's own network namespace, the host's with network: host ----
@@ -83,8 +96,16 @@ class HostIdentityTest extends SandboxTestBase {
     StringBuilder script = new StringBuilder();
     for (String dir : List.of("/etc", "/etc/.host")) {
       for (String f : ETC_FILES) {
-        script.append("echo \"== ").append(dir).append('/').append(f).append("\"; cat ")
-            .append(dir).append('/').append(f).append(" 2>&1\n");
+        script
+            .append("echo \"== ")
+            .append(dir)
+            .append('/')
+            .append(f)
+            .append("\"; cat ")
+            .append(dir)
+            .append('/')
+            .append(f)
+            .append(" 2>&1\n");
       }
     }
     script.append("exit 0\n");
@@ -97,8 +118,12 @@ class HostIdentityTest extends SandboxTestBase {
   @Test
   void controlABindOfTheHostEtcShowsAccountsAndTheHostName() {
     String script = "cat /hostetc/passwd /hostetc/hostname /hostetc/hosts 2>&1; exit 0";
-    Result r = sb.profile().fs("{bind: /etc, to: /hostetc}").command("/bin/sh", "-c", script)
-        .launch().ok();
+    Result r =
+        sb.profile()
+            .fs("{bind: /etc, to: /hostetc}")
+            .command("/bin/sh", "-c", script)
+            .launch()
+            .ok();
     assertTrue(hostAccountsIn(r.stdout()).contains("root"), r::describe);
     if (Files.exists(Path.of("/etc/hostname"))) {
       assertTrue(hostNameIn(r.stdout()), r::describe);
@@ -113,8 +138,9 @@ class HostIdentityTest extends SandboxTestBase {
     for (String f :
         List.of("/etc/shadow", "/etc/gshadow", "/etc/.host/shadow", "/etc/.host/gshadow")) {
       Result r = sb.profile().probe("read", f).launch();
-      boolean refused = r.exit() == 1
-          && (r.line().startsWith("ERR ENOENT ") || r.line().startsWith("ERR EACCES "));
+      boolean refused =
+          r.exit() == 1
+              && (r.line().startsWith("ERR ENOENT ") || r.line().startsWith("ERR EACCES "));
       assertTrue(refused || (r.exit() == 0 && r.stdoutBytes().length == 0), r::describe);
     }
   }
@@ -136,8 +162,12 @@ class HostIdentityTest extends SandboxTestBase {
       assertEquals(List.of(), launchListing(sb.profile(), proc.toString()), "mirrored /var");
       var parent = sb.profile().fs("{bind: " + Sandbox.q(chroot) + ", to: /chroot}");
       assertEquals(List.of(), launchListing(parent, "/chroot/proc"), "bound parent");
-      Result kept = sb.profile().fs("{bind: " + Sandbox.q(chroot) + ", to: /chroot}")
-          .probe("read", "/chroot/kept").launch().ok();
+      Result kept =
+          sb.profile()
+              .fs("{bind: " + Sandbox.q(chroot) + ", to: /chroot}")
+              .probe("read", "/chroot/kept")
+              .launch()
+              .ok();
       assertEquals("kept", kept.line(), "the rest of the bound directory is there");
     } finally {
       Sandbox.deleteTree(chroot);
@@ -154,8 +184,12 @@ class HostIdentityTest extends SandboxTestBase {
       List<String> pids = launchListing(named, "/hostproc");
       assertTrue(pids.contains("1"), "the host's pid 1 is not listed: " + pids);
       assertTrue(pids.size() > 10, "too few host processes: " + pids);
-      Result cmdline = sb.profile().fs("{bind: " + Sandbox.q(proc) + ", to: /hostproc}")
-          .probe("read", "/hostproc/1/cmdline").launch().ok();
+      Result cmdline =
+          sb.profile()
+              .fs("{bind: " + Sandbox.q(proc) + ", to: /hostproc}")
+              .probe("read", "/hostproc/1/cmdline")
+              .launch()
+              .ok();
       assertFalse(cmdline.stdout().isEmpty(), () -> "host pid 1's cmdline\n" + cmdline.describe());
     } finally {
       Sandbox.deleteTree(chroot);
@@ -167,8 +201,7 @@ class HostIdentityTest extends SandboxTestBase {
   @Test
   void pid1CommandLineNamesNoHostPath() {
     Result r = sb.profile().probe("read", "/proc/1/cmdline").launch().ok();
-    assertArrayEquals("hsu-init\0".getBytes(StandardCharsets.UTF_8), r.stdoutBytes(),
-        r::describe);
+    assertArrayEquals("hsu-init\0".getBytes(StandardCharsets.UTF_8), r.stdoutBytes(), r::describe);
   }
 
   @Test
@@ -179,8 +212,14 @@ class HostIdentityTest extends SandboxTestBase {
       assertTrue(supervisor.startsWith(tree.hsuInit() + "\0--plan-fd\0"), supervisor);
       // The sandbox's PID 1, seen from the host: a clone of the supervisor, argv wiped.
       String children =
-          Files.readString(Path.of("/proc", Long.toString(run.pid()), "task",
-              Long.toString(run.pid()), "children")).trim();
+          Files.readString(
+                  Path.of(
+                      "/proc",
+                      Long.toString(run.pid()),
+                      "task",
+                      Long.toString(run.pid()),
+                      "children"))
+              .trim();
       assertFalse(children.isEmpty(), "the supervisor has no child");
       assertEquals("hsu-init\0", cmdline(Long.parseLong(children.split(" ")[0])));
       run.process().destroy();
@@ -292,8 +331,8 @@ class HostIdentityTest extends SandboxTestBase {
   }
 
   /**
-   * Makes the next launches of this world run in an outer user and mount namespace where the
-   * host's /proc is bound at {@code at}; fails (or skips, on a laptop) when unshare(1) cannot.
+   * Makes the next launches of this world run in an outer user and mount namespace where the host's
+   * /proc is bound at {@code at}; fails (or skips, on a laptop) when unshare(1) cannot.
    */
   private void hostProcAt(Path at) {
     String inner =
@@ -303,13 +342,16 @@ class HostIdentityTest extends SandboxTestBase {
             + tree.gid()
             + " -- \"$@\"";
     sb.shellPrefix =
-        "exec unshare --user --map-root-user --mount /bin/sh -c " + shellQuote(inner) + " sh "
-            + shellQuote(at.toString()) + " \"$@\"";
+        "exec unshare --user --map-root-user --mount /bin/sh -c "
+            + shellQuote(inner)
+            + " sh "
+            + shellQuote(at.toString())
+            + " \"$@\"";
     try {
-      Process p = new ProcessBuilder(
-              "/bin/sh", "-c", sb.shellPrefix + "\nexec \"$@\"", "sh", "/bin/true")
-          .redirectErrorStream(true)
-          .start();
+      Process p =
+          new ProcessBuilder("/bin/sh", "-c", sb.shellPrefix + "\nexec \"$@\"", "sh", "/bin/true")
+              .redirectErrorStream(true)
+              .start();
       p.getOutputStream().close();
       String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
       if (!p.waitFor(10, TimeUnit.SECONDS) || p.exitValue() != 0) {

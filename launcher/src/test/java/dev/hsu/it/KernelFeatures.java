@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -15,10 +14,10 @@ import java.util.concurrent.TimeUnit;
 /**
  * What this kernel offers that the sandbox tests depend on, asked once of {@code
  * init-c/build/kernel-features} (each probe in a forked child) and printed, so a test proves what
- * this machine can prove instead of assuming a feature another build of the kernel lacks. Also
- * what the filter hsu-init loads answers for one syscall of any ABI, from its raw BPF ({@code
- * hsu-init --dump-filter}, evaluated by {@code init-c/build/bpf-eval}): the proof that does not
- * need the kernel to have the ABI.
+ * this machine can prove instead of assuming a feature another build of the kernel lacks. Also what
+ * the filter hsu-init loads answers for one syscall of any ABI, from its raw BPF ({@code hsu-init
+ * --dump-filter}, evaluated by {@code init-c/build/bpf-eval}): the proof that does not need the
+ * kernel to have the ABI.
  */
 final class KernelFeatures {
   private static Map<String, String> features;
@@ -29,7 +28,8 @@ final class KernelFeatures {
   static synchronized Map<String, String> of(HostSupport.Tree tree) {
     if (features == null) {
       Map<String, String> f = new LinkedHashMap<>();
-      for (String line : run(List.of(tool(tree, "kernel-features").toString()), null, null).split("\n")) {
+      for (String line :
+          run(List.of(tool(tree, "kernel-features").toString()), null, null).split("\n")) {
         int colon = line.indexOf(": ");
         if (colon > 0) f.put(line.substring(0, colon), line.substring(colon + 2));
       }

@@ -25,8 +25,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * Bad input from outside the sandbox (docs/security.md items 2, 3, 10, 13): arguments, names
- * and paths are data, never options or shell code; what the app planted for its next launch is not
+ * Bad input from outside the sandbox (docs/security.md items 2, 3, 10, 13): arguments, names and
+ * paths are data, never options or shell code; what the app planted for its next launch is not
  * followed; malformed plans get one sentence.
  */
 class OutsideInTest extends SandboxTestBase {

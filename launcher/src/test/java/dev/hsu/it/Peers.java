@@ -53,9 +53,10 @@ final class Peers implements AutoCloseable {
 
   /** Starts {@code cmd} with this world's HOME and runtime dir and waits for {@code socket}. */
   Process peer(List<String> cmd, Path socket, String log) {
-    ProcessBuilder pb = new ProcessBuilder(cmd)
-        .redirectOutput(sb.root.resolve(log).toFile())
-        .redirectErrorStream(true);
+    ProcessBuilder pb =
+        new ProcessBuilder(cmd)
+            .redirectOutput(sb.root.resolve(log).toFile())
+            .redirectErrorStream(true);
     pb.environment().clear();
     pb.environment().putAll(sb.baseEnv());
     try {
@@ -81,7 +82,8 @@ final class Peers implements AutoCloseable {
   }
 
   Path pulseaudio() {
-    need(onPath("pulseaudio") && onPath("pactl"),
+    need(
+        onPath("pulseaudio") && onPath("pactl"),
         "pulseaudio or pactl is not installed (Debian packages pulseaudio, pulseaudio-utils)");
     Path socket = sb.runtimeDir.resolve("pulse/native");
     try {
@@ -89,15 +91,25 @@ final class Peers implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    peer(List.of("pulseaudio", "--daemonize=no", "--exit-idle-time=-1", "-n",
-        "--use-pid-file=no", "--disallow-exit=yes", "--log-target=stderr",
-        "--load=module-native-protocol-unix auth-anonymous=0 socket=" + socket,
-        "--load=module-null-sink"), socket, "pulseaudio.log");
+    peer(
+        List.of(
+            "pulseaudio",
+            "--daemonize=no",
+            "--exit-idle-time=-1",
+            "-n",
+            "--use-pid-file=no",
+            "--disallow-exit=yes",
+            "--log-target=stderr",
+            "--load=module-native-protocol-unix auth-anonymous=0 socket=" + socket,
+            "--load=module-null-sink"),
+        socket,
+        "pulseaudio.log");
     return socket;
   }
 
   Path pipewire() {
-    need(onPath("pipewire") && onPath("pw-cli"),
+    need(
+        onPath("pipewire") && onPath("pw-cli"),
         "pipewire or pw-cli is not installed (Debian packages pipewire, pipewire-bin)");
     Path conf = sb.root.resolve("pipewire.conf");
     try {
@@ -133,24 +145,27 @@ final class Peers implements AutoCloseable {
   }
 
   X xvfb() {
-    need(onPath("Xvfb") && onPath("xdpyinfo") && onPath("xauth"),
+    need(
+        onPath("Xvfb") && onPath("xdpyinfo") && onPath("xauth"),
         "Xvfb, xdpyinfo or xauth is not installed (Debian packages xvfb, x11-utils, xauth)");
     int n = 61;
-    while (n < 200 && (Files.exists(Path.of("/tmp/.X11-unix/X" + n))
-        || Files.exists(Path.of("/tmp/.X" + n + "-lock")))) {
+    while (n < 200
+        && (Files.exists(Path.of("/tmp/.X11-unix/X" + n))
+            || Files.exists(Path.of("/tmp/.X" + n + "-lock")))) {
       n++;
     }
     Path auth = sb.root.resolve("Xauthority");
-    WaylandTest.run(List.of("xauth", "-f", auth.toString(), "add", ":" + n, ".", COOKIE_A),
-        Map.of());
-    WaylandTest.run(List.of("xauth", "-f", auth.toString(), "add", ":" + (n + 1), ".", COOKIE_B),
-        Map.of());
+    WaylandTest.run(
+        List.of("xauth", "-f", auth.toString(), "add", ":" + n, ".", COOKIE_A), Map.of());
+    WaylandTest.run(
+        List.of("xauth", "-f", auth.toString(), "add", ":" + (n + 1), ".", COOKIE_B), Map.of());
     need(Files.exists(auth), "xauth did not write " + auth);
-    peer(List.of("Xvfb", ":" + n, "-nolisten", "tcp", "-auth", auth.toString()),
-        Path.of("/tmp/.X11-unix/X" + n), "xvfb.log");
+    peer(
+        List.of("Xvfb", ":" + n, "-nolisten", "tcp", "-auth", auth.toString()),
+        Path.of("/tmp/.X11-unix/X" + n),
+        "xvfb.log");
     sb.extraEnv.put("DISPLAY", ":" + n);
     sb.extraEnv.put("XAUTHORITY", auth.toString());
     return new X(n, auth);
   }
-
 }

@@ -18,12 +18,12 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * The sound grant under attack (docs/security.md 15), against a real PulseAudio server: from
- * inside a sandbox with {@code audio: pulse}, each request that would make the server load code,
- * open a socket, create a file, record, change defaults or touch other clients is refused by hsu's
- * filter, while the same request straight to the server (the control) succeeds: the attack is real
- * and the filter is what stops it. The filter's own suite (init-c/tests/pulse.sh) also runs these
- * against pipewire-pulse.
+ * The sound grant under attack (docs/security.md 15), against a real PulseAudio server: from inside
+ * a sandbox with {@code audio: pulse}, each request that would make the server load code, open a
+ * socket, create a file, record, change defaults or touch other clients is refused by hsu's filter,
+ * while the same request straight to the server (the control) succeeds: the attack is real and the
+ * filter is what stops it. The filter's own suite (init-c/tests/pulse.sh) also runs these against
+ * pipewire-pulse.
  */
 class SoundEscapeTest extends SandboxTestBase {
   Peers peers;
@@ -77,8 +77,10 @@ class SoundEscapeTest extends SandboxTestBase {
   @Test
   void aPipeSinkCannotCreateAFifoOutsideTheGrants() {
     Path fifo = sb.root.resolve("evil.fifo");
-    Result r = inside("audio: pulse",
-        "pactl load-module module-pipe-sink sink_name=evil file=" + fifo + " 2>&1; echo rc=$?");
+    Result r =
+        inside(
+            "audio: pulse",
+            "pactl load-module module-pipe-sink sink_name=evil file=" + fifo + " 2>&1; echo rc=$?");
     assertTrue(r.stdout().contains("Access denied") && r.stdout().contains("rc=1"), r::describe);
     assertFalse(Files.exists(fifo), "the sandbox made the server create " + fifo);
     // The control: straight to the server, the same request creates the FIFO.
@@ -111,18 +113,32 @@ class SoundEscapeTest extends SandboxTestBase {
   @Test
   void defaultsModulesOtherClientsAndTheServerItselfAreOutOfReach() {
     String host = onHost("list", "short", "modules");
-    String module = host.lines().filter(l -> l.contains("module-null-sink")).findFirst()
-        .orElseThrow(() -> new AssertionError("no null sink module: " + host)).split("\t")[0];
-    Result r = inside("audio: pulse",
-        "for c in 'set-default-sink auto_null' 'unload-module " + module + "' 'list clients'"
-            + " 'set-sink-volume auto_null 10%' 'suspend-sink auto_null 1' 'exit'; do"
-            + " pactl $c >/dev/null 2>&1 && echo \"$c: done\" || echo \"$c: refused\"; done;"
-            + " pactl info >/dev/null && echo info");
+    String module =
+        host.lines()
+            .filter(l -> l.contains("module-null-sink"))
+            .findFirst()
+            .orElseThrow(() -> new AssertionError("no null sink module: " + host))
+            .split("\t")[0];
+    Result r =
+        inside(
+            "audio: pulse",
+            "for c in 'set-default-sink auto_null' 'unload-module "
+                + module
+                + "' 'list clients'"
+                + " 'set-sink-volume auto_null 10%' 'suspend-sink auto_null 1' 'exit'; do"
+                + " pactl $c >/dev/null 2>&1 && echo \"$c: done\" || echo \"$c: refused\"; done;"
+                + " pactl info >/dev/null && echo info");
     assertEquals(
-        List.of("set-default-sink auto_null: refused", "unload-module " + module + ": refused",
-            "list clients: refused", "set-sink-volume auto_null 10%: refused",
-            "suspend-sink auto_null 1: refused", "exit: refused", "info"),
-        r.lines(), r::describe);
+        List.of(
+            "set-default-sink auto_null: refused",
+            "unload-module " + module + ": refused",
+            "list clients: refused",
+            "set-sink-volume auto_null 10%: refused",
+            "suspend-sink auto_null 1: refused",
+            "exit: refused",
+            "info"),
+        r.lines(),
+        r::describe);
     // The module is still loaded and the server still runs.
     assertTrue(onHost("list", "short", "modules").contains("module-null-sink"));
   }

@@ -28,10 +28,10 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 /**
- * {@code wayland:} against real compositors: sway 1.10 (Debian 13, run by ../shared/tools/real-sway;
- * it speaks security-context-v1) and weston 10 (Debian 12; it does not). Inside, Debian's
- * wayland-info is the client. Without the compositors the tests skip, or fail under
- * HSU_REQUIRE_ALL=1.
+ * {@code wayland:} against real compositors: sway 1.10 (Debian 13, run by
+ * ../shared/tools/real-sway; it speaks security-context-v1) and weston 10 (Debian 12; it does not).
+ * Inside, Debian's wayland-info is the client. Without the compositors the tests skip, or fail
+ * under HSU_REQUIRE_ALL=1.
  */
 class WaylandTest extends SandboxTestBase {
   /** Globals sway hides from clients with a security context (and lists on its raw socket). */
@@ -89,8 +89,10 @@ class WaylandTest extends SandboxTestBase {
     need(Files.isExecutable(script), "no " + script + " (the real-sway tool)");
     need(onPath("wayland-info"), "wayland-info is not installed (Debian package wayland-utils)");
     // chroot lives in /usr/sbin, which a normal user's PATH may lack.
-    String out = run(List.of(script.toString(), "start", sb.runtimeDir.toString()),
-        Map.of("PATH", "/usr/local/bin:/usr/bin:/bin:/usr/sbin:/sbin"));
+    String out =
+        run(
+            List.of(script.toString(), "start", sb.runtimeDir.toString()),
+            Map.of("PATH", "/usr/local/bin:/usr/bin:/bin:/usr/sbin:/sbin"));
     Matcher m = Pattern.compile("WAYLAND_DISPLAY=(\\S+) PID=(\\d+)").matcher(out);
     need(m.find(), "real-sway did not start: " + out.strip());
     return new Compositor(m.group(1), null, Long.parseLong(m.group(2)));
@@ -99,10 +101,10 @@ class WaylandTest extends SandboxTestBase {
   Compositor weston() {
     need(onPath("weston"), "weston is not installed");
     String name = "weston-it";
-    ProcessBuilder pb = new ProcessBuilder(
-        "weston", "--backend=headless-backend.so", "--socket=" + name)
-        .redirectOutput(sb.root.resolve("weston.log").toFile())
-        .redirectErrorStream(true);
+    ProcessBuilder pb =
+        new ProcessBuilder("weston", "--backend=headless-backend.so", "--socket=" + name)
+            .redirectOutput(sb.root.resolve("weston.log").toFile())
+            .redirectErrorStream(true);
     pb.environment().put("XDG_RUNTIME_DIR", sb.runtimeDir.toString());
     try {
       Process p = pb.start();
@@ -134,8 +136,10 @@ class WaylandTest extends SandboxTestBase {
 
   /** The globals a client sees on the host at {@code socket}. */
   TreeSet<String> hostGlobals(String socket) {
-    String out = run(List.of("/bin/sh", "-c", GLOBALS),
-        Map.of("XDG_RUNTIME_DIR", sb.runtimeDir.toString(), "WAYLAND_DISPLAY", socket));
+    String out =
+        run(
+            List.of("/bin/sh", "-c", GLOBALS),
+            Map.of("XDG_RUNTIME_DIR", sb.runtimeDir.toString(), "WAYLAND_DISPLAY", socket));
     return new TreeSet<>(Arrays.asList(out.trim().split(" +")));
   }
 
@@ -150,12 +154,16 @@ class WaylandTest extends SandboxTestBase {
       TreeSet<String> raw = hostGlobals(c.display());
       assertTrue(raw.containsAll(PRIVILEGED), "sway's raw socket lists " + raw);
       sb.extraEnv.put("WAYLAND_DISPLAY", c.display());
-      Result r = sb.profile()
-          .yaml("wayland: true")
-          .command("/bin/sh", "-c",
-              GLOBALS + "; echo; ls \"$XDG_RUNTIME_DIR\"; echo \"$WAYLAND_DISPLAY $XDG_SESSION_TYPE\"")
-          .launch()
-          .ok();
+      Result r =
+          sb.profile()
+              .yaml("wayland: true")
+              .command(
+                  "/bin/sh",
+                  "-c",
+                  GLOBALS
+                      + "; echo; ls \"$XDG_RUNTIME_DIR\"; echo \"$WAYLAND_DISPLAY $XDG_SESSION_TYPE\"")
+              .launch()
+              .ok();
       List<String> lines = r.lines();
       TreeSet<String> inside = words(lines.get(0));
       assertTrue(inside.contains("wl_compositor"), () -> "inside: " + inside + "\n" + r.describe());
@@ -174,8 +182,8 @@ class WaylandTest extends SandboxTestBase {
     Compositor c = sway();
     try {
       sb.extraEnv.put("WAYLAND_DISPLAY", c.display());
-      Sandbox.Profile p = sb.profile().yaml("wayland: true")
-          .command("/bin/sh", "-c", "echo ready; exec sleep 60");
+      Sandbox.Profile p =
+          sb.profile().yaml("wayland: true").command("/bin/sh", "-c", "echo ready; exec sleep 60");
       Path held = sb.root.resolve("held");
       try (Running run = p.start()) {
         run.awaitLine("ready"::equals, Duration.ofSeconds(30));
@@ -186,7 +194,8 @@ class WaylandTest extends SandboxTestBase {
         // A hard link outlives the instance dir and shows whether the compositor still listens.
         Files.createLink(held, dir.resolve("wayland-0"));
         TreeSet<String> seen = hostGlobals(held.toString());
-        assertTrue(seen.contains("wl_compositor") && !seen.contains("zwlr_screencopy_manager_v1"),
+        assertTrue(
+            seen.contains("wl_compositor") && !seen.contains("zwlr_screencopy_manager_v1"),
             seen::toString);
         run.process().destroy(); // SIGTERM to hsu-init, forwarded to the app
         run.await(Duration.ofSeconds(30));
@@ -213,12 +222,17 @@ class WaylandTest extends SandboxTestBase {
     try {
       sb.extraEnv.put("WAYLAND_DISPLAY", c.display());
       String host = sb.runtimeDir.resolve(c.display()).toString();
-      Result r = sb.profile()
-          .command("/bin/sh", "-c",
-              "printenv WAYLAND_DISPLAY XDG_SESSION_TYPE || echo unset; ls -A \"$XDG_RUNTIME_DIR\";"
-                  + " WAYLAND_DISPLAY=" + host + " wayland-info >/dev/null 2>&1 || echo unreachable")
-          .launch()
-          .ok();
+      Result r =
+          sb.profile()
+              .command(
+                  "/bin/sh",
+                  "-c",
+                  "printenv WAYLAND_DISPLAY XDG_SESSION_TYPE || echo unset; ls -A \"$XDG_RUNTIME_DIR\";"
+                      + " WAYLAND_DISPLAY="
+                      + host
+                      + " wayland-info >/dev/null 2>&1 || echo unreachable")
+              .launch()
+              .ok();
       assertEquals(List.of("unset", "unreachable"), r.lines(), r::describe);
     } finally {
       stop(c);
@@ -230,8 +244,12 @@ class WaylandTest extends SandboxTestBase {
     Compositor c = sway();
     try {
       sb.extraEnv.put("WAYLAND_DISPLAY", c.display());
-      Result r = sb.profile().yaml("wayland:\n  direct: true").command("/bin/sh", "-c", GLOBALS)
-          .launch().ok();
+      Result r =
+          sb.profile()
+              .yaml("wayland:\n  direct: true")
+              .command("/bin/sh", "-c", GLOBALS)
+              .launch()
+              .ok();
       TreeSet<String> inside = words(r.line());
       assertTrue(inside.containsAll(PRIVILEGED), () -> "inside: " + inside);
       assertEquals(List.of(), sb.leftoverInstances());
@@ -247,13 +265,20 @@ class WaylandTest extends SandboxTestBase {
       sb.extraEnv.put("WAYLAND_DISPLAY", c.display());
       Result r = sb.profile().yaml("wayland: true").command("/bin/true").launch();
       assertEquals(125, r.exit(), r::describe);
-      assertEquals("hsu-init: the Wayland compositor at \"" + sb.runtimeDir.resolve(c.display())
-          + "\" does not offer wp_security_context_manager_v1 (set wayland: {direct: true} to"
-          + " pass the raw socket)\n", r.stderr());
+      assertEquals(
+          "hsu-init: the Wayland compositor at \""
+              + sb.runtimeDir.resolve(c.display())
+              + "\" does not offer wp_security_context_manager_v1 (set wayland: {direct: true} to"
+              + " pass the raw socket)\n",
+          r.stderr());
       assertEquals(List.of(), sb.leftoverInstances());
       need(onPath("wayland-info"), "wayland-info is not installed (Debian package wayland-utils)");
-      r = sb.profile().yaml("wayland: {direct: true}").command("/bin/sh", "-c", GLOBALS)
-          .launch().ok();
+      r =
+          sb.profile()
+              .yaml("wayland: {direct: true}")
+              .command("/bin/sh", "-c", GLOBALS)
+              .launch()
+              .ok();
       assertTrue(words(r.line()).contains("wl_compositor"), r::describe);
     } finally {
       stop(c);
@@ -265,8 +290,10 @@ class WaylandTest extends SandboxTestBase {
     sb.extraEnv.put("WAYLAND_DISPLAY", "wayland-none");
     Result r = sb.profile().yaml("wayland: true").command("/bin/true").launch();
     assertEquals(125, r.exit(), r::describe);
-    assertEquals("hsu: the profile asks for Wayland, but there is no Wayland compositor socket at \""
-        + sb.runtimeDir.resolve("wayland-none") + "\" (from WAYLAND_DISPLAY and XDG_RUNTIME_DIR)\n",
+    assertEquals(
+        "hsu: the profile asks for Wayland, but there is no Wayland compositor socket at \""
+            + sb.runtimeDir.resolve("wayland-none")
+            + "\" (from WAYLAND_DISPLAY and XDG_RUNTIME_DIR)\n",
         r.stderr());
     assertEquals(List.of(), sb.leftoverInstances());
   }
@@ -276,8 +303,10 @@ class WaylandTest extends SandboxTestBase {
     Path f = sb.profile().yaml("wayland: {direct: true}").write();
     Result r = sb.hsu("check", f.toString());
     assertEquals(0, r.exit(), r::describe);
-    assertTrue(r.stderr().contains("warning: 'wayland: {direct: true}' passes the compositor's raw"
-        + " socket"), r::describe);
+    assertTrue(
+        r.stderr()
+            .contains("warning: 'wayland: {direct: true}' passes the compositor's raw" + " socket"),
+        r::describe);
     Result compiled = sb.hsu("compile", sb.profile().yaml("wayland: true").write().toString());
     assertTrue(compiled.stdout().contains("wayland security context on "), compiled::describe);
   }

@@ -4,9 +4,9 @@ import static dev.hsu.compile.TestProfiles.p;
 import static dev.hsu.compile.TestProfiles.profile;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.hsu.base.AbsPath;
 import dev.hsu.compile.Compiler;
 import dev.hsu.compile.TestProfiles;
-import dev.hsu.base.AbsPath;
 import dev.hsu.plan.Plan;
 import dev.hsu.profile.Profile;
 import dev.hsu.profile.Profile.FsEntry;
@@ -65,8 +65,12 @@ final class MountPointsTest {
     AbsPath work = b.appData().resolve("overlay/x/work");
     Plan plan =
         Compiler.compile(
-            b.fs(new FsEntry.Overlay(p("/x"), List.of(p("/x")), FsEntry.Overlay.Writes.PERSISTENT, upper, work))
-                .fs(new FsEntry.Overlay(p("/y"), List.of(p("/y")), FsEntry.Overlay.Writes.EPHEMERAL, null, null))
+            b.fs(
+                    new FsEntry.Overlay(
+                        p("/x"), List.of(p("/x")), FsEntry.Overlay.Writes.PERSISTENT, upper, work))
+                .fs(
+                    new FsEntry.Overlay(
+                        p("/y"), List.of(p("/y")), FsEntry.Overlay.Writes.EPHEMERAL, null, null))
                 .build(),
             Map.of());
     assertEquals(

@@ -31,7 +31,8 @@ final class CContractTest {
     String h = Files.readString(INIT_C.resolve("src/plan.h"));
     Map<String, Long> out = new HashMap<>();
     Matcher m =
-        Pattern.compile("(?m)^\\s*(?:#define\\s+(\\w+)\\s+|(TAG_\\w+)\\s*=\\s*)(0x[0-9A-Fa-f]+|\\d+)u?\\b")
+        Pattern.compile(
+                "(?m)^\\s*(?:#define\\s+(\\w+)\\s+|(TAG_\\w+)\\s*=\\s*)(0x[0-9A-Fa-f]+|\\d+)u?\\b")
             .matcher(h);
     while (m.find()) {
       String name = m.group(1) != null ? m.group(1) : m.group(2);
@@ -81,8 +82,7 @@ final class CContractTest {
   @Test
   void autoRootLeavesOutTheSameEntriesInC() throws IOException {
     String ops = Files.readString(INIT_C.resolve("src/ops.c"));
-    Matcher m =
-        Pattern.compile("auto_root_skipped\\[\\] = \\{([^}]*)\\}").matcher(ops);
+    Matcher m = Pattern.compile("auto_root_skipped\\[\\] = \\{([^}]*)\\}").matcher(ops);
     assertTrue(m.find(), "ops.c has no auto_root_skipped list");
     List<String> c = new ArrayList<>();
     Matcher s = Pattern.compile("\"([^\"]*)\"").matcher(m.group(1));

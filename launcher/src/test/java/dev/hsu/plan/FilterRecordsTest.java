@@ -1,7 +1,5 @@
 package dev.hsu.plan;
 
-import dev.hsu.base.AbsPath;
-
 import static dev.hsu.plan.PlanWriterTest.hex;
 import static dev.hsu.plan.PlanWriterTest.params;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -9,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.hsu.base.AbsPath;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
@@ -38,7 +37,8 @@ final class FilterRecordsTest {
   @Test
   void exactBytesOfBothRecordsAfterParams() {
     Plan plan =
-        new Plan(params(List.of("a")), SECCOMP, LANDLOCK, List.of(new Op.Proc(AbsPath.of("/proc"))));
+        new Plan(
+            params(List.of("a")), SECCOMP, LANDLOCK, List.of(new Op.Proc(AbsPath.of("/proc"))));
     byte[] expected =
         hex(
             "48535550 4c414e00" // magic
@@ -96,8 +96,14 @@ final class FilterRecordsTest {
     assertEquals(1L << 15, Landlock.Fs.IOCTL_DEV.bit());
     assertEquals(0xFFFFL, Landlock.FS_ALL);
     assertEquals(0, Landlock.WRITE & (Landlock.Fs.MAKE_CHAR.bit() | Landlock.Fs.MAKE_BLOCK.bit()));
-    assertEquals(0x1F, new Seccomp(EnumSet.allOf(Seccomp.Preset.class), Set.of(), List.of(), List.of()).presetBits());
-    assertEquals(7, new Seccomp(Set.of(), EnumSet.allOf(Seccomp.Relax.class), List.of(), List.of()).relaxBits());
+    assertEquals(
+        0x1F,
+        new Seccomp(EnumSet.allOf(Seccomp.Preset.class), Set.of(), List.of(), List.of())
+            .presetBits());
+    assertEquals(
+        7,
+        new Seccomp(Set.of(), EnumSet.allOf(Seccomp.Relax.class), List.of(), List.of())
+            .relaxBits());
     assertEquals(31, new Landlock(true, true, true, true, true, List.of(), List.of()).flags());
   }
 
@@ -146,18 +152,28 @@ final class FilterRecordsTest {
   void invariants() {
     Set<Seccomp.Preset> none = Set.of();
     Set<Seccomp.Relax> noRelax = Set.of();
-    assertThrows(IllegalArgumentException.class, () -> new Seccomp(none, noRelax, List.of(2), List.of()));
-    assertThrows(IllegalArgumentException.class, () -> new Seccomp(none, noRelax, List.of(46), List.of()));
-    assertThrows(IllegalArgumentException.class, () -> new Seccomp(none, noRelax, List.of(0), List.of()));
-    assertThrows(IllegalArgumentException.class, () -> new Seccomp(none, noRelax, List.of(17, 17), List.of()));
+    assertThrows(
+        IllegalArgumentException.class, () -> new Seccomp(none, noRelax, List.of(2), List.of()));
+    assertThrows(
+        IllegalArgumentException.class, () -> new Seccomp(none, noRelax, List.of(46), List.of()));
+    assertThrows(
+        IllegalArgumentException.class, () -> new Seccomp(none, noRelax, List.of(0), List.of()));
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> new Seccomp(none, noRelax, List.of(17, 17), List.of()));
     assertThrows(IllegalArgumentException.class, () -> new Seccomp.Deny("Ptrace", 1));
     assertThrows(IllegalArgumentException.class, () -> new Seccomp.Deny("x".repeat(65), 1));
     assertThrows(IllegalArgumentException.class, () -> new Seccomp.Deny("", 1));
     assertThrows(IllegalArgumentException.class, () -> new Seccomp.Deny("ptrace", 0));
     assertThrows(IllegalArgumentException.class, () -> new Seccomp.Deny("ptrace", 4096));
-    assertThrows(IllegalArgumentException.class,
-        () -> new Seccomp(none, noRelax, List.of(),
-            List.of(new Seccomp.Deny("a", 1), new Seccomp.Deny("a", 2))));
+    assertThrows(
+        IllegalArgumentException.class,
+        () ->
+            new Seccomp(
+                none,
+                noRelax,
+                List.of(),
+                List.of(new Seccomp.Deny("a", 1), new Seccomp.Deny("a", 2))));
     List<Seccomp.Deny> many = new ArrayList<>();
     for (int i = 0; i <= Seccomp.MAX_DENY; i++) {
       many.add(new Seccomp.Deny("s" + i, 1));
@@ -176,19 +192,40 @@ final class FilterRecordsTest {
     List<Landlock.FsRule> one = List.of(new Landlock.FsRule(a, 1));
     List<Landlock.NetRule> port = List.of(new Landlock.NetRule(80, 1));
     // rules without the matching handled flag would grant nothing: refused
-    assertThrows(IllegalArgumentException.class,
+    assertThrows(
+        IllegalArgumentException.class,
         () -> new Landlock(true, true, true, false, true, one, List.of()));
-    assertThrows(IllegalArgumentException.class,
+    assertThrows(
+        IllegalArgumentException.class,
         () -> new Landlock(true, true, true, true, false, List.of(), port));
-    assertThrows(IllegalArgumentException.class,
-        () -> new Landlock(true, true, true, true, false, List.of(one.get(0), new Landlock.FsRule(a, 2)), List.of()));
-    assertThrows(IllegalArgumentException.class,
-        () -> new Landlock(true, true, true, true, true, List.of(), List.of(port.get(0), new Landlock.NetRule(80, 2))));
+    assertThrows(
+        IllegalArgumentException.class,
+        () ->
+            new Landlock(
+                true,
+                true,
+                true,
+                true,
+                false,
+                List.of(one.get(0), new Landlock.FsRule(a, 2)),
+                List.of()));
+    assertThrows(
+        IllegalArgumentException.class,
+        () ->
+            new Landlock(
+                true,
+                true,
+                true,
+                true,
+                true,
+                List.of(),
+                List.of(port.get(0), new Landlock.NetRule(80, 2))));
     List<Landlock.FsRule> tooMany = new ArrayList<>();
     for (int i = 0; i <= Landlock.MAX_FS_RULES; i++) {
       tooMany.add(new Landlock.FsRule(AbsPath.of("/r" + i), 1));
     }
-    assertThrows(IllegalArgumentException.class,
+    assertThrows(
+        IllegalArgumentException.class,
         () -> new Landlock(true, true, true, true, false, tooMany, List.of()));
   }
 
@@ -215,8 +252,7 @@ final class FilterRecordsTest {
     assertEquals(
         "landlock allow write, execute, make-char beneath \"/x\\n\"",
         new Landlock.FsRule(
-                AbsPath.of("/x\n"),
-                Landlock.WRITE | Landlock.EXECUTE | Landlock.Fs.MAKE_CHAR.bit())
+                AbsPath.of("/x\n"), Landlock.WRITE | Landlock.EXECUTE | Landlock.Fs.MAKE_CHAR.bit())
             .toString());
     assertEquals(
         "landlock allow tcp bind, connect on port 0",
@@ -265,8 +301,9 @@ final class FilterRecordsTest {
     assertTrue(l.get("netRules").get(0).get("connect").asBoolean());
     assertEquals(0, root.get("ops").size());
 
-    JsonNode none = new ObjectMapper().readTree(
-        PlanJson.render(new Plan(params(List.of("a")), null, null, List.of())));
+    JsonNode none =
+        new ObjectMapper()
+            .readTree(PlanJson.render(new Plan(params(List.of("a")), null, null, List.of())));
     assertTrue(none.get("seccomp").isNull());
     assertTrue(none.get("landlock").isNull());
   }

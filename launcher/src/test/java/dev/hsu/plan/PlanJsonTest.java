@@ -1,10 +1,9 @@
 package dev.hsu.plan;
 
-import dev.hsu.base.AbsPath;
-import dev.hsu.base.Quote;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.hsu.base.AbsPath;
+import dev.hsu.base.Quote;
 import java.time.Duration;
 import java.util.List;
 import java.util.TreeMap;
@@ -18,7 +17,17 @@ final class PlanJsonTest {
     String nasty = "q\"b\\s\n\t\u0000\u001b[31m\u007f\u2028é😀";
     TreeMap<String, String> env = new TreeMap<>();
     env.put("K", nasty.replace("\u0000", ""));
-    Params p = new Params(1, 2, false, false, "h", AbsPath.ROOT, List.of(nasty.replace("\u0000", "")), env, Duration.ofSeconds(2));
+    Params p =
+        new Params(
+            1,
+            2,
+            false,
+            false,
+            "h",
+            AbsPath.ROOT,
+            List.of(nasty.replace("\u0000", "")),
+            env,
+            Duration.ofSeconds(2));
     Plan plan =
         new Plan(
             p,
@@ -26,8 +35,15 @@ final class PlanJsonTest {
             null,
             List.of(
                 new Op.Place(AbsPath.of("/f"), 0644, new byte[] {(byte) 0xff, 0}),
-                new Op.Place(AbsPath.of("/g"), 0644, nasty.getBytes(java.nio.charset.StandardCharsets.UTF_8)),
-                new Op.Overlay(AbsPath.of("/o"), Op.Overlay.Writes.READ_ONLY, null, null,
+                new Op.Place(
+                    AbsPath.of("/g"),
+                    0644,
+                    nasty.getBytes(java.nio.charset.StandardCharsets.UTF_8)),
+                new Op.Overlay(
+                    AbsPath.of("/o"),
+                    Op.Overlay.Writes.READ_ONLY,
+                    null,
+                    null,
                     List.of(AbsPath.of("/a,b"), AbsPath.of("/c:d")))));
     JsonNode root = new ObjectMapper().readTree(PlanJson.render(plan));
     assertEquals(nasty.replace("\u0000", ""), root.get("params").get("argv").get(0).asString());

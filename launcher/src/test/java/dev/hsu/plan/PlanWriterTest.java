@@ -1,12 +1,11 @@
 package dev.hsu.plan;
 
-import dev.hsu.base.AbsPath;
-
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.hsu.base.AbsPath;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.time.Duration;
@@ -18,7 +17,8 @@ import org.junit.jupiter.api.Test;
 
 final class PlanWriterTest {
   static Params params(List<String> argv) {
-    return new Params(1000, 1000, false, false, "h", AbsPath.ROOT, argv, new TreeMap<>(), Duration.ZERO);
+    return new Params(
+        1000, 1000, false, false, "h", AbsPath.ROOT, argv, new TreeMap<>(), Duration.ZERO);
   }
 
   static byte[] hex(String s) {
@@ -27,7 +27,8 @@ final class PlanWriterTest {
 
   @Test
   void tinyPlanExactBytes() {
-    Plan plan = new Plan(params(List.of("a")), null, null, List.of(new Op.Proc(AbsPath.of("/proc"))));
+    Plan plan =
+        new Plan(params(List.of("a")), null, null, List.of(new Op.Proc(AbsPath.of("/proc"))));
     byte[] expected =
         hex(
             "48535550 4c414e00" // magic "HSUPLAN\0"
@@ -51,7 +52,16 @@ final class PlanWriterTest {
     env.put("B", "2");
     env.put("A", "1");
     Params p =
-        new Params(0, 65534, true, true, "box", AbsPath.of("/w"), List.of("x"), env, Duration.ofMillis(1500));
+        new Params(
+            0,
+            65534,
+            true,
+            true,
+            "box",
+            AbsPath.of("/w"),
+            List.of("x"),
+            env,
+            Duration.ofMillis(1500));
     byte[] params = payloads(PlanWriter.write(new Plan(p, null, null, List.of()))).get(0);
     ByteBuffer b = ByteBuffer.wrap(params).order(ByteOrder.LITTLE_ENDIAN);
     assertEquals(0, b.getInt());
@@ -67,9 +77,14 @@ final class PlanWriterTest {
     assertEquals(1500L, b.getLong());
     assertEquals(0, b.remaining());
 
-    assertEquals(1 | 2, bindFlags(new Op.Bind(AbsPath.of("/a"), AbsPath.of("/b"), true, true, false, false)));
-    assertEquals(4, bindFlags(new Op.Bind(AbsPath.of("/a"), AbsPath.of("/b"), false, false, true, false)));
-    assertEquals(1 | 8, bindFlags(new Op.Bind(AbsPath.of("/a"), AbsPath.of("/b"), true, false, false, true)));
+    assertEquals(
+        1 | 2,
+        bindFlags(new Op.Bind(AbsPath.of("/a"), AbsPath.of("/b"), true, true, false, false)));
+    assertEquals(
+        4, bindFlags(new Op.Bind(AbsPath.of("/a"), AbsPath.of("/b"), false, false, true, false)));
+    assertEquals(
+        1 | 8,
+        bindFlags(new Op.Bind(AbsPath.of("/a"), AbsPath.of("/b"), true, false, false, true)));
   }
 
   private static int bindFlags(Op.Bind op) {
@@ -89,15 +104,29 @@ final class PlanWriterTest {
             new Op.AutoEtc(AbsPath.of("/etc"), List.of("ssl"), List.of("passwd")),
             Op.Bind.readOnly(AbsPath.of("/usr")),
             new Op.Tmpfs(AbsPath.of("/tmp"), 1 << 20, 01777, true),
-            new Op.Overlay(AbsPath.of("/o"), Op.Overlay.Writes.PERSISTENT, AbsPath.of("/u"), AbsPath.of("/w,x:y\\z"), List.of(AbsPath.of("/o"))),
-            new Op.Overlay(AbsPath.of("/o"), Op.Overlay.Writes.EPHEMERAL, null, null, List.of(AbsPath.of("/o"))),
+            new Op.Overlay(
+                AbsPath.of("/o"),
+                Op.Overlay.Writes.PERSISTENT,
+                AbsPath.of("/u"),
+                AbsPath.of("/w,x:y\\z"),
+                List.of(AbsPath.of("/o"))),
+            new Op.Overlay(
+                AbsPath.of("/o"),
+                Op.Overlay.Writes.EPHEMERAL,
+                null,
+                null,
+                List.of(AbsPath.of("/o"))),
             new Op.Mkdir(AbsPath.of("/m"), 0755),
             new Op.Place(AbsPath.of("/f"), 0600, new byte[] {0, 1, 2}),
             new Op.Symlink(AbsPath.of("/l"), "/etc/localtime", true),
             new Op.Proc(AbsPath.of("/proc")),
             new Op.Dev(AbsPath.of("/dev"), true, true),
             new Op.Remount(AbsPath.of("/r"), true, false, true),
-            new Op.Daemon(AbsPath.of("/ready"), Duration.ofSeconds(5), List.of("/bin/d", "-x"), List.of("A=1")),
+            new Op.Daemon(
+                AbsPath.of("/ready"),
+                Duration.ofSeconds(5),
+                List.of("/bin/d", "-x"),
+                List.of("A=1")),
             new Op.Sysfs(AbsPath.of("/sys")));
     byte[] bytes = PlanWriter.write(new Plan(params(List.of("a")), null, null, ops));
     List<byte[]> payloads = payloads(bytes);
@@ -170,27 +199,57 @@ final class PlanWriterTest {
       many.add("a");
     }
     assertThrows(IllegalArgumentException.class, () -> params(many));
-    assertThrows(IllegalArgumentException.class,
-        () -> new Params(65535, 0, false, false, "h", AbsPath.ROOT, List.of("a"), new TreeMap<>(), Duration.ZERO));
-    assertThrows(IllegalArgumentException.class,
-        () -> new Params(0, 0, false, false, "", AbsPath.ROOT, List.of("a"), new TreeMap<>(), Duration.ZERO));
+    assertThrows(
+        IllegalArgumentException.class,
+        () ->
+            new Params(
+                65535,
+                0,
+                false,
+                false,
+                "h",
+                AbsPath.ROOT,
+                List.of("a"),
+                new TreeMap<>(),
+                Duration.ZERO));
+    assertThrows(
+        IllegalArgumentException.class,
+        () ->
+            new Params(
+                0,
+                0,
+                false,
+                false,
+                "",
+                AbsPath.ROOT,
+                List.of("a"),
+                new TreeMap<>(),
+                Duration.ZERO));
     TreeMap<String, String> badEnv = new TreeMap<>();
     badEnv.put("A=B", "c");
-    assertThrows(IllegalArgumentException.class,
-        () -> new Params(0, 0, false, false, "h", AbsPath.ROOT, List.of("a"), badEnv, Duration.ZERO));
+    assertThrows(
+        IllegalArgumentException.class,
+        () ->
+            new Params(0, 0, false, false, "h", AbsPath.ROOT, List.of("a"), badEnv, Duration.ZERO));
 
     List<Op> tooMany = new ArrayList<>();
     for (int i = 0; i <= Limits.MAX_OPS; i++) {
       tooMany.add(new Op.Proc(AbsPath.of("/proc")));
     }
-    assertThrows(IllegalArgumentException.class, () -> new Plan(params(List.of("a")), null, null, tooMany));
+    assertThrows(
+        IllegalArgumentException.class, () -> new Plan(params(List.of("a")), null, null, tooMany));
 
     byte[] eight = new byte[Limits.MAX_DATA_BYTES];
-    assertThrows(IllegalArgumentException.class,
+    assertThrows(
+        IllegalArgumentException.class,
         () -> new Op.Place(AbsPath.of("/f"), 0644, new byte[Limits.MAX_DATA_BYTES + 1]));
     Op place = new Op.Place(AbsPath.of("/f"), 0644, eight);
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> PlanWriter.write(new Plan(params(List.of("a")), null, null, List.of(place, place))));
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () ->
+                PlanWriter.write(
+                    new Plan(params(List.of("a")), null, null, List.of(place, place))));
     assertTrue(e.getMessage().contains("larger than"), e.getMessage());
   }
 
@@ -198,30 +257,44 @@ final class PlanWriterTest {
   void opInvariants() {
     AbsPath a = AbsPath.of("/a");
     assertThrows(IllegalArgumentException.class, () -> new Op.Bind(a, a, false, false, true, true));
-    assertThrows(IllegalArgumentException.class,
+    assertThrows(
+        IllegalArgumentException.class,
         () -> new Op.Overlay(a, Op.Overlay.Writes.READ_ONLY, null, null, List.of(a)));
     new Op.Overlay(a, Op.Overlay.Writes.READ_ONLY, null, null, List.of(a, AbsPath.of("/b")));
-    assertThrows(IllegalArgumentException.class,
+    assertThrows(
+        IllegalArgumentException.class,
         () -> new Op.Overlay(a, Op.Overlay.Writes.EPHEMERAL, a, AbsPath.of("/w"), List.of(a)));
-    assertThrows(IllegalArgumentException.class,
+    assertThrows(
+        IllegalArgumentException.class,
         () -> new Op.Overlay(a, Op.Overlay.Writes.PERSISTENT, null, null, List.of(a)));
-    assertThrows(IllegalArgumentException.class,
+    assertThrows(
+        IllegalArgumentException.class,
         () -> new Op.Overlay(a, Op.Overlay.Writes.EPHEMERAL, null, null, List.of()));
     assertThrows(IllegalArgumentException.class, () -> new Op.Mkdir(a, 010000));
     assertThrows(IllegalArgumentException.class, () -> new Op.Tmpfs(a, 0, -1, false));
     assertThrows(IllegalArgumentException.class, () -> new Op.Place(a, 07777 + 1, new byte[0]));
-    assertThrows(IllegalArgumentException.class, () -> new Op.AutoRoot(AbsPath.ROOT, false, false, List.of("a/b")));
-    assertThrows(IllegalArgumentException.class, () -> new Op.AutoRoot(AbsPath.ROOT, false, false, List.of("..")));
-    assertThrows(IllegalArgumentException.class, () -> new Op.AutoEtc(AbsPath.of("/etc"), List.of(), List.of("")));
-    assertThrows(IllegalArgumentException.class,
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> new Op.AutoRoot(AbsPath.ROOT, false, false, List.of("a/b")));
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> new Op.AutoRoot(AbsPath.ROOT, false, false, List.of("..")));
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> new Op.AutoEtc(AbsPath.of("/etc"), List.of(), List.of("")));
+    assertThrows(
+        IllegalArgumentException.class,
         () -> new Op.AutoEtc(AbsPath.of("/etc"), List.of("x".repeat(256)), List.of()));
     assertThrows(IllegalArgumentException.class, () -> new Op.Symlink(a, "", false));
     assertThrows(IllegalArgumentException.class, () -> new Op.Symlink(a, "relative", true));
-    assertThrows(IllegalArgumentException.class,
+    assertThrows(
+        IllegalArgumentException.class,
         () -> new Op.Daemon(a, Duration.ofSeconds(1), List.of("relative"), List.of()));
-    assertThrows(IllegalArgumentException.class,
+    assertThrows(
+        IllegalArgumentException.class,
         () -> new Op.Daemon(a, Duration.ofSeconds(-1), List.of("/bin/d"), List.of()));
-    assertThrows(IllegalArgumentException.class,
+    assertThrows(
+        IllegalArgumentException.class,
         () -> new Op.Daemon(a, Duration.ofSeconds(1), List.of("/bin/d"), List.of("NOEQUALS")));
     assertThrows(IllegalArgumentException.class, () -> new Op.Proc(null));
   }
@@ -239,19 +312,33 @@ final class PlanWriterTest {
 
   @Test
   void toStringReadsLikeTheMount() {
-    assertEquals("bind \"/usr\" on \"/usr\" (read-only, nodev)", Op.Bind.readOnly(AbsPath.of("/usr")).toString());
-    assertEquals("mount tmpfs on \"/tmp\" (mode 1777)", new Op.Tmpfs(AbsPath.of("/tmp"), 0, 01777, false).toString());
+    assertEquals(
+        "bind \"/usr\" on \"/usr\" (read-only, nodev)",
+        Op.Bind.readOnly(AbsPath.of("/usr")).toString());
+    assertEquals(
+        "mount tmpfs on \"/tmp\" (mode 1777)",
+        new Op.Tmpfs(AbsPath.of("/tmp"), 0, 01777, false).toString());
     assertEquals(
         "overlay on \"/opt/x\" lower \"/opt/x\" (ephemeral writes)",
-        new Op.Overlay(AbsPath.of("/opt/x"), Op.Overlay.Writes.EPHEMERAL, null, null, List.of(AbsPath.of("/opt/x"))).toString());
-    assertEquals("symlink \"/l\" -> \"a\\nb\\x1b[31m\"", new Op.Symlink(AbsPath.of("/l"), "a\nb\u001b[31m", false).toString());
+        new Op.Overlay(
+                AbsPath.of("/opt/x"),
+                Op.Overlay.Writes.EPHEMERAL,
+                null,
+                null,
+                List.of(AbsPath.of("/opt/x")))
+            .toString());
+    assertEquals(
+        "symlink \"/l\" -> \"a\\nb\\x1b[31m\"",
+        new Op.Symlink(AbsPath.of("/l"), "a\nb\u001b[31m", false).toString());
   }
 
   static byte[] write(Op op) {
     return PlanWriter.write(new Plan(params(List.of("a")), null, null, List.of(op)));
   }
 
-  /** Walks the plan's structure like hsu-init does and returns each record's payload (END excluded). */
+  /**
+   * Walks the plan's structure like hsu-init does and returns each record's payload (END excluded).
+   */
   static List<byte[]> payloads(byte[] plan) {
     List<byte[]> out = new ArrayList<>();
     walk(plan, out, new ArrayList<>());

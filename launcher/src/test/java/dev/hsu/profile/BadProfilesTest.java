@@ -26,11 +26,11 @@ final class BadProfilesTest {
   Stream<DynamicTest> eachBadProfileHasItsExpectedFirstDiagnostic() throws IOException {
     List<Path> files;
     try (Stream<Path> s = Files.list(BAD)) {
-      files =
-          s.filter(p -> p.toString().endsWith(".yaml")).sorted().collect(Collectors.toList());
+      files = s.filter(p -> p.toString().endsWith(".yaml")).sorted().collect(Collectors.toList());
     }
     assertTrue(files.size() >= 25, "at least 25 bad profiles");
-    return files.stream().map(f -> DynamicTest.dynamicTest(f.getFileName().toString(), () -> check(f)));
+    return files.stream()
+        .map(f -> DynamicTest.dynamicTest(f.getFileName().toString(), () -> check(f)));
   }
 
   private static void check(Path file) throws IOException {

@@ -23,8 +23,7 @@ final class BaseFragmentsTest {
   Loader.Result app(String... bases) throws IOException {
     Path f = dir.resolve("app.yaml");
     Files.writeString(
-        f,
-        "id: org.example.App\ncommand: [app]\nextends: [" + String.join(", ", bases) + "]\n");
+        f, "id: org.example.App\ncommand: [app]\nextends: [" + String.join(", ", bases) + "]\n");
     return new Loader(TestHost.HOST, List.of(BASE)).load(f);
   }
 
@@ -101,7 +100,8 @@ final class BaseFragmentsTest {
     // A profile's own audio replaces the fragment's.
     Path f = dir.resolve("rec.yaml");
     Files.writeString(
-        f, "id: org.example.App\ncommand: [app]\nextends: [desktop]\naudio: {pulse: {record: true}}\n");
+        f,
+        "id: org.example.App\ncommand: [app]\nextends: [desktop]\naudio: {pulse: {record: true}}\n");
     assertEquals(
         Set.of(Profile.Audio.PULSE, Profile.Audio.PULSE_RECORD),
         new Loader(TestHost.HOST, List.of(BASE)).load(f).profile().audio());

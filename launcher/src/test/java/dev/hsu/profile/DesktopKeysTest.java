@@ -143,8 +143,7 @@ final class DesktopKeysTest {
                 + " connection; give the service's well-known name)"),
         errors(load(HEAD + "dbus:\n  session:\n    talk: [':1.42']\n")));
     for (String bad :
-        List.of(
-            "org", "org.*.x", "*", "org.2x", "org..x", "org.example.*.*", "org.ex ample")) {
+        List.of("org", "org.*.x", "*", "org.2x", "org..x", "org.example.*.*", "org.ex ample")) {
       assertFalse(load(HEAD + "dbus:\n  session:\n    see: ['" + bad + "']\n").ok(), bad);
     }
     for (String bad :
@@ -153,7 +152,8 @@ final class DesktopKeysTest {
           load(HEAD + "dbus:\n  session:\n    call: {org.a.B: ['" + bad + "']}\n").ok(), bad);
     }
     for (String good : List.of("*", "a.b", "a.b.*", "a.b.C@/", "@/a/b", "@/*", "*@/a/*")) {
-      Loader.Result r = load(HEAD + "dbus:\n  session:\n    broadcast: {org.a.B: ['" + good + "']}\n");
+      Loader.Result r =
+          load(HEAD + "dbus:\n  session:\n    broadcast: {org.a.B: ['" + good + "']}\n");
       assertTrue(r.ok(), good + ": " + r.diagnostics());
     }
     assertEquals(
@@ -241,15 +241,19 @@ final class DesktopKeysTest {
         List.of("app.yaml:3:17: error: unknown key 'recrd' in 'pulse' (did you mean 'record'?)"),
         errors(load(HEAD + "audio: {pulse: {recrd: true}}\n")));
     // PipeWire's native socket is refused, in every form, with the reason.
-    for (String form : List.of("audio: pipewire\n", "audio: [pulse, pipewire]\n",
-        "audio: {pipewire: true}\n")) {
+    for (String form :
+        List.of("audio: pipewire\n", "audio: [pulse, pipewire]\n", "audio: {pipewire: true}\n")) {
       List<String> e = errors(load(HEAD + form));
       assertEquals(1, e.size(), e::toString);
       assertTrue(
-          e.get(0).contains("error: 'audio: pipewire' is refused: every client of PipeWire 0.3 may"
-              + " create nodes from factories that load a library by a path the client names")
-              && e.get(0).endsWith("use 'audio: pulse' instead: hsu filters the PulseAudio"
-                  + " protocol, which pipewire-pulse serves too"),
+          e.get(0)
+                  .contains(
+                      "error: 'audio: pipewire' is refused: every client of PipeWire 0.3 may"
+                          + " create nodes from factories that load a library by a path the client names")
+              && e.get(0)
+                  .endsWith(
+                      "use 'audio: pulse' instead: hsu filters the PulseAudio"
+                          + " protocol, which pipewire-pulse serves too"),
           e.get(0));
     }
     load("base.yaml", "audio: {pulse: {record: true}}\n");

@@ -61,8 +61,7 @@ final class ExtendsTest {
     assertEquals(1, d.line());
     assertEquals(11, d.column());
     assertEquals(
-        "extends cycle: cycle-a.yaml -> cycle-b.yaml -> cycle-c.yaml -> cycle-a.yaml",
-        d.message());
+        "extends cycle: cycle-a.yaml -> cycle-b.yaml -> cycle-c.yaml -> cycle-a.yaml", d.message());
   }
 
   @Test

@@ -49,8 +49,7 @@ final class HardeningKeysTest {
     assertEquals(Seccomp.defaults(), r.profile().seccomp());
     assertEquals(EnumSet.allOf(Preset.class), r.profile().seccomp().presets());
     assertEquals(Landlock.defaults(), r.profile().landlock());
-    assertEquals(
-        new Landlock(true, true, true, true, List.of(), null), r.profile().landlock());
+    assertEquals(new Landlock(true, true, true, true, List.of(), null), r.profile().landlock());
 
     Loader.Result empty = load(HEAD + "seccomp: {}\nlandlock: {}\n");
     assertEquals(Seccomp.defaults(), empty.profile().seccomp());
@@ -154,8 +153,7 @@ final class HardeningKeysTest {
     assertEquals(EnumSet.allOf(Preset.class), s.presets()); // the later list replaces
     assertEquals(EnumSet.of(Relax.ALLOW_PTRACE, Relax.ALLOW_USERNS), s.relax()); // concatenated
     // concatenated; the later errno for keyctl wins, in the earlier place
-    assertEquals(
-        List.of(new Seccomp.Deny("keyctl", 1), new Seccomp.Deny("acct", 1)), s.deny());
+    assertEquals(List.of(new Seccomp.Deny("keyctl", 1), new Seccomp.Deny("acct", 1)), s.deny());
     assertEquals(List.of(29, 38), s.socketFamilies());
     Landlock l = r.profile().landlock();
     assertEquals(false, l.required()); // from the base, not given again
@@ -264,8 +262,7 @@ final class HardeningKeysTest {
   @Test
   void warningsOfABaseCarryItsFileAndAHomeBelowTheRealOneIsFine() throws IOException {
     load("net.yaml", "network: host\n");
-    Loader.Result r =
-        load(HEAD + "extends: [net.yaml]\nhome: ${HOME}/sandboxes/app\n");
+    Loader.Result r = load(HEAD + "extends: [net.yaml]\nhome: ${HOME}/sandboxes/app\n");
     assertTrue(r.ok());
     assertEquals(1, warnings(r).size(), warnings(r)::toString);
     assertEquals(dir.resolve("net.yaml"), r.diagnostics().get(0).file());

@@ -12,7 +12,9 @@ import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Hostile input is refused quickly with one sentence, never a stack trace (docs/security.md 13). */
+/**
+ * Hostile input is refused quickly with one sentence, never a stack trace (docs/security.md 13).
+ */
 final class HostileYamlTest {
   @TempDir Path dir;
 
@@ -37,7 +39,9 @@ final class HostileYamlTest {
 
   @Test
   void billionLaughs() throws IOException {
-    StringBuilder b = new StringBuilder("a: &a [\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\"]\n");
+    StringBuilder b =
+        new StringBuilder(
+            "a: &a [\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\"]\n");
     for (char c = 'b'; c <= 'j'; c++) {
       char p = (char) (c - 1);
       b.append(c).append(": &").append(c).append(" [");
@@ -90,7 +94,8 @@ final class HostileYamlTest {
 
   @Test
   void invalidUtf8() throws IOException {
-    byte[] b = "id: a.b\ncommand: [caf\u00ff]\n".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+    byte[] b =
+        "id: a.b\ncommand: [caf\u00ff]\n".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
     Diagnostic d = refuse(b);
     assertEquals("the file is not valid UTF-8 (byte 0xff at offset 21)", d.message());
     assertEquals(2, d.line());
@@ -113,7 +118,9 @@ final class HostileYamlTest {
   @Test
   void recursiveStructure() throws IOException {
     Diagnostic d = refuse("id: a.b\ncommand: &c [x, *c]\n");
-    assertTrue(d.message().startsWith("expected a list of strings for 'command', got a list"), d.message());
+    assertTrue(
+        d.message().startsWith("expected a list of strings for 'command', got a list"),
+        d.message());
   }
 
   @Test

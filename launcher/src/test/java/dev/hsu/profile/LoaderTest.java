@@ -152,7 +152,9 @@ final class LoaderTest {
                 AbsPath.of("/run/user/1000/helper.sock"),
                 Duration.ofMillis(500)),
             new Profile.Daemon(
-                AbsPath.of("/usr/bin/other"), List.of(), AbsPath.of("/tmp/ready"),
+                AbsPath.of("/usr/bin/other"),
+                List.of(),
+                AbsPath.of("/tmp/ready"),
                 Duration.ofSeconds(5))),
         p.daemons());
     assertEquals(Duration.ofSeconds(10), p.waitDelay());
@@ -249,8 +251,8 @@ final class LoaderTest {
         load("id: a.b\ncommand: [x]\nfilesystem:\n  - bind: /srv\n    writeable: true\n");
     Diagnostic d = r.diagnostics().get(0);
     Diagnostic shortName =
-        new Diagnostic(Path.of("app.yaml"), d.line(), d.column(), d.severity(), d.message(),
-            d.sourceLine());
+        new Diagnostic(
+            Path.of("app.yaml"), d.line(), d.column(), d.severity(), d.message(), d.sourceLine());
     assertEquals(
         "app.yaml:5:5: error: unknown key 'writeable' in a bind entry (did you mean 'writable'?)\n"
             + "    5 |     writeable: true\n"
@@ -262,7 +264,12 @@ final class LoaderTest {
   void renderEscapesControlCharactersAndKeepsTheCaretAligned() {
     Diagnostic d =
         new Diagnostic(
-            Path.of("a\nb.yaml"), 3, 9, Diagnostic.Severity.ERROR, "bad \u001b[2J", "\tkey: \u001bvalue");
+            Path.of("a\nb.yaml"),
+            3,
+            9,
+            Diagnostic.Severity.ERROR,
+            "bad \u001b[2J",
+            "\tkey: \u001bvalue");
     assertEquals(
         "a\\nb.yaml:3:9: error: bad \\x1b[2J\n"
             + "    3 | \\tkey: \\x1bvalue\n"
@@ -281,7 +288,9 @@ final class LoaderTest {
     Loader.Result r = TestHost.loader().load(dir.resolve("nope.yaml"));
     assertNull(r.profile());
     assertEquals(1, r.diagnostics().size());
-    assertTrue(Loader.render(r.diagnostics().get(0)).endsWith("error: cannot read the profile: No such file or directory"));
+    assertTrue(
+        Loader.render(r.diagnostics().get(0))
+            .endsWith("error: cannot read the profile: No such file or directory"));
   }
 
   @Test

@@ -111,7 +111,8 @@ final class SchemaExamplesTest {
     }
     for (Path f : files) {
       List<Error> errors = schemaErrors(f);
-      boolean fragment = !Files.readString(f).contains("\nid:") && !Files.readString(f).startsWith("id:");
+      boolean fragment =
+          !Files.readString(f).contains("\nid:") && !Files.readString(f).startsWith("id:");
       if (fragment) {
         // fragments have no id and command; the schema asks for them unless 'extends' is given
         errors.removeIf(e -> "required".equals(e.getKeyword()));

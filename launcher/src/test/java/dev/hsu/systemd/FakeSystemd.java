@@ -23,8 +23,8 @@ import org.freedesktop.dbus.types.Variant;
 
 /**
  * A private session bus (a real dbus-daemon) with a stand-in for systemd's Manager that records
- * StartTransientUnit calls and emits JobRemoved (with dbus-send). Its interface is written here from
- * org.freedesktop.systemd1(5), not shared with hsu's, so a wrong type on either side fails the
+ * StartTransientUnit calls and emits JobRemoved (with dbus-send). Its interface is written here
+ * from org.freedesktop.systemd1(5), not shared with hsu's, so a wrong type on either side fails the
  * call (dbus-java dispatches on name and signature).
  */
 public final class FakeSystemd implements AutoCloseable {
@@ -74,6 +74,7 @@ public final class FakeSystemd implements AutoCloseable {
   public volatile String refuse;
 
   public final List<Call> calls = Collections.synchronizedList(new ArrayList<>());
+
   /** When each JobRemoved was sent (System.nanoTime). */
   public final List<Long> emitted = Collections.synchronizedList(new ArrayList<>());
 
@@ -91,7 +92,10 @@ public final class FakeSystemd implements AutoCloseable {
     Path socket = dir.resolve("bus");
     daemon =
         new ProcessBuilder(
-                tool.toString(), "--session", "--nofork", "--print-address=1",
+                tool.toString(),
+                "--session",
+                "--nofork",
+                "--print-address=1",
                 "--address=unix:path=" + socket)
             .redirectError(ProcessBuilder.Redirect.INHERIT)
             .start();
@@ -134,24 +138,36 @@ public final class FakeSystemd implements AutoCloseable {
       if (emit) {
         String res = result;
         long delay = delayMillis;
-        Thread t = new Thread(() -> {
-          try {
-            Thread.sleep(delay);
-            emitted.add(System.nanoTime());
-            // From another process, so no Java class for the signal exists in this JVM: hsu must
-            // read it as a generic signal, as it will from the real systemd.
-            TestTools.Run r = TestTools.run(List.of(dbusSend.toString(), "--bus=" + address,
-                "--type=signal", "/org/freedesktop/systemd1",
-                "org.freedesktop.systemd1.Manager.JobRemoved", "uint32:" + id,
-                "objpath:" + job.getPath(), "string:" + name, "string:" + res), null);
-            if (r.exit() != 0) {
-              throw new IllegalStateException("dbus-send failed: " + r.output());
-            }
-          } catch (Exception e) {
-            e.printStackTrace();
-            throw new IllegalStateException(e);
-          }
-        });
+        Thread t =
+            new Thread(
+                () -> {
+                  try {
+                    Thread.sleep(delay);
+                    emitted.add(System.nanoTime());
+                    // From another process, so no Java class for the signal exists in this JVM: hsu
+                    // must
+                    // read it as a generic signal, as it will from the real systemd.
+                    TestTools.Run r =
+                        TestTools.run(
+                            List.of(
+                                dbusSend.toString(),
+                                "--bus=" + address,
+                                "--type=signal",
+                                "/org/freedesktop/systemd1",
+                                "org.freedesktop.systemd1.Manager.JobRemoved",
+                                "uint32:" + id,
+                                "objpath:" + job.getPath(),
+                                "string:" + name,
+                                "string:" + res),
+                            null);
+                    if (r.exit() != 0) {
+                      throw new IllegalStateException("dbus-send failed: " + r.output());
+                    }
+                  } catch (Exception e) {
+                    e.printStackTrace();
+                    throw new IllegalStateException(e);
+                  }
+                });
         t.setDaemon(true);
         t.start();
       }

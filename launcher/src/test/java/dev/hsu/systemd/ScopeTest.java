@@ -57,7 +57,9 @@ final class ScopeTest {
               "MemoryMax t " + (2L << 30),
               "TasksMax t 512",
               "CPUWeight t 50"),
-          c.properties().stream().map(p -> p.replace("PIDs au " + "[" + PID + "]", "PIDs au [" + PID + "]")).toList());
+          c.properties().stream()
+              .map(p -> p.replace("PIDs au " + "[" + PID + "]", "PIDs au [" + PID + "]"))
+              .toList());
       assertEquals(1, bus.emitted.size());
       assertTrue(returned >= bus.emitted.get(0), "start returned before JobRemoved was sent");
       assertTrue(
@@ -133,13 +135,17 @@ final class ScopeTest {
   @Test
   void noBusIsQuietUnlessLimitsNeedIt() throws Exception {
     Map<String, String> env =
-        Map.of("DBUS_SESSION_BUS_ADDRESS", "unix:path=" + tmp.resolve("none"),
-            "XDG_RUNTIME_DIR", tmp.toString());
+        Map.of(
+            "DBUS_SESSION_BUS_ADDRESS",
+            "unix:path=" + tmp.resolve("none"),
+            "XDG_RUNTIME_DIR",
+            tmp.toString());
     assertEquals(new Scopes.Outcome(null, null), Scopes.start(env, request(null), Scopes.TIMEOUT));
     assertEquals(
         new Scopes.Outcome(null, null), Scopes.start(Map.of(), request(null), Scopes.TIMEOUT));
     ScopeException e =
-        assertThrows(ScopeException.class, () -> Scopes.start(env, request(LIMITS), Scopes.TIMEOUT));
+        assertThrows(
+            ScopeException.class, () -> Scopes.start(env, request(LIMITS), Scopes.TIMEOUT));
     assertTrue(e.getMessage().contains("there is no session bus"), e.getMessage());
   }
 

@@ -23,14 +23,19 @@ final class UnitFileTest {
   @TempDir Path tmp;
 
   static UnitFile.Spec spec(Path hsu, String profile) {
-    return new UnitFile.Spec(hsu, Path.of(profile), "org.example.App", "App 100% \\", "on-failure",
+    return new UnitFile.Spec(
+        hsu,
+        Path.of(profile),
+        "org.example.App",
+        "App 100% \\",
+        "on-failure",
         Duration.ofMillis(2500));
   }
 
   /**
    * The test's own reading of an ExecStart= value (systemd.syntax(7), systemd.service(5)): words
-   * split at unquoted whitespace, quotes removed, C escapes undone, "%%" to '%' everywhere and
-   * "$$" to '$' in the arguments (the executable's path gets no variable expansion).
+   * split at unquoted whitespace, quotes removed, C escapes undone, "%%" to '%' everywhere and "$$"
+   * to '$' in the arguments (the executable's path gets no variable expansion).
    */
   static List<String> execStart(String value) {
     List<String> words = new ArrayList<>();
@@ -104,8 +109,7 @@ final class UnitFileTest {
   void execStartRoundTripsThroughSystemdQuoting() throws Exception {
     Path hsu = Path.of("/opt/odd $dir/h s%u$x");
     String u = UnitFile.render(spec(hsu, NASTY_PROFILE));
-    assertEquals(
-        List.of(hsu.toString(), "launch", NASTY_PROFILE), execStart(line(u, "ExecStart")));
+    assertEquals(List.of(hsu.toString(), "launch", NASTY_PROFILE), execStart(line(u, "ExecStart")));
     assertEquals(NASTY_PROFILE, UnitFile.profileOf(u));
   }
 
@@ -162,8 +166,8 @@ final class UnitFileTest {
     Path unit = tmp.resolve(UnitFile.name("org.example.Min"));
     Files.writeString(
         unit,
-        UnitFile.render(new UnitFile.Spec(hsu, Path.of("/p/min.yaml"), "org.example.Min", "Min",
-            null, null)));
+        UnitFile.render(
+            new UnitFile.Spec(hsu, Path.of("/p/min.yaml"), "org.example.Min", "Min", null, null)));
     TestTools.Run r = verify(tmp, unit);
     assertEquals(0, r.exit(), r.output());
     assertEquals("", r.output().strip());

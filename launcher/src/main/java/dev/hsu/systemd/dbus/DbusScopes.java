@@ -52,7 +52,8 @@ public final class DbusScopes {
   public static void start(String address, Scopes.Request r, Duration timeout)
       throws ScopeException {
     if (System.getProperty("slf4j.internal.verbosity") == null) {
-      // dbus-java logs through slf4j; without a provider slf4j would warn on stderr at every launch.
+      // dbus-java logs through slf4j; without a provider slf4j would warn on stderr at every
+      // launch.
       System.setProperty("slf4j.internal.verbosity", "ERROR");
     }
     Jobs jobs = new Jobs();
@@ -71,13 +72,19 @@ public final class DbusScopes {
       String result = jobs.await(job.getPath(), timeout);
       if (result == null) {
         throw new ScopeException(
-            "the systemd user manager did not finish starting " + Quote.q(r.unit()) + " within "
-                + timeout.toSeconds() + " s");
+            "the systemd user manager did not finish starting "
+                + Quote.q(r.unit())
+                + " within "
+                + timeout.toSeconds()
+                + " s");
       }
       if (!result.equals("done")) {
         throw new ScopeException(
-            "the systemd user manager could not start " + Quote.q(r.unit()) + ": its job ended"
-                + " with " + Quote.q(result));
+            "the systemd user manager could not start "
+                + Quote.q(r.unit())
+                + ": its job ended"
+                + " with "
+                + Quote.q(result));
       }
     } catch (ScopeException e) {
       throw e;
@@ -91,7 +98,9 @@ public final class DbusScopes {
         throw new ScopeException("the session bus has no systemd user manager", e);
       }
       throw new ScopeException(
-          "the systemd user manager refused the scope: " + Quote.escape(String.valueOf(e.getMessage())), e);
+          "the systemd user manager refused the scope: "
+              + Quote.escape(String.valueOf(e.getMessage())),
+          e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new ScopeException("interrupted while waiting for the systemd user manager", e);

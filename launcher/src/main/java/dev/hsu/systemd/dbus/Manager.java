@@ -14,7 +14,10 @@ public interface Manager extends DBusInterface {
   String BUS_NAME = "org.freedesktop.systemd1";
   String PATH = "/org/freedesktop/systemd1";
 
-  /** {@code StartTransientUnit(in s name, in s mode, in a(sv) properties, in a(sa(sv)) aux, out o job)}. */
+  /**
+   * {@code StartTransientUnit(in s name, in s mode, in a(sv) properties, in a(sa(sv)) aux, out o
+   * job)}.
+   */
   @SuppressWarnings("checkstyle:MethodName")
   DBusPath StartTransientUnit(String name, String mode, List<Property> properties, List<Aux> aux);
 }
