@@ -39,11 +39,15 @@ final class BaseFragmentsTest {
     try (Stream<Path> s = Files.list(BASE)) {
       assertEquals(
           List.of(
+              "browser.yaml",
               "dbus.yaml",
               "desktop.yaml",
+              "fonts.yaml",
               "gpu.yaml",
+              "gtk.yaml",
               "network.yaml",
               "pulseaudio.yaml",
+              "qt.yaml",
               "wayland.yaml",
               "x11.yaml"),
           s.map(p -> p.getFileName().toString()).sorted().toList());
@@ -105,5 +109,50 @@ final class BaseFragmentsTest {
     assertEquals(
         Set.of(Profile.Audio.PULSE, Profile.Audio.PULSE_RECORD),
         new Loader(TestHost.HOST, List.of(BASE)).load(f).profile().audio());
+  }
+
+  static List<String> binds(Profile p) {
+    return p.filesystem().stream()
+        .map(e -> (Profile.FsEntry.Bind) e)
+        .peek(b -> assertTrue(b.optional() && !b.writable(), b::toString))
+        .map(b -> b.source().value())
+        .toList();
+  }
+
+  @Test
+  void lookFragmentsBindOnlySettingsReadOnly() throws IOException {
+    Loader.Result fonts = app("fonts");
+    assertEquals(List.of(), fonts.diagnostics());
+    assertEquals(
+        List.of(
+            "/home/user/.local/share/fonts", "/home/user/.fonts", "/home/user/.config/fontconfig"),
+        binds(fonts.profile()));
+
+    Loader.Result gtk = app("gtk");
+    assertEquals(List.of(), gtk.diagnostics());
+    List<String> gtkBinds = binds(gtk.profile());
+    assertTrue(gtkBinds.containsAll(binds(fonts.profile())), gtkBinds::toString);
+    assertTrue(gtkBinds.contains("/home/user/.config/gtk-3.0/settings.ini"), gtkBinds::toString);
+    // The bookmarks beside the settings name the user's folders: never the whole directory.
+    assertFalse(gtkBinds.contains("/home/user/.config/gtk-3.0"), gtkBinds::toString);
+    assertEquals("keyfile", gtk.profile().env().set().get("GSETTINGS_BACKEND"));
+
+    Loader.Result qt = app("qt");
+    assertEquals(List.of(), qt.diagnostics());
+    assertTrue(binds(qt.profile()).contains("/home/user/.config/qt5ct"));
+    assertEquals("wayland", qt.profile().env().set().get("QT_QPA_PLATFORM"));
+  }
+
+  @Test
+  void browserIsTheDesktopSetWithTheNetworkAndNestedNamespaces() throws IOException {
+    Loader.Result r = app("browser");
+    Profile p = r.profile();
+    assertEquals(new Profile.Wayland(false), p.wayland());
+    assertEquals(Set.of(Profile.Audio.PULSE), p.audio());
+    assertTrue(p.gpu());
+    assertEquals(Profile.Network.HOST, p.network());
+    assertEquals(Set.of(Profile.Seccomp.Relax.ALLOW_USERNS), p.seccomp().relax());
+    // Both grants are warned about, each where the fragment wrote it.
+    assertEquals(2, warnings(r).size(), warnings(r)::toString);
   }
 }
