@@ -242,6 +242,27 @@ final class MainTest {
     assertTrue(err.startsWith("hsu: cannot write \""), err);
   }
 
+  /** Every shipped app profile, found by name as a user would, passes hsu check: no error. */
+  @Test
+  void everyShippedProfileChecksWithoutErrors() throws IOException {
+    hsuHome = Path.of("..").toAbsolutePath().normalize();
+    List<String> names;
+    try (var s = Files.list(hsuHome.resolve("profiles/apps"))) {
+      names =
+          s.map(p -> p.getFileName().toString())
+              .filter(n -> n.endsWith(".yaml"))
+              .map(n -> n.substring(0, n.length() - ".yaml".length()))
+              .sorted()
+              .toList();
+    }
+    assertTrue(names.size() >= 15, names::toString);
+    for (String name : names) {
+      assertEquals(0, run("check", name), () -> name + ":\n" + err);
+      assertTrue(out.startsWith(hsuHome.resolve("profiles/apps/" + name + ".yaml") + ": ok"), out);
+      assertFalse(err.contains("error:"), err);
+    }
+  }
+
   @Test
   void profileLookupByName() throws IOException {
     Files.writeString(hsuHome.resolve("profiles/apps/hello.yaml"), HELLO);
