@@ -53,12 +53,18 @@ final class Peers implements AutoCloseable {
 
   /** Starts {@code cmd} with this world's HOME and runtime dir and waits for {@code socket}. */
   Process peer(List<String> cmd, Path socket, String log) {
+    return peer(cmd, socket, log, Map.of());
+  }
+
+  /** {@link #peer(List, Path, String)} with {@code env} added to the world's environment. */
+  Process peer(List<String> cmd, Path socket, String log, Map<String, String> env) {
     ProcessBuilder pb =
         new ProcessBuilder(cmd)
             .redirectOutput(sb.root.resolve(log).toFile())
             .redirectErrorStream(true);
     pb.environment().clear();
     pb.environment().putAll(sb.baseEnv());
+    pb.environment().putAll(env);
     try {
       Process p = pb.start();
       peers.add(p);
@@ -144,16 +150,69 @@ final class Peers implements AutoCloseable {
     }
   }
 
-  X xvfb() {
+  /** Stops one peer this object started (the others keep running). */
+  void stop(Process p) {
+    p.destroy();
+    try {
+      if (!p.waitFor(10, TimeUnit.SECONDS)) p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    peers.remove(p);
+  }
+
+  /** A session bus: dbus-daemon at RUNTIME_DIR/bus, named in the world's launches. */
+  Path dbus() {
+    need(onPath("dbus-daemon"), "dbus-daemon is not installed (Debian package dbus)");
+    Path socket = sb.runtimeDir.resolve("bus");
+    peer(
+        List.of("dbus-daemon", "--session", "--nofork", "--address=unix:path=" + socket),
+        socket,
+        "dbus.log");
+    sb.extraEnv.put("DBUS_SESSION_BUS_ADDRESS", "unix:path=" + socket);
+    return socket;
+  }
+
+  /** A running X server and how to stop it. */
+  record XServer(X x, Process process) {}
+
+  /**
+   * Debian's Xwayland, rootful: one X screen shown as a window of the Wayland compositor {@code
+   * waylandDisplay}, so X apps appear on that desktop (and in its screenshots).
+   */
+  XServer xwayland(String waylandDisplay) {
     need(
-        onPath("Xvfb") && onPath("xdpyinfo") && onPath("xauth"),
-        "Xvfb, xdpyinfo or xauth is not installed (Debian packages xvfb, x11-utils, xauth)");
+        onPath("Xwayland") && onPath("xwininfo") && onPath("xauth"),
+        "Xwayland, xwininfo or xauth is not installed (Debian packages xwayland, x11-utils, xauth)");
+    int n = freeDisplay();
+    Path auth = sb.root.resolve("Xauthority-" + n);
+    WaylandTest.run(
+        List.of("xauth", "-f", auth.toString(), "add", ":" + n, ".", COOKIE_A), Map.of());
+    need(Files.exists(auth), "xauth did not write " + auth);
+    Process p =
+        peer(
+            List.of("Xwayland", ":" + n, "-nolisten", "tcp", "-auth", auth.toString()),
+            Path.of("/tmp/.X11-unix/X" + n),
+            "xwayland.log",
+            Map.of("WAYLAND_DISPLAY", waylandDisplay));
+    return new XServer(new X(n, auth), p);
+  }
+
+  private static int freeDisplay() {
     int n = 61;
     while (n < 200
         && (Files.exists(Path.of("/tmp/.X11-unix/X" + n))
             || Files.exists(Path.of("/tmp/.X" + n + "-lock")))) {
       n++;
     }
+    return n;
+  }
+
+  X xvfb() {
+    need(
+        onPath("Xvfb") && onPath("xdpyinfo") && onPath("xauth"),
+        "Xvfb, xdpyinfo or xauth is not installed (Debian packages xvfb, x11-utils, xauth)");
+    int n = freeDisplay();
     Path auth = sb.root.resolve("Xauthority");
     WaylandTest.run(
         List.of("xauth", "-f", auth.toString(), "add", ":" + n, ".", COOKIE_A), Map.of());

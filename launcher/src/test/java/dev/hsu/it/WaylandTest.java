@@ -56,9 +56,13 @@ class WaylandTest extends SandboxTestBase {
   }
 
   static Path realSway() {
+    return realSway(tree);
+  }
+
+  static Path realSway(HostSupport.Tree t) {
     String override = System.getenv("HSU_REAL_SWAY");
     if (override != null && !override.isEmpty()) return Path.of(override);
-    return tree.repo().resolve("../shared/tools/real-sway").normalize();
+    return t.repo().resolve("../shared/tools/real-sway").normalize();
   }
 
   static boolean onPath(String program) {
@@ -85,7 +89,12 @@ class WaylandTest extends SandboxTestBase {
   }
 
   Compositor sway() {
-    Path script = realSway();
+    return sway(sb);
+  }
+
+  /** Starts real sway 1.10 headless with its socket in {@code sb}'s runtime dir. */
+  static Compositor sway(Sandbox sb) {
+    Path script = realSway(sb.tree);
     need(Files.isExecutable(script), "no " + script + " (the real-sway tool)");
     need(onPath("wayland-info"), "wayland-info is not installed (Debian package wayland-utils)");
     // chroot lives in /usr/sbin, which a normal user's PATH may lack.
@@ -121,6 +130,10 @@ class WaylandTest extends SandboxTestBase {
   }
 
   void stop(Compositor c) {
+    stopCompositor(c, tree);
+  }
+
+  static void stopCompositor(Compositor c, HostSupport.Tree t) {
     if (c.process() != null) {
       c.process().destroy();
       try {
@@ -131,7 +144,7 @@ class WaylandTest extends SandboxTestBase {
       c.process().destroyForcibly();
       return;
     }
-    run(List.of(realSway().toString(), "stop", Long.toString(c.pid())), Map.of());
+    run(List.of(realSway(t).toString(), "stop", Long.toString(c.pid())), Map.of());
   }
 
   /** The globals a client sees on the host at {@code socket}. */
