@@ -806,6 +806,35 @@ static int apply_tmpfs(struct build *b, struct op *op, struct hsu_error *e) {
   return (o->flags & TMPFS_READ_ONLY) != 0 ? ro_later(b, mnt) : 0;
 }
 
+/* The kernel unescapes upperdir= and workdir= (not lowerdir+=) even when
+ * they come through fsconfig: a backslash there must be doubled. */
+static int overlay_escape(char *out, size_t size, const char *path) {
+  size_t n = 0;
+  for (const char *p = path; *p != '\0'; p++) {
+    if (n + 3 > size)
+      return -ENAMETOOLONG;
+    if (*p == '\\')
+      out[n++] = '\\';
+    out[n++] = *p;
+  }
+  out[n] = '\0';
+  return 0;
+}
+
+static int overlay_dirs(int fs, const char *upper, const char *work) {
+  static const char *const keys[] = {"upperdir", "workdir"};
+  const char *paths[] = {upper, work};
+  char buf[2 * JOIN_MAX];
+  for (int i = 0; i < 2; i++) {
+    int r = overlay_escape(buf, sizeof(buf), paths[i]);
+    if (r < 0)
+      return r;
+    if (sys_fsconfig(fs, HSU_FSCONFIG_SET_STRING, keys[i], buf, 0) < 0)
+      return -errno;
+  }
+  return 0;
+}
+
 static int apply_overlay(struct build *b, struct op *op, struct hsu_error *e) {
   __typeof__(op->u.overlay) *o = &op->u.overlay;
   char upper[JOIN_MAX], work[JOIN_MAX], path[JOIN_MAX];
@@ -841,11 +870,8 @@ static int apply_overlay(struct build *b, struct op *op, struct hsu_error *e) {
       return -e->err;
     }
   }
-  if (o->flags != OVERLAY_READ_ONLY &&
-      (sys_fsconfig(fs, HSU_FSCONFIG_SET_STRING, "upperdir", upper, 0) < 0 ||
-       sys_fsconfig(fs, HSU_FSCONFIG_SET_STRING, "workdir", work, 0) < 0)) {
-    hsu_fail(e, errno, "cannot set the upper and work directories of the overlay on %s",
-             q(o->target));
+  if (o->flags != OVERLAY_READ_ONLY && (r = overlay_dirs(fs, upper, work)) < 0) {
+    hsu_fail(e, -r, "cannot set the upper and work directories of the overlay on %s", q(o->target));
     fs_log(fs, e);
     return -e->err;
   }

@@ -209,6 +209,30 @@ plan ovl_ro '["/bin/sh", "-c", "cat /o/a /o/b; touch /o/z 2>/dev/null || echo ro
 run ovl_ro
 check "read-only overlay with two lowers" [ "$(echo $out)" = "one two ro-ok" ]
 
+# Every character mount options treat specially (space, ", :, , and \), in
+# every path of an overlay: lower, upper, work and target. The kernel
+# unescapes upperdir and workdir, not lowerdir+.
+odd='sp ace"quo:col,com\back'
+for d in "l1 $odd" "l2 $odd" "up $odd" "wk $odd"; do mkdir -p "$work/ovl/$d"; done
+echo odd-one >"$work/ovl/l1 $odd/a"; echo odd-two >"$work/ovl/l2 $odd/b"
+[ "$(id -u)" = 0 ] && chown -R "$user:$user" "$work/ovl"
+js() { python3 -c 'import json,sys; print(json.dumps(sys.argv[1]))' "$1"; }
+ol1=$(js "$work/ovl/l1 $odd") ol2=$(js "$work/ovl/l2 $odd") oup=$(js "$work/ovl/up $odd")
+owk=$(js "$work/ovl/wk $odd") otg=$(js "/o $odd") oarg=$(js "$odd")
+plan ovl_odd '["/bin/sh", "-c", "cd \"/o $0\" && cat a b && echo w >w && echo written",  '"$oarg"']' \
+  "{\"op\": \"overlay\", \"target\": $otg, \"flags\": 2, \"upper\": $oup, \"work\": $owk, \"lowers\": [$ol1, $ol2]}"
+run ovl_odd
+check "persistent overlay with space, \", :, , and \\ in lower, upper, work and target" \
+  sh -c '[ "$(echo $0)" = "odd-one odd-two written" ] && [ "$(cat "$1/w")" = w ]' "$out" "$work/ovl/up $odd"
+plan ovl_odd_ro '["/bin/sh", "-c", "cat \"/o $0/a\" \"/o $0/b\"",  '"$oarg"']' \
+  "{\"op\": \"overlay\", \"target\": $otg, \"flags\": 4, \"lowers\": [$ol1, $ol2]}"
+run ovl_odd_ro
+check "read-only overlay with the same characters in both lowers and the target" [ "$(echo $out)" = "odd-one odd-two" ]
+plan ovl_odd_eph '["/bin/sh", "-c", "echo e >\"/o $0/e\" && cat \"/o $0/e\" \"/o $0/a\"",  '"$oarg"']' \
+  "{\"op\": \"overlay\", \"target\": $otg, \"flags\": 1, \"lowers\": [$ol1]}"
+run ovl_odd_eph
+check "ephemeral overlay with the same characters in the lower and the target" [ "$(echo $out)" = "e odd-one" ]
+
 plan daemon '["/bin/sh", "-c", "cat /run/ready; sleep 0.2"]' \
   '{"op": "daemon", "ready": "/run/ready", "timeout_ms": 5000, "argv": ["/bin/sh", "-c", "sleep 0.3; echo up >/run/ready; exec sleep 987"], "env": ["PATH=/bin"]}'
 run daemon
