@@ -697,9 +697,22 @@ static int make_symlink(struct build *b, const char *content, const char *target
     return r;
   if (!is_own(b, dir))
     return hsu_fail(e, HSU_ENOTOURS, "cannot create symlink %s", q(target));
-  if (symlinkat(content, dir, name) < 0)
-    return hsu_fail(e, errno, "cannot create symlink %s -> %s", q(target), q(content));
-  return 0;
+  if (symlinkat(content, dir, name) == 0)
+    return 0;
+  int err = errno;
+  if (err != EEXIST)
+    return hsu_fail(e, err, "cannot create symlink %s -> %s", q(target), q(content));
+  /* An identical link is a no-op, as in bubblewrap 0.10: a profile may
+   * repeat what the auto-root or an earlier entry already made. */
+  char old[PLAN_MAX_PATH + 1];
+  ssize_t n = readlinkat(dir, name, old, sizeof(old));
+  if (n < 0 || (size_t)n >= sizeof(old))
+    return hsu_fail(e, err, "cannot create symlink %s -> %s", q(target), q(content));
+  old[n] = '\0';
+  if (strcmp(old, content) == 0)
+    return 0;
+  return hsu_fail(e, err, "cannot create symlink %s -> %s over the symlink to %s", q(target),
+                  q(content), q(old));
 }
 
 static int apply_auto_root(struct build *b, struct op *op, struct hsu_error *e) {

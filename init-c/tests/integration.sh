@@ -171,6 +171,36 @@ plan deref '["/bin/readlink", "/l"]' "{\"op\": \"symlink\", \"target\": \"/l\", 
 run deref
 check "SYMLINK DEREFERENCE reads the host link" [ "$out" = /some/where ]
 
+# A symlink identical to what is there is a no-op (bubblewrap 0.10 too);
+# one with other content, or something that is not a symlink, is an error.
+plan link_twice '["/bin/readlink", "/a/twice"]' \
+  '{"op": "symlink", "target": "/a/twice", "link_name": "../t"}, {"op": "symlink", "target": "/a/twice", "link_name": "../t"}'
+run link_twice
+check "the same SYMLINK twice is a no-op" [ "$rc:$out" = "0:../t" ]
+host_link=$(ls / | while read -r e; do [ -L "/$e" ] && echo "$e" && break; done)
+if [ -n "$host_link" ]; then
+  host_to=$(readlink "/$host_link")
+  plan link_root '["/bin/readlink", "/'"$host_link"'"]' \
+    "{\"op\": \"symlink\", \"target\": \"/$host_link\", \"link_name\": \"$host_to\"}"
+  run link_root
+  check "a SYMLINK identical to the AUTO_ROOT's (/$host_link -> $host_to) is a no-op" [ "$rc:$out" = "0:$host_to" ]
+  plan link_root_other '["/bin/true"]' \
+    "{\"op\": \"symlink\", \"target\": \"/$host_link\", \"link_name\": \"/elsewhere\"}"
+  run link_root_other
+  check "a SYMLINK conflicting with the AUTO_ROOT's is an error" \
+    [ "$rc:$err" = "125:hsu-init: cannot create symlink \"/$host_link\" -> \"/elsewhere\" over the symlink to \"$host_to\": File exists" ]
+else
+  echo "# the host's / has no symlink: the AUTO_ROOT cases are not run"
+fi
+plan link_conflict '["/bin/true"]' \
+  '{"op": "symlink", "target": "/a/c", "link_name": "one"}, {"op": "symlink", "target": "/a/c", "link_name": "two"}'
+run link_conflict
+check "a second SYMLINK with other content is an error" \
+  [ "$rc:$err" = '125:hsu-init: cannot create symlink "/a/c" -> "two" over the symlink to "one": File exists' ]
+plan link_on_dir '["/bin/true"]' '{"op": "mkdir", "target": "/a/d"}, {"op": "symlink", "target": "/a/d", "link_name": "x"}'
+run link_on_dir
+check "a SYMLINK on a directory is an error" [ "$rc:$err" = '125:hsu-init: cannot create symlink "/a/d" -> "x": File exists' ]
+
 mkdir -p "$work/rw" && chmod 777 "$work/rw"
 plan remount '["/bin/sh", "-c", "touch /w/a && echo w-ok; touch /w/sub/b 2>/dev/null || echo sub-ro"]' \
   "{\"op\": \"bind\", \"source\": \"$work/rw\", \"target\": \"/w\", \"flags\": 1},
