@@ -297,6 +297,37 @@ sleep 0.5
 check "kill -9 of the outer kills the app" sh -c '! pgrep -f "[s]leep 9876" >/dev/null'
 wait "$pid" 2>/dev/null
 
+# DIE_WITH_PARENT: kill -9 of the shell that started hsu-init ends the
+# sandbox; without the flag the sandbox goes on (reparented).
+gone_within() { # gone_within TENTHS PATTERN: no process matches PATTERN within TENTHS/10 s
+  for _ in $(seq "$1"); do pgrep -f "$2" >/dev/null || return 0; sleep 0.1; done
+  return 1
+}
+dwp_dir=$work/dwp-rt/hsu/00000000000000d4
+mkdir -p "$work/dwp-rt" && chmod 700 "$work/dwp-rt"
+[ "$(id -u)" = 0 ] && chown "$user" "$work/dwp-rt"
+for flags in 4 0; do
+  plan "parent$flags" '["/bin/sh", "-c", "echo ready; exec sleep 987'"$flags"'"]' "" \
+    "\"uid\": 1000, \"flags\": $flags, \"instance\": {\"id\": \"00000000000000d$flags\", \"dir\": \"$work/dwp-rt/hsu/00000000000000d$flags\"}"
+  as_user_exec /bin/sh -c '"$0" --plan "$1" & wait' "$init" "$work/parent$flags.plan" >"$work/out" 2>&1 &
+  pid=$!
+  for _ in $(seq 50); do grep -q ready "$work/out" 2>/dev/null && break; sleep 0.1; done
+  out=$(cat "$work/out")
+  check "the sandbox runs (flags $flags)" [ "$out" = ready ]
+  kill -KILL "$pid"
+  wait "$pid" 2>/dev/null
+  if [ "$flags" = 4 ]; then
+    check "DIE_WITH_PARENT: kill -9 of the parent ends the sandbox within 3 s" gone_within 30 "[s]leep 9874"
+    check "DIE_WITH_PARENT: no hsu-init left" sh -c '! pgrep -f "[h]su-init --plan $0" >/dev/null' "$work/parent4.plan"
+    check "DIE_WITH_PARENT: the instance dir is removed" [ ! -e "$dwp_dir" ]
+  else
+    sleep 1
+    check "without DIE_WITH_PARENT the sandbox outlives its parent" pgrep -f "[s]leep 9870"
+    for p in $(pgrep -f "[h]su-init --plan $work/parent0.plan"); do kill -TERM "$p"; done
+    check "(and ends on SIGTERM to its hsu-init)" gone_within 30 "[s]leep 9870"
+  fi
+done
+
 # Process hygiene: inherited fds closed, signal state reset.
 plan fds '["/bin/sh", "-c", "ls /proc/self/fd | sort -n | tr \"\\n\" \" \"; grep -E \"^Sig(Blk|Ign)\" /proc/self/status | cut -f2 | tr \"\\n\" \" \""]'
 as_user bash -c "trap '' TERM HUP; exec 7</etc/hostname 9</etc/hostname; exec '$init' --plan '$work/fds.plan'" >"$work/out" 2>&1

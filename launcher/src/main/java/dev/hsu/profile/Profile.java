@@ -40,7 +40,8 @@ public record Profile(
     Dbus dbus,
     Set<Audio> audio,
     boolean x11,
-    boolean gpu) {
+    boolean gpu,
+    boolean dieWithParent) {
 
   public Profile {
     if (seccomp == null || landlock == null || service == null || dbus == null) {
