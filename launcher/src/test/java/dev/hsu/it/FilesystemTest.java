@@ -120,6 +120,32 @@ class FilesystemTest extends SandboxTestBase {
         "changed", sb.profile().fs(overlay).probe("read", "/data/base.txt").launch().ok().stdout());
   }
 
+  /** bubblewrap's test-run.sh finds these: the kernel unescapes upperdir= and workdir=. */
+  @Test
+  void overlayPathsMayHoldEveryCharacterMountOptionsTreatSpecially() throws IOException {
+    String odd = "sp ace\"quo:col,com\\back";
+    Path lower = sb.hostDir("lower " + odd);
+    Path upper = sb.hostDir("upper " + odd);
+    Path work = sb.hostDir("work " + odd);
+    Files.writeString(lower.resolve("base.txt"), "base");
+    String target = "/data " + odd;
+    String overlay =
+        "{overlay: "
+            + q(target)
+            + ", lower: ["
+            + q(lower)
+            + "], writes: persistent, upper: "
+            + q(upper)
+            + ", work: "
+            + q(work)
+            + "}";
+    sb.profile().fs(overlay).probe("write", target + "/new.txt", "kept").launch().ok();
+    assertEquals("kept", Files.readString(upper.resolve("new.txt")));
+    assertEquals(
+        "base",
+        sb.profile().fs(overlay).probe("read", target + "/base.txt").launch().ok().stdout());
+  }
+
   @Test
   void readOnlyOverlayUnitesLowersAndRefusesWrites() throws IOException {
     Path a = sb.hostDir("a");
