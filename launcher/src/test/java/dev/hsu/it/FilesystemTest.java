@@ -146,6 +146,27 @@ class FilesystemTest extends SandboxTestBase {
         sb.profile().fs(overlay).probe("read", target + "/base.txt").launch().ok().stdout());
   }
 
+  /** docs/profiles.md says which lower is on top; the sandbox must agree, for each way to write. */
+  @Test
+  void overlayLayerOrderIsTheDocumentedOne() throws IOException {
+    String docs = Files.readString(Path.of("../docs/profiles.md"));
+    assertTrue(
+        docs.contains("the first `lower` entry is the top layer, the last the bottom"),
+        "docs/profiles.md does not say which lower entry is on top");
+    Path a = sb.hostDir("a");
+    Path b = sb.hostDir("b");
+    Files.writeString(a.resolve("f"), "from the first lower");
+    Files.writeString(b.resolve("f"), "from the second lower");
+    for (String writes : List.of("none", "ephemeral", "persistent")) {
+      String overlay =
+          "{overlay: /data, lower: [" + q(a) + ", " + q(b) + "], writes: " + writes + "}";
+      assertEquals(
+          "from the first lower",
+          sb.profile().fs(overlay).probe("read", "/data/f").launch().ok().stdout(),
+          "writes: " + writes);
+    }
+  }
+
   @Test
   void readOnlyOverlayUnitesLowersAndRefusesWrites() throws IOException {
     Path a = sb.hostDir("a");
