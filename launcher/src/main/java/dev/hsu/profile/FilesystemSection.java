@@ -62,6 +62,9 @@ final class FilesystemSection implements Section<FilesystemSection> {
   List<Str> etcOnly;
   List<Fs> entries;
 
+  /** Found while finishing, shown with the warnings. */
+  private final List<SymlinkDuplicates.Finding> laterWarnings = new ArrayList<>();
+
   @Override
   public List<String> keys() {
     return List.of("home", "root", "etc", "filesystem");
@@ -358,6 +361,14 @@ final class FilesystemSection implements Section<FilesystemSection> {
           out.filesystem.add(entry);
         }
       }
+      for (SymlinkDuplicates.Finding d :
+          SymlinkDuplicates.find(entries, out.root, f, java.nio.file.Path.of("/"))) {
+        if (d.error()) {
+          f.error(d.pos(), d.message());
+        } else {
+          laterWarnings.add(d);
+        }
+      }
     }
   }
 
@@ -456,6 +467,9 @@ final class FilesystemSection implements Section<FilesystemSection> {
               + h.dir()
               + "\" to write: it can change your shell startup files, autostart entries and hsu's"
               + " own profiles");
+    }
+    for (SymlinkDuplicates.Finding d : laterWarnings) {
+      f.warning(d.pos(), d.message());
     }
     if (entries == null) {
       return;
