@@ -344,6 +344,9 @@ final class FilesystemSection implements Section<FilesystemSection> {
       AbsPath p = f.path(home);
       out.home = p == null ? null : new Profile.Home.HostDir(p);
     }
+    if (out.home instanceof Profile.Home.HostDir h) {
+      Exposure.check("'home' set to", h.dir().value(), true, home.pos(), f, laterWarnings);
+    }
     out.root =
         new Profile.Root(
             rootMirror == null || rootMirror,
@@ -361,12 +364,43 @@ final class FilesystemSection implements Section<FilesystemSection> {
           out.filesystem.add(entry);
         }
       }
+      for (Fs e : entries) {
+        exposure(e, f);
+      }
       for (SymlinkDuplicates.Finding d :
           SymlinkDuplicates.find(entries, out.root, f, java.nio.file.Path.of("/"))) {
         if (d.error()) {
           f.error(d.pos(), d.message());
         } else {
           laterWarnings.add(d);
+        }
+      }
+    }
+  }
+
+  /** What the host paths of one entry expose ({@link Exposure}). */
+  private void exposure(Fs e, Finishing f) {
+    if (e instanceof Bind b) {
+      Exposure.check(
+          b.writable() ? "writable bind of" : "bind of",
+          f.expand(b.path()),
+          b.writable(),
+          b.path().pos(),
+          f,
+          laterWarnings);
+    } else if (e instanceof Overlay o) {
+      for (Str lower : o.lower() == null ? List.<Str>of() : o.lower()) {
+        Exposure.check("overlay lower", f.expand(lower), false, lower.pos(), f, laterWarnings);
+      }
+      for (Str dir : new Str[] {o.upper(), o.work()}) {
+        if (dir != null) {
+          Exposure.check(
+              "persistent overlay's " + (dir == o.upper() ? "upper" : "work") + " directory",
+              f.expand(dir),
+              true,
+              dir.pos(),
+              f,
+              laterWarnings);
         }
       }
     }
