@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -202,6 +203,22 @@ static int probe_landlock(const struct plan *p) {
   return abi;
 }
 
+/* Our parent when main() began: the process that ran hsu launch, or hsu-init. */
+static pid_t started_by;
+
+/* PARAMS DIE_WITH_PARENT. The launcher set SIGKILL as our parent-death
+ * signal before its execve (it holds nothing to clean up); from here on we
+ * do, so the signal becomes one the outer reads, kills the sandbox on and
+ * cleans up after. A parent that died before the prctl has left us
+ * reparented: getppid() tells. */
+static void die_with_parent(void) {
+  if (prctl(PR_SET_PDEATHSIG, SIGNAL_PARENT_DIED, 0, 0, 0) < 0)
+    die_err(EXIT_SETUP, errno, "cannot set the parent-death signal");
+  if (getppid() != started_by)
+    die(EXIT_SETUP, "the process that started the sandbox (pid %d) is gone (die-with-parent)",
+        (int)started_by);
+}
+
 static _Noreturn void run(struct plan *p, scmp_filter_ctx filter);
 
 /* A PROXY's nested plan, in the forked child of the supervisor. */
@@ -210,6 +227,8 @@ static _Noreturn void run_nested(struct plan *p) {
 }
 
 static _Noreturn void run(struct plan *p, scmp_filter_ctx filter) {
+  if ((p->flags & PARAMS_DIE_WITH_PARENT) != 0)
+    die_with_parent();
   struct confine c = {.seccomp = filter, .landlock_abi = probe_landlock(p)};
   uid_t uid = geteuid();
   gid_t gid = getegid();
@@ -242,6 +261,7 @@ static _Noreturn void run(struct plan *p, scmp_filter_ctx filter) {
 }
 
 int main(int argc, char **argv) {
+  started_by = getppid();
   signals_reset();
   remember_shown(argv);
   if (argc != 3)

@@ -697,9 +697,22 @@ static int make_symlink(struct build *b, const char *content, const char *target
     return r;
   if (!is_own(b, dir))
     return hsu_fail(e, HSU_ENOTOURS, "cannot create symlink %s", q(target));
-  if (symlinkat(content, dir, name) < 0)
-    return hsu_fail(e, errno, "cannot create symlink %s -> %s", q(target), q(content));
-  return 0;
+  if (symlinkat(content, dir, name) == 0)
+    return 0;
+  int err = errno;
+  if (err != EEXIST)
+    return hsu_fail(e, err, "cannot create symlink %s -> %s", q(target), q(content));
+  /* An identical link is a no-op, as in bubblewrap 0.10: a profile may
+   * repeat what the auto-root or an earlier entry already made. */
+  char old[PLAN_MAX_PATH + 1];
+  ssize_t n = readlinkat(dir, name, old, sizeof(old));
+  if (n < 0 || (size_t)n >= sizeof(old))
+    return hsu_fail(e, err, "cannot create symlink %s -> %s", q(target), q(content));
+  old[n] = '\0';
+  if (strcmp(old, content) == 0)
+    return 0;
+  return hsu_fail(e, err, "cannot create symlink %s -> %s over the symlink to %s", q(target),
+                  q(content), q(old));
 }
 
 static int apply_auto_root(struct build *b, struct op *op, struct hsu_error *e) {
@@ -806,6 +819,35 @@ static int apply_tmpfs(struct build *b, struct op *op, struct hsu_error *e) {
   return (o->flags & TMPFS_READ_ONLY) != 0 ? ro_later(b, mnt) : 0;
 }
 
+/* The kernel unescapes upperdir= and workdir= (not lowerdir+=) even when
+ * they come through fsconfig: a backslash there must be doubled. */
+static int overlay_escape(char *out, size_t size, const char *path) {
+  size_t n = 0;
+  for (const char *p = path; *p != '\0'; p++) {
+    if (n + 3 > size)
+      return -ENAMETOOLONG;
+    if (*p == '\\')
+      out[n++] = '\\';
+    out[n++] = *p;
+  }
+  out[n] = '\0';
+  return 0;
+}
+
+static int overlay_dirs(int fs, const char *upper, const char *work) {
+  static const char *const keys[] = {"upperdir", "workdir"};
+  const char *paths[] = {upper, work};
+  char buf[2 * JOIN_MAX];
+  for (int i = 0; i < 2; i++) {
+    int r = overlay_escape(buf, sizeof(buf), paths[i]);
+    if (r < 0)
+      return r;
+    if (sys_fsconfig(fs, HSU_FSCONFIG_SET_STRING, keys[i], buf, 0) < 0)
+      return -errno;
+  }
+  return 0;
+}
+
 static int apply_overlay(struct build *b, struct op *op, struct hsu_error *e) {
   __typeof__(op->u.overlay) *o = &op->u.overlay;
   char upper[JOIN_MAX], work[JOIN_MAX], path[JOIN_MAX];
@@ -841,11 +883,8 @@ static int apply_overlay(struct build *b, struct op *op, struct hsu_error *e) {
       return -e->err;
     }
   }
-  if (o->flags != OVERLAY_READ_ONLY &&
-      (sys_fsconfig(fs, HSU_FSCONFIG_SET_STRING, "upperdir", upper, 0) < 0 ||
-       sys_fsconfig(fs, HSU_FSCONFIG_SET_STRING, "workdir", work, 0) < 0)) {
-    hsu_fail(e, errno, "cannot set the upper and work directories of the overlay on %s",
-             q(o->target));
+  if (o->flags != OVERLAY_READ_ONLY && (r = overlay_dirs(fs, upper, work)) < 0) {
+    hsu_fail(e, -r, "cannot set the upper and work directories of the overlay on %s", q(o->target));
     fs_log(fs, e);
     return -e->err;
   }

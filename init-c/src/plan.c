@@ -280,8 +280,12 @@ static bool parse_params(struct parser *c, struct reader *r) {
     return fail(c, "uid %u is larger than %u", p->uid, PLAN_MAX_ID);
   if (p->gid > PLAN_MAX_ID)
     return fail(c, "gid %u is larger than %u", p->gid, PLAN_MAX_ID);
-  if (!check_flags(c, "flags", p->flags, PARAMS_HOST_NET | PARAMS_KEEP_SESSION))
+  if (!check_flags(c, "flags", p->flags,
+                   PARAMS_HOST_NET | PARAMS_KEEP_SESSION | PARAMS_DIE_WITH_PARENT))
     return false;
+  /* A helper dies with the supervisor anyway (its own parent-death signal). */
+  if (c->nested && (p->flags & PARAMS_DIE_WITH_PARENT) != 0)
+    return fail(c, "a nested plan cannot have DIE_WITH_PARENT");
   if (!get_str(c, r, "hostname", &p->hostname))
     return false;
   if (strlen(p->hostname) > PLAN_MAX_HOSTNAME)

@@ -44,6 +44,7 @@ enum plan_tag {
 
 #define PARAMS_HOST_NET 1u
 #define PARAMS_KEEP_SESSION 2u
+#define PARAMS_DIE_WITH_PARENT 4u
 
 #define BIND_WRITABLE 1u
 #define BIND_DEVICE 2u

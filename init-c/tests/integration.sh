@@ -171,6 +171,36 @@ plan deref '["/bin/readlink", "/l"]' "{\"op\": \"symlink\", \"target\": \"/l\", 
 run deref
 check "SYMLINK DEREFERENCE reads the host link" [ "$out" = /some/where ]
 
+# A symlink identical to what is there is a no-op (bubblewrap 0.10 too);
+# one with other content, or something that is not a symlink, is an error.
+plan link_twice '["/bin/readlink", "/a/twice"]' \
+  '{"op": "symlink", "target": "/a/twice", "link_name": "../t"}, {"op": "symlink", "target": "/a/twice", "link_name": "../t"}'
+run link_twice
+check "the same SYMLINK twice is a no-op" [ "$rc:$out" = "0:../t" ]
+host_link=$(ls / | while read -r e; do [ -L "/$e" ] && echo "$e" && break; done)
+if [ -n "$host_link" ]; then
+  host_to=$(readlink "/$host_link")
+  plan link_root '["/bin/readlink", "/'"$host_link"'"]' \
+    "{\"op\": \"symlink\", \"target\": \"/$host_link\", \"link_name\": \"$host_to\"}"
+  run link_root
+  check "a SYMLINK identical to the AUTO_ROOT's (/$host_link -> $host_to) is a no-op" [ "$rc:$out" = "0:$host_to" ]
+  plan link_root_other '["/bin/true"]' \
+    "{\"op\": \"symlink\", \"target\": \"/$host_link\", \"link_name\": \"/elsewhere\"}"
+  run link_root_other
+  check "a SYMLINK conflicting with the AUTO_ROOT's is an error" \
+    [ "$rc:$err" = "125:hsu-init: cannot create symlink \"/$host_link\" -> \"/elsewhere\" over the symlink to \"$host_to\": File exists" ]
+else
+  echo "# the host's / has no symlink: the AUTO_ROOT cases are not run"
+fi
+plan link_conflict '["/bin/true"]' \
+  '{"op": "symlink", "target": "/a/c", "link_name": "one"}, {"op": "symlink", "target": "/a/c", "link_name": "two"}'
+run link_conflict
+check "a second SYMLINK with other content is an error" \
+  [ "$rc:$err" = '125:hsu-init: cannot create symlink "/a/c" -> "two" over the symlink to "one": File exists' ]
+plan link_on_dir '["/bin/true"]' '{"op": "mkdir", "target": "/a/d"}, {"op": "symlink", "target": "/a/d", "link_name": "x"}'
+run link_on_dir
+check "a SYMLINK on a directory is an error" [ "$rc:$err" = '125:hsu-init: cannot create symlink "/a/d" -> "x": File exists' ]
+
 mkdir -p "$work/rw" && chmod 777 "$work/rw"
 plan remount '["/bin/sh", "-c", "touch /w/a && echo w-ok; touch /w/sub/b 2>/dev/null || echo sub-ro"]' \
   "{\"op\": \"bind\", \"source\": \"$work/rw\", \"target\": \"/w\", \"flags\": 1},
@@ -209,6 +239,30 @@ plan ovl_ro '["/bin/sh", "-c", "cat /o/a /o/b; touch /o/z 2>/dev/null || echo ro
 run ovl_ro
 check "read-only overlay with two lowers" [ "$(echo $out)" = "one two ro-ok" ]
 
+# Every character mount options treat specially (space, ", :, , and \), in
+# every path of an overlay: lower, upper, work and target. The kernel
+# unescapes upperdir and workdir, not lowerdir+.
+odd='sp ace"quo:col,com\back'
+for d in "l1 $odd" "l2 $odd" "up $odd" "wk $odd"; do mkdir -p "$work/ovl/$d"; done
+echo odd-one >"$work/ovl/l1 $odd/a"; echo odd-two >"$work/ovl/l2 $odd/b"
+[ "$(id -u)" = 0 ] && chown -R "$user:$user" "$work/ovl"
+js() { python3 -c 'import json,sys; print(json.dumps(sys.argv[1]))' "$1"; }
+ol1=$(js "$work/ovl/l1 $odd") ol2=$(js "$work/ovl/l2 $odd") oup=$(js "$work/ovl/up $odd")
+owk=$(js "$work/ovl/wk $odd") otg=$(js "/o $odd") oarg=$(js "$odd")
+plan ovl_odd '["/bin/sh", "-c", "cd \"/o $0\" && cat a b && echo w >w && echo written",  '"$oarg"']' \
+  "{\"op\": \"overlay\", \"target\": $otg, \"flags\": 2, \"upper\": $oup, \"work\": $owk, \"lowers\": [$ol1, $ol2]}"
+run ovl_odd
+check "persistent overlay with space, \", :, , and \\ in lower, upper, work and target" \
+  sh -c '[ "$(echo $0)" = "odd-one odd-two written" ] && [ "$(cat "$1/w")" = w ]' "$out" "$work/ovl/up $odd"
+plan ovl_odd_ro '["/bin/sh", "-c", "cat \"/o $0/a\" \"/o $0/b\"",  '"$oarg"']' \
+  "{\"op\": \"overlay\", \"target\": $otg, \"flags\": 4, \"lowers\": [$ol1, $ol2]}"
+run ovl_odd_ro
+check "read-only overlay with the same characters in both lowers and the target" [ "$(echo $out)" = "odd-one odd-two" ]
+plan ovl_odd_eph '["/bin/sh", "-c", "echo e >\"/o $0/e\" && cat \"/o $0/e\" \"/o $0/a\"",  '"$oarg"']' \
+  "{\"op\": \"overlay\", \"target\": $otg, \"flags\": 1, \"lowers\": [$ol1]}"
+run ovl_odd_eph
+check "ephemeral overlay with the same characters in the lower and the target" [ "$(echo $out)" = "e odd-one" ]
+
 plan daemon '["/bin/sh", "-c", "cat /run/ready; sleep 0.2"]' \
   '{"op": "daemon", "ready": "/run/ready", "timeout_ms": 5000, "argv": ["/bin/sh", "-c", "sleep 0.3; echo up >/run/ready; exec sleep 987"], "env": ["PATH=/bin"]}'
 run daemon
@@ -242,6 +296,37 @@ kill -KILL "$pid"
 sleep 0.5
 check "kill -9 of the outer kills the app" sh -c '! pgrep -f "[s]leep 9876" >/dev/null'
 wait "$pid" 2>/dev/null
+
+# DIE_WITH_PARENT: kill -9 of the shell that started hsu-init ends the
+# sandbox; without the flag the sandbox goes on (reparented).
+gone_within() { # gone_within TENTHS PATTERN: no process matches PATTERN within TENTHS/10 s
+  for _ in $(seq "$1"); do pgrep -f "$2" >/dev/null || return 0; sleep 0.1; done
+  return 1
+}
+dwp_dir=$work/dwp-rt/hsu/00000000000000d4
+mkdir -p "$work/dwp-rt" && chmod 700 "$work/dwp-rt"
+[ "$(id -u)" = 0 ] && chown "$user" "$work/dwp-rt"
+for flags in 4 0; do
+  plan "parent$flags" '["/bin/sh", "-c", "echo ready; exec sleep 987'"$flags"'"]' "" \
+    "\"uid\": 1000, \"flags\": $flags, \"instance\": {\"id\": \"00000000000000d$flags\", \"dir\": \"$work/dwp-rt/hsu/00000000000000d$flags\"}"
+  as_user_exec /bin/sh -c '"$0" --plan "$1" & wait' "$init" "$work/parent$flags.plan" >"$work/out" 2>&1 &
+  pid=$!
+  for _ in $(seq 50); do grep -q ready "$work/out" 2>/dev/null && break; sleep 0.1; done
+  out=$(cat "$work/out")
+  check "the sandbox runs (flags $flags)" [ "$out" = ready ]
+  kill -KILL "$pid"
+  wait "$pid" 2>/dev/null
+  if [ "$flags" = 4 ]; then
+    check "DIE_WITH_PARENT: kill -9 of the parent ends the sandbox within 3 s" gone_within 30 "[s]leep 9874"
+    check "DIE_WITH_PARENT: no hsu-init left" sh -c '! pgrep -f "[h]su-init --plan $0" >/dev/null' "$work/parent4.plan"
+    check "DIE_WITH_PARENT: the instance dir is removed" [ ! -e "$dwp_dir" ]
+  else
+    sleep 1
+    check "without DIE_WITH_PARENT the sandbox outlives its parent" pgrep -f "[s]leep 9870"
+    for p in $(pgrep -f "[h]su-init --plan $work/parent0.plan"); do kill -TERM "$p"; done
+    check "(and ends on SIGTERM to its hsu-init)" gone_within 30 "[s]leep 9870"
+  fi
+done
 
 # Process hygiene: inherited fds closed, signal state reset.
 plan fds '["/bin/sh", "-c", "ls /proc/self/fd | sort -n | tr \"\\n\" \" \"; grep -E \"^Sig(Blk|Ign)\" /proc/self/status | cut -f2 | tr \"\\n\" \" \""]'

@@ -419,7 +419,8 @@ static void test_params(void) {
   expect_params((struct params){.uid = 65535}, "uid 65535 is larger than 65534", "uid 65535");
   expect_params((struct params){.gid = 0xFFFFFFFF}, "gid 4294967295 is larger", "gid -1");
   expect_params((struct params){.flags = 3}, NULL, "flags HOST_NET|KEEP_SESSION");
-  expect_params((struct params){.flags = 4}, "flags 0x4 has unknown bits 0x4", "flags 4");
+  expect_params((struct params){.flags = 7}, NULL, "flags HOST_NET|KEEP_SESSION|DIE_WITH_PARENT");
+  expect_params((struct params){.flags = 8}, "flags 0x8 has unknown bits 0x8", "flags 8");
   expect_params((struct params){.hostname = ""}, NULL, "empty hostname");
   expect_params(
       (struct params){.hostname =
@@ -1104,6 +1105,12 @@ static void test_proxy(void) {
                "nested plan: record 2 (PROXY): a nested plan cannot contain PROXY",
                "PROXY nested PROXY");
   pb_free(&nx);
+  struct pb nd = nested_plan(NULL);
+  nd.buf[16 + 8 + 8] = PARAMS_DIE_WITH_PARENT; /* header, record header, uid, gid: flags */
+  expect_proxy(0, 3, DIR "/bus", &nd,
+               "nested plan: record 1 (PARAMS): a nested plan cannot have DIE_WITH_PARENT",
+               "PROXY nested DIE_WITH_PARENT");
+  pb_free(&nd);
   /* 1 MiB at most: a PLACE op fills the nested plan up to the limit, then one more byte. */
   for (size_t extra = 0; extra <= 1; extra++) {
     struct pb place = {0};

@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code hsu launch PROFILE [-- ARGS...]}: compiles the profile, then {@link Launch} runs it. */
@@ -22,6 +23,14 @@ import picocli.CommandLine.Parameters;
 final class LaunchCommand implements Callable<Integer> {
   @Parameters(index = "0", paramLabel = "PROFILE", description = "profile file or name")
   String profile;
+
+  @Option(
+      names = "--die-with-parent",
+      description = {
+        "End the sandbox, every process in it, when the process that ran hsu launch ends",
+        "(as the profile's die-with-parent: true does)."
+      })
+  boolean dieWithParent;
 
   @Parameters(index = "1..*", paramLabel = "ARGS", description = "arguments for the app")
   List<String> args = new ArrayList<>();
@@ -48,7 +57,7 @@ final class LaunchCommand implements Callable<Integer> {
     out.flush();
     Launch.run(
         c.profile(),
-        c.plan(),
+        dieWithParent ? c.plan().withDieWithParent() : c.plan(),
         ctx.env(),
         init,
         ctx.launchHost(),

@@ -199,7 +199,8 @@ public final class Compiler {
         p.cwd(),
         argv,
         env(p, hostEnv, wayland, granted),
-        p.waitDelay());
+        p.waitDelay(),
+        p.dieWithParent());
   }
 
   /**

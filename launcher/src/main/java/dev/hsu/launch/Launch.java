@@ -41,6 +41,9 @@ public final class Launch {
       LaunchHost host,
       Consumer<String> notices)
       throws LaunchException, SysException {
+    if (plan.params().dieWithParent()) {
+      host.dieWithParent();
+    }
     byte[] bytes = PlanWriter.write(plan);
     Profile.Host facts = profile.host();
     host.removeStaleInstances(facts.xdgRuntimeDir(), facts.uid());

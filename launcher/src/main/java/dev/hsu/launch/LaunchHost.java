@@ -47,6 +47,12 @@ public interface LaunchHost {
   /** Asks the user's systemd to put this process in a scope ({@link Scopes#start}). */
   Scopes.Outcome startScope(Map<String, String> env, Scopes.Request request) throws ScopeException;
 
+  /**
+   * From now on this process (and hsu-init after the execve) is killed when the process that ran
+   * {@code hsu launch} ends; throws when that process is already gone.
+   */
+  void dieWithParent() throws LaunchException, SysException;
+
   /** Puts {@code plan} in an inherited memfd and execve()s hsu-init; returns only by throwing. */
   void exec(String init, byte[] plan, List<String> env) throws SysException;
 
@@ -56,6 +62,9 @@ public interface LaunchHost {
     final int S_IFSOCK = 0140000;
     final int S_IFREG = 0100000;
     final int S_IFDIR = 0040000;
+    // The launcher script's $PPID is the earliest record of who ran hsu launch; without the
+    // script, the parent when the JVM got here.
+    final long parentAtStart = startingParent(System.getProperty("hsu.parent"));
     return new LaunchHost() {
       @Override
       public Kind kind(AbsPath path) {
@@ -110,10 +119,31 @@ public interface LaunchHost {
       }
 
       @Override
+      public void dieWithParent() throws LaunchException, SysException {
+        Sys.killWhenParentDies();
+        // A parent that died before the prctl has left us reparented: no signal will come.
+        int now = Sys.getppid();
+        if (now != parentAtStart) {
+          throw new LaunchException(
+              "the process that ran hsu launch (pid "
+                  + parentAtStart
+                  + ") is gone, so the sandbox does not start (die-with-parent)");
+        }
+      }
+
+      @Override
       public void exec(String init, byte[] plan, List<String> env) throws SysException {
         int fd = Sys.memfdWithData("hsu-plan", plan);
         Sys.execve(init, List.of(init, "--plan-fd", Integer.toString(fd)), env);
       }
     };
+  }
+
+  /** The pid the launcher script recorded (its $PPID), else this process's parent now. */
+  static long startingParent(String recorded) {
+    if (recorded != null && recorded.matches("[1-9][0-9]{0,9}")) {
+      return Long.parseLong(recorded);
+    }
+    return Sys.getppid();
   }
 }

@@ -23,7 +23,8 @@ public record Params(
     AbsPath cwd,
     List<String> argv,
     SortedMap<String, String> env,
-    Duration waitDelay) {
+    Duration waitDelay,
+    boolean dieWithParent) {
 
   public Params {
     Limits.id("uid", uid);
@@ -50,6 +51,25 @@ public record Params(
     Limits.count("environment", copy.size());
     env = Collections.unmodifiableSortedMap(copy);
     Limits.checkMillis("wait delay", waitDelay);
+  }
+
+  /** Params of a sandbox that does not end with the process that launched it. */
+  public Params(
+      int uid,
+      int gid,
+      boolean hostNet,
+      boolean keepSession,
+      String hostname,
+      AbsPath cwd,
+      List<String> argv,
+      SortedMap<String, String> env,
+      Duration waitDelay) {
+    this(uid, gid, hostNet, keepSession, hostname, cwd, argv, env, waitDelay, false);
+  }
+
+  /** These params, ending with the process that launched the sandbox ({@code die-with-parent}). */
+  public Params withDieWithParent() {
+    return new Params(uid, gid, hostNet, keepSession, hostname, cwd, argv, env, waitDelay, true);
   }
 
   /** The environment as {@code NAME=value} strings, sorted by name. */

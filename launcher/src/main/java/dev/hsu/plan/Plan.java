@@ -40,6 +40,11 @@ public record Plan(
     }
   }
 
+  /** This plan, ending with the process that launched it ({@code hsu launch --die-with-parent}). */
+  public Plan withDieWithParent() {
+    return new Plan(params.withDieWithParent(), seccomp, landlock, instance, wayland, proxies, ops);
+  }
+
   /** A plan without proxies. */
   public Plan(
       Params params,

@@ -7,6 +7,7 @@ package dev.hsu.plan;
 public final class PlanFlags {
   public static final int PARAMS_HOST_NET = 1;
   public static final int PARAMS_KEEP_SESSION = 2;
+  public static final int PARAMS_DIE_WITH_PARENT = 4;
   public static final int BIND_WRITABLE = 1;
   public static final int BIND_DEVICE = 2;
   public static final int BIND_OPTIONAL = 4;

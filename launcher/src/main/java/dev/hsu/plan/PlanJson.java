@@ -34,6 +34,9 @@ public final class PlanJson {
     }
     b.append('}');
     o.num("waitDelayMs", p.waitDelay().toMillis());
+    if (p.dieWithParent()) {
+      o.bool("dieWithParent", true);
+    }
     b.append("},\n  \"seccomp\": ");
     seccomp(b, plan.seccomp());
     b.append(",\n  \"landlock\": ");

@@ -31,6 +31,9 @@ public final class PlanText {
             (k, v) ->
                 b.append("env ").append(Quote.escape(k)).append('=').append(q(v)).append('\n'));
     b.append("wait-delay ").append(OpText.duration(p.waitDelay())).append('\n');
+    if (p.dieWithParent()) {
+      b.append("die-with-parent: the sandbox ends when the process that launched it ends\n");
+    }
     seccomp(b, plan.seccomp());
     landlock(b, plan.landlock(), p.hostNet());
     if (plan.instance() != null) {

@@ -93,7 +93,8 @@ public final class PlanWriter {
     b.u32(p.gid());
     b.u32(
         (p.hostNet() ? PlanFlags.PARAMS_HOST_NET : 0)
-            | (p.keepSession() ? PlanFlags.PARAMS_KEEP_SESSION : 0));
+            | (p.keepSession() ? PlanFlags.PARAMS_KEEP_SESSION : 0)
+            | (p.dieWithParent() ? PlanFlags.PARAMS_DIE_WITH_PARENT : 0));
     b.str(p.hostname());
     b.path(p.cwd());
     b.strs(p.argv());

@@ -36,6 +36,7 @@ final class DraftReader {
           "filesystem",
           "daemons",
           "wait-delay",
+          "die-with-parent",
           "seccomp",
           "landlock",
           "desktop",

@@ -62,6 +62,9 @@ final class FilesystemSection implements Section<FilesystemSection> {
   List<Str> etcOnly;
   List<Fs> entries;
 
+  /** Found while finishing, shown with the warnings. */
+  private final List<SymlinkDuplicates.Finding> laterWarnings = new ArrayList<>();
+
   @Override
   public List<String> keys() {
     return List.of("home", "root", "etc", "filesystem");
@@ -341,6 +344,9 @@ final class FilesystemSection implements Section<FilesystemSection> {
       AbsPath p = f.path(home);
       out.home = p == null ? null : new Profile.Home.HostDir(p);
     }
+    if (out.home instanceof Profile.Home.HostDir h) {
+      Exposure.check("'home' set to", h.dir().value(), true, home.pos(), f, laterWarnings);
+    }
     out.root =
         new Profile.Root(
             rootMirror == null || rootMirror,
@@ -356,6 +362,45 @@ final class FilesystemSection implements Section<FilesystemSection> {
         FsEntry entry = entry(e, f, defaultUppers);
         if (entry != null) {
           out.filesystem.add(entry);
+        }
+      }
+      for (Fs e : entries) {
+        exposure(e, f);
+      }
+      for (SymlinkDuplicates.Finding d :
+          SymlinkDuplicates.find(entries, out.root, f, java.nio.file.Path.of("/"))) {
+        if (d.error()) {
+          f.error(d.pos(), d.message());
+        } else {
+          laterWarnings.add(d);
+        }
+      }
+    }
+  }
+
+  /** What the host paths of one entry expose ({@link Exposure}). */
+  private void exposure(Fs e, Finishing f) {
+    if (e instanceof Bind b) {
+      Exposure.check(
+          b.writable() ? "writable bind of" : "bind of",
+          f.expand(b.path()),
+          b.writable(),
+          b.path().pos(),
+          f,
+          laterWarnings);
+    } else if (e instanceof Overlay o) {
+      for (Str lower : o.lower() == null ? List.<Str>of() : o.lower()) {
+        Exposure.check("overlay lower", f.expand(lower), false, lower.pos(), f, laterWarnings);
+      }
+      for (Str dir : new Str[] {o.upper(), o.work()}) {
+        if (dir != null) {
+          Exposure.check(
+              "persistent overlay's " + (dir == o.upper() ? "upper" : "work") + " directory",
+              f.expand(dir),
+              true,
+              dir.pos(),
+              f,
+              laterWarnings);
         }
       }
     }
@@ -456,6 +501,9 @@ final class FilesystemSection implements Section<FilesystemSection> {
               + h.dir()
               + "\" to write: it can change your shell startup files, autostart entries and hsu's"
               + " own profiles");
+    }
+    for (SymlinkDuplicates.Finding d : laterWarnings) {
+      f.warning(d.pos(), d.message());
     }
     if (entries == null) {
       return;

@@ -37,6 +37,7 @@ final class Finisher {
     Set<Profile.Audio> audio;
     boolean x11;
     boolean gpu;
+    boolean dieWithParent;
   }
 
   private final Profile.Host host;
@@ -101,6 +102,7 @@ final class Finisher {
         p.dbus,
         p.audio,
         p.x11,
-        p.gpu);
+        p.gpu,
+        p.dieWithParent);
   }
 }

@@ -34,7 +34,15 @@ public final class HostFacts {
     }
     AbsPath runtime = absoluteOr(env.get("XDG_RUNTIME_DIR"), AbsPath.of("/run/user/" + uid));
     AbsPath data = absoluteOr(env.get("XDG_DATA_HOME"), homePath.resolve(".local/share"));
-    return new Profile.Host(user, uid, gid, homePath, runtime, data);
+    AbsPath config = absoluteOr(env.get("XDG_CONFIG_HOME"), homePath.resolve(".config"));
+    return new Profile.Host(
+        user,
+        uid,
+        gid,
+        homePath,
+        runtime,
+        data,
+        Profile.Guarded.defaults(config, runtime, data, env));
   }
 
   private static AbsPath absoluteOr(String value, AbsPath fallback) {

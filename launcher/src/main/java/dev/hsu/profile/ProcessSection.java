@@ -17,7 +17,7 @@ import org.snakeyaml.engine.v2.nodes.Tag;
 
 /**
  * What runs inside and as whom: {@code command}, {@code cwd}, {@code env}, {@code hostname}, {@code
- * ids}, {@code daemons} and {@code wait-delay}.
+ * ids}, {@code daemons}, {@code wait-delay} and {@code die-with-parent}.
  */
 final class ProcessSection implements Section<ProcessSection> {
   static final Pattern HOSTNAME =
@@ -42,10 +42,12 @@ final class ProcessSection implements Section<ProcessSection> {
   Integer gid;
   List<Daemon> daemons;
   Duration waitDelay;
+  Boolean dieWithParent;
 
   @Override
   public List<String> keys() {
-    return List.of("command", "cwd", "env", "hostname", "ids", "daemons", "wait-delay");
+    return List.of(
+        "command", "cwd", "env", "hostname", "ids", "daemons", "wait-delay", "die-with-parent");
   }
 
   @Override
@@ -71,6 +73,7 @@ final class ProcessSection implements Section<ProcessSection> {
       }
       case "daemons" -> daemons = daemons(v, in);
       case "wait-delay" -> waitDelay = in.duration(v, "'wait-delay'");
+      case "die-with-parent" -> dieWithParent = in.bool(v, "'die-with-parent'");
       default -> throw new IllegalStateException(key);
     }
   }
@@ -223,6 +226,7 @@ final class ProcessSection implements Section<ProcessSection> {
     }
     daemons = Draft.concat(daemons, later.daemons);
     waitDelay = Draft.pick(waitDelay, later.waitDelay);
+    dieWithParent = Draft.pick(dieWithParent, later.dieWithParent);
   }
 
   @Override
@@ -260,6 +264,7 @@ final class ProcessSection implements Section<ProcessSection> {
       }
     }
     out.waitDelay = waitDelay == null ? DEFAULT_WAIT_DELAY : waitDelay;
+    out.dieWithParent = dieWithParent != null && dieWithParent;
   }
 
   @Override

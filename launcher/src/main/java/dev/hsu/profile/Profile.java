@@ -40,7 +40,8 @@ public record Profile(
     Dbus dbus,
     Set<Audio> audio,
     boolean x11,
-    boolean gpu) {
+    boolean gpu,
+    boolean dieWithParent) {
 
   public Profile {
     if (seccomp == null || landlock == null || service == null || dbus == null) {
@@ -126,9 +127,103 @@ public record Profile(
    */
   public record Limits(Long memoryMax, Integer tasksMax, Integer cpuWeight) {}
 
-  /** The caller's facts that variables expand to; read once from the host environment. */
+  /**
+   * The caller's facts that variables expand to, and the host paths a grant should not hand out
+   * unnoticed; read once from the host environment.
+   */
   public record Host(
-      String user, int uid, int gid, AbsPath home, AbsPath xdgRuntimeDir, AbsPath xdgDataHome) {}
+      String user,
+      int uid,
+      int gid,
+      AbsPath home,
+      AbsPath xdgRuntimeDir,
+      AbsPath xdgDataHome,
+      List<Guarded> guarded) {
+    public Host {
+      guarded = List.copyOf(guarded);
+    }
+
+    /** The facts with the guarded paths at their defaults (no environment consulted). */
+    public Host(
+        String user, int uid, int gid, AbsPath home, AbsPath xdgRuntimeDir, AbsPath xdgDataHome) {
+      this(
+          user,
+          uid,
+          gid,
+          home,
+          xdgRuntimeDir,
+          xdgDataHome,
+          Guarded.defaults(home.resolve(".config"), xdgRuntimeDir, xdgDataHome, Map.of()));
+    }
+  }
+
+  /**
+   * A host path that a grant exposes when it names it or a directory above it: the runtime
+   * directory, the sockets of the session's services, and (with {@code noWrite}) what the sandbox
+   * must not be able to change, hsu's own configuration, menu entries and user units.
+   */
+  public record Guarded(String what, AbsPath path, boolean noWrite) {
+    /**
+     * The guarded paths of a session: the sockets where the environment names them (as the grants
+     * find them), else where they are by default.
+     */
+    public static List<Guarded> defaults(
+        AbsPath configHome, AbsPath runtimeDir, AbsPath dataHome, Map<String, String> env) {
+      AbsPath wayland = runtimeDir.resolve("wayland-0");
+      String display = env.get("WAYLAND_DISPLAY");
+      if (display != null && !display.isEmpty() && !display.contains("\0")) {
+        wayland =
+            display.startsWith("/")
+                ? absOr(display, wayland)
+                : display.contains("/") ? wayland : runtimeDir.resolve(display);
+      }
+      AbsPath pulse = runtimeDir.resolve("pulse/native");
+      String server = env.get("PULSE_SERVER");
+      if (server != null && server.startsWith("unix:/")) {
+        pulse = absOr(server.substring(5), pulse);
+      }
+      return List.of(
+          new Guarded("your runtime directory, with every socket in it", runtimeDir, false),
+          new Guarded(
+              "the D-Bus session bus socket (unfiltered)",
+              busPath(env.get("DBUS_SESSION_BUS_ADDRESS"), runtimeDir.resolve("bus")),
+              false),
+          new Guarded(
+              "the D-Bus system bus socket (unfiltered)",
+              busPath(
+                  env.get("DBUS_SYSTEM_BUS_ADDRESS"), AbsPath.of("/run/dbus/system_bus_socket")),
+              false),
+          new Guarded("the Wayland compositor's raw socket", wayland, false),
+          new Guarded("the X11 display sockets", AbsPath.of("/tmp/.X11-unix"), false),
+          new Guarded("the PulseAudio socket (unfiltered)", pulse, false),
+          new Guarded("the PipeWire socket", runtimeDir.resolve("pipewire-0"), false),
+          new Guarded("hsu's configuration and your profiles", configHome.resolve("hsu"), true),
+          new Guarded("your menu entries", dataHome.resolve("applications"), true),
+          new Guarded("your systemd user units", configHome.resolve("systemd/user"), true));
+    }
+
+    /** The path of the first address when it is {@code unix:path=}, else {@code fallback}. */
+    private static AbsPath busPath(String address, AbsPath fallback) {
+      if (address == null || address.isEmpty()) {
+        return fallback;
+      }
+      String first = address.split(";", 2)[0];
+      if (!first.startsWith("unix:")) {
+        return fallback;
+      }
+      for (String kv : first.substring(5).split(",")) {
+        if (kv.startsWith("path=")) {
+          String v = kv.substring(5);
+          return v.contains("%") ? fallback : absOr(v, fallback);
+        }
+      }
+      return fallback;
+    }
+
+    private static AbsPath absOr(String value, AbsPath fallback) {
+      return AbsPath.problem(value) == null ? AbsPath.of(value) : fallback;
+    }
+  }
 
   /**
    * Environment inside: explicit values, and host variables passed through by name. {@code set}

@@ -41,6 +41,12 @@ interface LibC extends Library {
   /** execve(2): argv and envp are NULL-terminated arrays of NUL-terminated strings. */
   int execve(byte[] path, Pointer[] argv, Pointer[] envp);
 
+  /** getppid(2). */
+  int getppid();
+
+  /** prctl(2) with one argument besides the option (the others 0). */
+  int prctl(int option, NativeLong arg2, NativeLong arg3, NativeLong arg4, NativeLong arg5);
+
   /** getuid(2). */
   int getuid();
 

@@ -24,6 +24,23 @@ public final class Sys {
     return LibC.INSTANCE.getgid();
   }
 
+  public static int getppid() {
+    return LibC.INSTANCE.getppid();
+  }
+
+  /**
+   * Asks for SIGKILL when the thread that created this process ends (prctl PR_SET_PDEATHSIG). The
+   * setting belongs to the calling thread and survives execve of a program that is not set-id.
+   */
+  public static void killWhenParentDies() throws SysException {
+    final int prSetPdeathsig = 1;
+    final long sigkill = 9;
+    NativeLong zero = new NativeLong(0);
+    if (LibC.INSTANCE.prctl(prSetPdeathsig, new NativeLong(sigkill), zero, zero, zero) < 0) {
+      throw error("cannot set the parent-death signal", null);
+    }
+  }
+
   /**
    * The kernel's Landlock ABI version (landlock_create_ruleset(NULL, 0,
    * LANDLOCK_CREATE_RULESET_VERSION)), or the negative errno: ENOSYS without Landlock, EOPNOTSUPP

@@ -72,6 +72,14 @@ class FakeLaunchHost implements LaunchHost {
     return scopes.start(env, request);
   }
 
+  /** How many times a launch asked to die with its parent. */
+  int dieWithParent;
+
+  @Override
+  public void dieWithParent() {
+    dieWithParent++;
+  }
+
   @Override
   public void exec(String init, byte[] plan, List<String> env) {
     this.init = init;

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.hsu.base.AbsPath;
+import dev.hsu.plan.PlanFlags;
 import dev.hsu.plan.PlanWriter;
 import dev.hsu.profile.Loader;
 import java.io.ByteArrayOutputStream;
@@ -58,22 +59,11 @@ final class MainTest {
     env.put("XDG_RUNTIME_DIR", "/run/user/1000");
   }
 
-  Context ctx() {
-    return new Context(
-        env,
-        Layout.checkout(hsuHome),
-        new Context.Ids() {
-          @Override
-          public int uid() {
-            return 1000;
-          }
+  /** The launch host of the last {@link #run}. */
+  FakeLaunchHost launchHost;
 
-          @Override
-          public int gid() {
-            return 1000;
-          }
-        },
-        (host, baseDirs, file) -> new Loader(host, baseDirs).load(file),
+  Context ctx() {
+    launchHost =
         new FakeLaunchHost() {
           @Override
           public void ensureDir(AbsPath trusted, AbsPath dir) {
@@ -92,7 +82,23 @@ final class MainTest {
             execPlan = plan;
             throw new MainTest.Exec();
           }
-        });
+        };
+    return new Context(
+        env,
+        Layout.checkout(hsuHome),
+        new Context.Ids() {
+          @Override
+          public int uid() {
+            return 1000;
+          }
+
+          @Override
+          public int gid() {
+            return 1000;
+          }
+        },
+        (host, baseDirs, file) -> new Loader(host, baseDirs).load(file),
+        launchHost);
   }
 
   int run(String... args) {
@@ -304,6 +310,33 @@ final class MainTest {
         launchArgv(ok, "--", "a", "-x", "--help", "@file"));
     assertEquals(List.of("hello", "--", "--", "-h"), launchArgv(ok, "--", "--", "--", "-h"));
     assertEquals(List.of("hello", "a", "--b"), launchArgv(ok, "a", "--b"));
+  }
+
+  @Test
+  void dieWithParentComesFromTheProfileOrTheLaunchOption() throws IOException {
+    Path plain = profile("ok.yaml", HELLO);
+    Path dies = profile("dies.yaml", HELLO + "die-with-parent: true\n");
+    assertEquals(125, run("launch", plain.toString()));
+    assertEquals(0, paramsFlags(execPlan) & PlanFlags.PARAMS_DIE_WITH_PARENT);
+    assertEquals(0, launchHost.dieWithParent, "asked to die with the parent without the key");
+    assertEquals(125, run("launch", "--die-with-parent", plain.toString()));
+    assertEquals(
+        PlanFlags.PARAMS_DIE_WITH_PARENT, paramsFlags(execPlan) & PlanFlags.PARAMS_DIE_WITH_PARENT);
+    assertEquals(1, launchHost.dieWithParent);
+    assertEquals(125, run("launch", dies.toString()));
+    assertEquals(
+        PlanFlags.PARAMS_DIE_WITH_PARENT, paramsFlags(execPlan) & PlanFlags.PARAMS_DIE_WITH_PARENT);
+    assertEquals(1, launchHost.dieWithParent);
+    // After PROFILE it is the app's argument, not hsu's option.
+    assertEquals(List.of("hello", "--die-with-parent"), launchArgv(plain, "--die-with-parent"));
+    assertEquals(0, launchHost.dieWithParent);
+  }
+
+  /** PARAMS.flags of a binary plan: after the header, the record header, uid and gid. */
+  static int paramsFlags(byte[] plan) {
+    return java.nio.ByteBuffer.wrap(plan)
+        .order(java.nio.ByteOrder.LITTLE_ENDIAN)
+        .getInt(16 + 8 + 8);
   }
 
   private List<String> launchArgv(Path profile, String... args) {

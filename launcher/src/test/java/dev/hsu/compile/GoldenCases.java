@@ -36,6 +36,8 @@ final class GoldenCases {
             .build());
     m.put("x11", profile("org.example.Xterm", "xterm").x11(true).build());
     m.put(
+        "die-with-parent", profile("org.example.Build", "make", "-j2").dieWithParent(true).build());
+    m.put(
         "dbus",
         profile("org.example.Player", "player")
             .dbus(

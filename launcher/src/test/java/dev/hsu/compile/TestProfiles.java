@@ -70,6 +70,7 @@ public final class TestProfiles {
     List<FsEntry> filesystem = new ArrayList<>();
     List<Profile.Daemon> daemons = new ArrayList<>();
     Duration waitDelay = Duration.ofSeconds(2);
+    boolean dieWithParent;
     Profile.Seccomp seccomp = Profile.Seccomp.defaults();
     Profile.Landlock landlock = Profile.Landlock.defaults();
     Profile.Wayland wayland;
@@ -196,6 +197,11 @@ public final class TestProfiles {
       return this;
     }
 
+    public Builder dieWithParent(boolean on) {
+      dieWithParent = on;
+      return this;
+    }
+
     public Profile build() {
       return new Profile(
           source,
@@ -224,7 +230,8 @@ public final class TestProfiles {
           dbus,
           audio,
           x11,
-          gpu);
+          gpu,
+          dieWithParent);
     }
   }
 }

@@ -120,6 +120,53 @@ class FilesystemTest extends SandboxTestBase {
         "changed", sb.profile().fs(overlay).probe("read", "/data/base.txt").launch().ok().stdout());
   }
 
+  /** bubblewrap's test-run.sh finds these: the kernel unescapes upperdir= and workdir=. */
+  @Test
+  void overlayPathsMayHoldEveryCharacterMountOptionsTreatSpecially() throws IOException {
+    String odd = "sp ace\"quo:col,com\\back";
+    Path lower = sb.hostDir("lower " + odd);
+    Path upper = sb.hostDir("upper " + odd);
+    Path work = sb.hostDir("work " + odd);
+    Files.writeString(lower.resolve("base.txt"), "base");
+    String target = "/data " + odd;
+    String overlay =
+        "{overlay: "
+            + q(target)
+            + ", lower: ["
+            + q(lower)
+            + "], writes: persistent, upper: "
+            + q(upper)
+            + ", work: "
+            + q(work)
+            + "}";
+    sb.profile().fs(overlay).probe("write", target + "/new.txt", "kept").launch().ok();
+    assertEquals("kept", Files.readString(upper.resolve("new.txt")));
+    assertEquals(
+        "base",
+        sb.profile().fs(overlay).probe("read", target + "/base.txt").launch().ok().stdout());
+  }
+
+  /** docs/profiles.md says which lower is on top; the sandbox must agree, for each way to write. */
+  @Test
+  void overlayLayerOrderIsTheDocumentedOne() throws IOException {
+    String docs = Files.readString(Path.of("../docs/profiles.md"));
+    assertTrue(
+        docs.contains("the first `lower` entry is the top layer, the last the bottom"),
+        "docs/profiles.md does not say which lower entry is on top");
+    Path a = sb.hostDir("a");
+    Path b = sb.hostDir("b");
+    Files.writeString(a.resolve("f"), "from the first lower");
+    Files.writeString(b.resolve("f"), "from the second lower");
+    for (String writes : List.of("none", "ephemeral", "persistent")) {
+      String overlay =
+          "{overlay: /data, lower: [" + q(a) + ", " + q(b) + "], writes: " + writes + "}";
+      assertEquals(
+          "from the first lower",
+          sb.profile().fs(overlay).probe("read", "/data/f").launch().ok().stdout(),
+          "writes: " + writes);
+    }
+  }
+
   @Test
   void readOnlyOverlayUnitesLowersAndRefusesWrites() throws IOException {
     Path a = sb.hostDir("a");

@@ -42,6 +42,12 @@ final class Sandbox implements AutoCloseable {
    */
   String shellPrefix;
 
+  /**
+   * When set, a shell script that runs {@code ./hsu ARGS} (its {@code "$@"}) as its child: the
+   * process that ran hsu launch, for tests of what happens when it dies.
+   */
+  String parentScript;
+
   private int profiles;
 
   Sandbox(HostSupport.Tree tree) {
@@ -114,6 +120,9 @@ final class Sandbox implements AutoCloseable {
     cmd.addAll(args);
     if (shellPrefix != null) {
       cmd.addAll(0, List.of("/bin/sh", "-c", shellPrefix + "\nexec \"$@\"", "sh"));
+    }
+    if (parentScript != null) {
+      cmd.addAll(0, List.of("/bin/sh", "-c", parentScript, "sh"));
     }
     ProcessBuilder pb = new ProcessBuilder(cmd).directory(root.toFile());
     pb.environment().clear();

@@ -55,6 +55,9 @@ final class MountPointsTest {
     }
 
     @Override
+    public void dieWithParent() {}
+
+    @Override
     public void exec(String init, byte[] plan, List<String> env) {}
   }
 

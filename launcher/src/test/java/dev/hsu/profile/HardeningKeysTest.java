@@ -209,12 +209,9 @@ final class HardeningKeysTest {
     Loader.Result r =
         load(
             HEAD
-                + "home: \"${HOME}\"\n"
                 + "network: host\n"
                 + "devices: [/dev/dri]\n"
                 + "filesystem:\n"
-                + "  - bind: /home\n"
-                + "    writable: true\n"
                 + "  - bind: ${HOME}/Documents\n"
                 + "    writable: true\n"
                 + "  - bind: /dev/bus/usb\n"
@@ -226,35 +223,28 @@ final class HardeningKeysTest {
                 + "  required: false\n"
                 + "  filesystem: none\n");
     assertTrue(r.ok(), () -> r.diagnostics().stream().map(Loader::render).toList().toString());
-    String own =
-        ": the app can change your shell startup files, autostart entries and hsu's own profiles";
     assertEquals(
         List.of(
-            "app.yaml:3:7: warning: 'home' gives the app your own home directory \"/home/user\" to"
-                + " write: it can change your shell startup files, autostart entries and hsu's own"
-                + " profiles",
-            "app.yaml:4:10: warning: 'network: host' shares the host's network: the app can reach"
+            "app.yaml:3:10: warning: 'network: host' shares the host's network: the app can reach"
                 + " every service listening on this machine and the whole network, and it sees the"
                 + " host's network interfaces (in /sys and /proc/net)",
-            "app.yaml:5:11: warning: device access to \"/dev/dri\": the app talks to its kernel"
+            "app.yaml:4:11: warning: device access to \"/dev/dri\": the app talks to its kernel"
                 + " driver directly",
-            "app.yaml:7:11: warning: writable bind of \"/home\", which holds your home directory"
-                + own,
-            "app.yaml:11:11: warning: device access to \"/dev/bus/usb\": the app talks to kernel"
+            "app.yaml:8:11: warning: device access to \"/dev/bus/usb\": the app talks to kernel"
                 + " drivers directly",
-            "app.yaml:14:12: warning: seccomp 'presets' leaves out the default preset deny-tty: the"
+            "app.yaml:11:12: warning: seccomp 'presets' leaves out the default preset deny-tty: the"
                 + " syscall filter is weaker than the default",
-            "app.yaml:15:11: warning: seccomp relax 'allow-ptrace' lets the app ptrace the"
+            "app.yaml:12:11: warning: seccomp relax 'allow-ptrace' lets the app ptrace the"
                 + " processes of its sandbox (read and change their memory)",
-            "app.yaml:15:25: warning: seccomp relax 'allow-userns' lets the app create namespaces"
+            "app.yaml:12:25: warning: seccomp relax 'allow-userns' lets the app create namespaces"
                 + " (unshare, clone, setns, chroot): a large kernel attack surface",
-            "app.yaml:15:39: warning: seccomp relax 'tty' keeps the terminal's session: the app"
+            "app.yaml:12:39: warning: seccomp relax 'tty' keeps the terminal's session: the app"
                 + " shares your terminal's job control (TIOCSTI stays denied)",
-            "app.yaml:15:44: warning: seccomp relax 'multiarch' allows the x32 and i386 syscall"
+            "app.yaml:12:44: warning: seccomp relax 'multiarch' allows the x32 and i386 syscall"
                 + " ABIs, which syscall filters easily miss",
-            "app.yaml:17:13: warning: landlock 'required: false': on a kernel without (all of)"
+            "app.yaml:14:13: warning: landlock 'required: false': on a kernel without (all of)"
                 + " Landlock the app runs with less protection, after a one-line warning",
-            "app.yaml:18:15: warning: landlock 'filesystem: none': Landlock does not restrict the"
+            "app.yaml:15:15: warning: landlock 'filesystem: none': Landlock does not restrict the"
                 + " filesystem, only the mounts do"),
         warnings(r));
   }
