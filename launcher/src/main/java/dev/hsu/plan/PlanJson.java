@@ -43,6 +43,10 @@ public final class PlanJson {
       JsonObject x = new JsonObject(b);
       x.str("id", plan.instance().id());
       x.str("dir", plan.instance().dir().value());
+      x.str("appId", plan.instance().appId());
+      x.str("name", plan.instance().name());
+      x.str("profile", plan.instance().profile());
+      x.strs("grants", plan.instance().grantNames());
       b.append('}');
     }
     if (plan.wayland() != null) {
