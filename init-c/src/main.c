@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "enter.h"
 #include "landlock.h"
 #include "ns.h"
 #include "ops.h"
@@ -73,7 +74,8 @@ static void wipe_shown(void) {
   "user namespaces are blocked on this host; 'hsu doctor' names the cause and the fix"
 
 static const char usage[] =
-    "usage: hsu-init --plan-fd FD | --plan FILE | --check-plan FILE | --dump-filter FILE";
+    "usage: hsu-init --plan-fd FD | --plan FILE | --check-plan FILE | --dump-filter FILE | "
+    "--enter DIR INIT_PID INIT_START [-- CMD [ARGS...]]";
 
 static int parse_fd(const char *s) {
   if (*s == '\0' || strlen(s) > 9)
@@ -345,6 +347,10 @@ int main(int argc, char **argv) {
   if (argc >= 2 && strcmp(argv[1], "--sandbox-init") == 0)
     sandbox_init_main(argc, argv);
   signals_reset();
+  if (argc >= 2 && strcmp(argv[1], "--enter") == 0) {
+    close_inherited_fds(-1);
+    enter_main(argc, argv);
+  }
   if (argc != 3)
     die(EXIT_SETUP, "%s", usage);
   const char *opt = argv[1], *arg = argv[2];

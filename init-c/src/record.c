@@ -58,6 +58,35 @@ int proc_start_time(pid_t pid, unsigned long long *start) {
   return stat_field(pid, 22, start);
 }
 
+int proc_is_ns_init(pid_t pid) {
+  char path[64];
+  snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
+  autoclose int fd = open(path, O_RDONLY | O_CLOEXEC);
+  if (fd < 0)
+    return errno == ENOENT ? -ESRCH : -errno;
+  autofree unsigned char *buf = NULL;
+  size_t len;
+  int r = read_fd(fd, 65536, &buf, &len);
+  if (r < 0)
+    return r;
+  const char *line = memmem(buf, len, "\nNSpid:", 7);
+  if (line == NULL)
+    return -EPROTO;
+  line += 7;
+  const char *end = memchr(line, '\n', len - (size_t)(line - (const char *)buf));
+  if (end == NULL)
+    return -EPROTO;
+  int fields = 0;
+  const char *last = NULL;
+  for (const char *c = line; c < end; c++) {
+    if ((*c >= '0' && *c <= '9') && (c == line || c[-1] == ' ' || c[-1] == '\t')) {
+      fields++;
+      last = c;
+    }
+  }
+  return fields >= 2 && last != NULL && last[0] == '1' && last + 1 == end;
+}
+
 int proc_parent(pid_t pid, pid_t *ppid) {
   unsigned long long v;
   int r = stat_field(pid, 4, &v);

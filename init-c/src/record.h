@@ -26,6 +26,9 @@ struct proc_id {
 /* Field 22 of /proc/PID/stat; -errno (-ESRCH when there is no such
  * process, -EPROTO when the line cannot be read). */
 int proc_start_time(pid_t pid, unsigned long long *start);
+/* 1 when pid is the init (PID 1) of a pid namespace below ours (its NSpid
+ * line in /proc/PID/status ends in 1), 0 when not, -errno. */
+int proc_is_ns_init(pid_t pid);
 /* The parent pid (field 4). */
 int proc_parent(pid_t pid, pid_t *ppid);
 
