@@ -144,8 +144,10 @@ int record_format(const struct plan *p, struct proc_id supervisor, struct proc_i
             supervisor.start);
   sb_printf(&sb, ", \"init\": {\"pid\": %d, \"start\": %llu}", (int)init.pid, init.start);
   sb_printf(&sb,
-            ", \"started\": %lld,\n \"uid\": %u, \"gid\": %u, \"host_net\": %s, \"cwd\": ", started,
-            p->uid, p->gid, (p->flags & PARAMS_HOST_NET) != 0 ? "true" : "false");
+            ", \"started\": %lld,\n \"uid\": %u, \"gid\": %u, \"host_net\": %s, "
+            "\"wait_delay_ms\": %llu, \"cwd\": ",
+            started, p->uid, p->gid, (p->flags & PARAMS_HOST_NET) != 0 ? "true" : "false",
+            (unsigned long long)p->wait_delay_ms);
   json_str(&sb, p->cwd);
   sb_printf(&sb, ", \"plan\": \"%s\", \"exit\": \"%s\"}\n", RECORD_PLAN, RECORD_EXIT);
   return sb.cut ? -ENOSPC : 0;

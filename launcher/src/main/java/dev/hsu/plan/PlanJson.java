@@ -167,7 +167,7 @@ public final class PlanJson {
   }
 
   /** Appends {@code s} as a JSON string literal (RFC 8259), escaping everything below 0x20. */
-  static void string(StringBuilder b, String s) {
+  public static void string(StringBuilder b, String s) {
     b.append('"');
     for (int i = 0; i < s.length(); i++) {
       char c = s.charAt(i);
