@@ -77,8 +77,15 @@ public final class Instances {
     }
   }
 
-  /** An instance directory whose record does not hold up: not acted on, not removed. */
-  public record Refused(Path dir, String reason) implements Found {
+  /**
+   * An instance directory whose record does not hold up: not acted on, not removed. {@code appId}
+   * is what the record claims (null when it could not be read), so the user can name it.
+   */
+  public record Refused(Path dir, String reason, String appId) implements Found {
+    Refused(Path dir, String reason) {
+      this(dir, reason, null);
+    }
+
     /** The sentence: "the instance 0123abcd... is refused: REASON". */
     public String sentence() {
       return "the instance "
@@ -147,14 +154,19 @@ public final class Instances {
     } catch (IOException e) {
       return new Refused(dir, "cannot read its record: " + e.getMessage());
     }
+    InstanceRecord r;
     try {
-      InstanceRecord r = InstanceRecord.parse(dir, json);
+      r = InstanceRecord.parse(dir, json);
+    } catch (InstanceException e) {
+      return new Refused(dir, e.getMessage());
+    }
+    try {
       if (!r.id().equals(dir.getFileName().toString())) {
         throw new InstanceException("its record names another instance, " + Quote.q(r.id()));
       }
       return verify(r);
     } catch (InstanceException e) {
-      return new Refused(dir, e.getMessage());
+      return new Refused(dir, e.getMessage(), r.appId());
     }
   }
 
@@ -263,7 +275,10 @@ public final class Instances {
     for (Found f : found) {
       String id = f.dir().getFileName().toString();
       boolean byId = idLike && id.startsWith(arg);
-      boolean byApp = f instanceof Live l && l.record().appId().equals(arg);
+      // A refused record's app id is only a claim, good enough to say that it is refused.
+      boolean byApp =
+          (f instanceof Live l && l.record().appId().equals(arg))
+              || (f instanceof Refused r && arg.equals(r.appId()));
       if (byId || byApp) {
         matches.add(f);
       }
