@@ -287,9 +287,9 @@ public final class Listing {
       return kib + "K";
     }
     if (kib < 1024 * 1024) {
-      return String.format("%.1fM", kib / 1024.0);
+      return String.format(java.util.Locale.ROOT, "%.1fM", kib / 1024.0);
     }
-    return String.format("%.1fG", kib / (1024.0 * 1024));
+    return String.format(java.util.Locale.ROOT, "%.1fG", kib / (1024.0 * 1024));
   }
 
   private static String columns(List<String[]> lines) {
