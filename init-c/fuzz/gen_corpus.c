@@ -63,6 +63,10 @@ int main(int argc, char **argv) {
     pb_begin(&b, TAG_INSTANCE);
     pb_str(&b, "0123456789abcdef");
     pb_str(&b, "/run/user/1000/hsu/0123456789abcdef");
+    pb_str(&b, "org.example.App");
+    pb_str(&b, "Example");
+    pb_str(&b, "");
+    pb_u32(&b, 0);
     pb_end(&b);
     pb_begin(&b, TAG_WAYLAND);
     pb_u32(&b, flags);
@@ -111,6 +115,10 @@ int main(int argc, char **argv) {
   pb_begin(&b, TAG_INSTANCE);
   pb_str(&b, "0123456789abcdef");
   pb_str(&b, "/run/user/1000/hsu/0123456789abcdef");
+  pb_str(&b, "org.example.App");
+  pb_str(&b, "Example");
+  pb_str(&b, "/home/u/.config/hsu/profiles/app.yaml");
+  pb_u32(&b, INSTANCE_WAYLAND | INSTANCE_DBUS);
   pb_end(&b);
   pb_begin(&b, TAG_PROXY);
   pb_u32(&b, 0);

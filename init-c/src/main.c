@@ -2,14 +2,17 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "enter.h"
 #include "landlock.h"
 #include "ns.h"
 #include "ops.h"
@@ -71,7 +74,8 @@ static void wipe_shown(void) {
   "user namespaces are blocked on this host; 'hsu doctor' names the cause and the fix"
 
 static const char usage[] =
-    "usage: hsu-init --plan-fd FD | --plan FILE | --check-plan FILE | --dump-filter FILE";
+    "usage: hsu-init --plan-fd FD | --plan FILE | --check-plan FILE | --dump-filter FILE | "
+    "--enter DIR INIT_PID INIT_START [-- CMD [ARGS...]]";
 
 static int parse_fd(const char *s) {
   if (*s == '\0' || strlen(s) > 9)
@@ -116,20 +120,16 @@ static void read_plan(int fd, const char *name, struct plan *plan) {
     hsu_wrap(&e, "invalid plan");
     die_error(EXIT_SETUP, &e);
   }
-  free(buf);
+  /* Kept: the plan points into it (plan->bytes, the nested plans). */
 }
 
-/* The child: PID 1 of the new namespaces. */
-static _Noreturn void sandbox_main(struct plan *p, struct confine *c, uid_t outer_uid,
-                                   gid_t outer_gid, int death_fd) {
+static scmp_filter_ctx build_filter(const struct plan *p);
+static void read_plan(int fd, const char *name, struct plan *plan);
+
+/* PID 1 in its finished namespaces: builds the root and runs the app. */
+static _Noreturn void sandbox_build(struct plan *p, struct confine *c) {
   struct hsu_error e;
-  c->umask = umask(0);
-  int r = ns_init_child(p, outer_uid, outer_gid, death_fd, &e);
-  if (r < 0 && (r == -EPERM || r == -EACCES) && strstr(e.msg, "/proc/self/") != NULL)
-    e.hint = USERNS_BLOCKED;
-  if (r < 0)
-    die_error(EXIT_SETUP, &e);
-  close(death_fd);
+  int r;
   if ((r = signals_install_noop_handlers()) < 0)
     die_err(EXIT_SETUP, -r, "cannot install signal handlers");
   int sfd = signals_block_to_fd();
@@ -158,6 +158,101 @@ static _Noreturn void sandbox_main(struct plan *p, struct confine *c, uid_t oute
   if (ns_enter_sysroot(p->cwd, &e) < 0)
     die_error(EXIT_SETUP, &e);
   pid1_run(p, sfd, c);
+}
+
+/* The kernel lets a process join the namespaces of a non-dumpable one (a
+ * setns through its pidfd, as hsu enter does) only with CAP_SYS_PTRACE in
+ * the user namespace its memory belongs to: the one it last executed in.
+ * So PID 1 executes hsu-init again once it is in the sandbox's user
+ * namespace: the app, with no capability there, still cannot read or trace
+ * it, and the user who owns the namespace can enter it. The capabilities
+ * the setup needs survive the exec as ambient ones; the plan's bytes, the
+ * pipes and the settings go along as fds and arguments. */
+static _Noreturn void reexec_in_userns(const struct plan *p, const struct confine *c, int death_fd,
+                                       int ready_fd) {
+  int last_cap = read_last_cap();
+  if (last_cap < 0)
+    die_err(EXIT_SETUP, -last_cap, "cannot read \"/proc/sys/kernel/cap_last_cap\"");
+  int plan_fd = memfd_create("hsu-plan", 0);
+  if (plan_fd < 0)
+    die_err(EXIT_SETUP, errno, "cannot keep the plan for the sandbox's init");
+  int r = write_all(plan_fd, p->bytes, p->len);
+  if (r < 0)
+    die_err(EXIT_SETUP, -r, "cannot keep the plan for the sandbox's init");
+  const int keep[] = {death_fd, ready_fd, p->sync_fd};
+  for (size_t i = 0; i < sizeof(keep) / sizeof(keep[0]); i++)
+    if (keep[i] >= 0 && fcntl(keep[i], F_SETFD, 0) < 0)
+      die_err(EXIT_SETUP, errno, "cannot keep fd %d for the sandbox's init", keep[i]);
+  if ((r = keep_caps_across_exec(last_cap)) < 0)
+    die_err(EXIT_SETUP, -r, "cannot keep the capabilities of the sandbox's init");
+  char args[8][24];
+  const int values[] = {plan_fd,       death_fd,       ready_fd, p->sync_fd, (int)p->sync_target,
+                        (int)c->umask, c->landlock_abi};
+  for (size_t i = 0; i < sizeof(values) / sizeof(values[0]); i++)
+    snprintf(args[i], sizeof(args[i]), "%d", values[i]);
+  char name[] = "hsu-init", opt[] = "--sandbox-init", context[64];
+  snprintf(context, sizeof(context), "%s", message_context() != NULL ? message_context() : "");
+  char *argv[] = {name,    opt,     args[0], args[1], args[2], args[3],
+                  args[4], args[5], args[6], context, NULL};
+  execve("/proc/self/exe", argv, environ);
+  die_err(EXIT_SETUP, errno, "cannot execute hsu-init again inside the sandbox");
+}
+
+/* The child: PID 1 of the new namespaces. */
+static _Noreturn void sandbox_main(struct plan *p, struct confine *c, uid_t outer_uid,
+                                   gid_t outer_gid, int death_fd, int ready_fd) {
+  struct hsu_error e;
+  c->umask = umask(0);
+  int r = ns_init_child(p, outer_uid, outer_gid, death_fd, &e);
+  if (r < 0 && (r == -EPERM || r == -EACCES) && strstr(e.msg, "/proc/self/") != NULL)
+    e.hint = USERNS_BLOCKED;
+  if (r < 0)
+    die_error(EXIT_SETUP, &e);
+  reexec_in_userns(p, c, death_fd, ready_fd);
+}
+
+/* A decimal number, -1 allowed (an fd that is not there). */
+static int parse_int_arg(const char *s) {
+  return strcmp(s, "-1") == 0 ? -1 : parse_fd(s);
+}
+
+/* --sandbox-init PLAN_FD DEATH_FD READY_FD SYNC_FD SYNC_TARGET UMASK ABI
+ * CONTEXT: PID 1 executed again by reexec_in_userns (never by a user). */
+static _Noreturn void sandbox_init_main(int argc, char **argv) {
+  if (argc != 10)
+    die(EXIT_SETUP, "%s", usage);
+  int plan_fd = parse_fd(argv[2]), death_fd = parse_fd(argv[3]);
+  int ready_fd = parse_int_arg(argv[4]), sync_fd = parse_int_arg(argv[5]);
+  int sync_target = parse_int_arg(argv[6]), mask = parse_int_arg(argv[7]);
+  int abi = parse_int_arg(argv[8]);
+  if (argv[9][0] != '\0')
+    message_set_context(strdup(argv[9])); /* argv is wiped later */
+  if (plan_fd < 0 || death_fd < 0 || mask < 0 || abi < 0)
+    die(EXIT_SETUP, "%s", usage);
+  /* Kept open across the exec only: nothing PID 1 starts inherits them. */
+  const int kept[] = {ready_fd, sync_fd};
+  for (size_t i = 0; i < sizeof(kept) / sizeof(kept[0]); i++)
+    if (kept[i] >= 0 && fcntl(kept[i], F_SETFD, FD_CLOEXEC) < 0)
+      die_err(EXIT_SETUP, errno, "cannot use fd %d", kept[i]);
+  static struct plan plan;
+  read_plan(plan_fd, "the sandbox's init", &plan);
+  close(plan_fd);
+  plan.sync_fd = sync_fd;
+  plan.sync_target = sync_target < 0 ? 0 : (uint32_t)sync_target;
+  struct confine c = {.seccomp = build_filter(&plan),
+                      .landlock_abi = abi,
+                      .umask = (mode_t)mask,
+                      .ready_fd = ready_fd};
+  /* The exec made us dumpable again; the parent may have died meanwhile. */
+  if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0)
+    die_err(EXIT_SETUP, errno, "cannot make the init not dumpable");
+  if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0)
+    die_err(EXIT_SETUP, errno, "cannot set the parent-death signal");
+  struct pollfd pfd = {.fd = death_fd, .events = POLLIN};
+  if (poll(&pfd, 1, 0) > 0 && (pfd.revents & (POLLHUP | POLLERR)) != 0)
+    _exit(EXIT_SETUP);
+  close(death_fd);
+  sandbox_build(&plan, &c);
 }
 
 /* Built before anything else, so --check-plan also rejects a deny rule
@@ -229,13 +324,18 @@ static _Noreturn void run_nested(struct plan *p) {
 static _Noreturn void run(struct plan *p, scmp_filter_ctx filter) {
   if ((p->flags & PARAMS_DIE_WITH_PARENT) != 0)
     die_with_parent();
-  struct confine c = {.seccomp = filter, .landlock_abi = probe_landlock(p)};
+  struct confine c = {.seccomp = filter, .landlock_abi = probe_landlock(p), .ready_fd = -1};
   uid_t uid = geteuid();
   gid_t gid = getegid();
   /* The child polls this pipe after setting its parent-death signal: a hang
    * up means we are already gone. Our end stays open until we exit. */
   int death[2];
   if (pipe2(death, O_CLOEXEC) < 0)
+    die_err(EXIT_SETUP, errno, "cannot create a pipe");
+  /* PID 1 writes a byte here once the app runs: then the supervisor writes
+   * the instance record. */
+  int ready[2] = {-1, -1};
+  if (p->instance.present && pipe2(ready, O_CLOEXEC) < 0)
     die_err(EXIT_SETUP, errno, "cannot create a pipe");
   /* The instance dir, the Wayland socket and the proxies' sockets exist
    * before the clone, so the BIND ops of the early phase find them. */
@@ -252,18 +352,29 @@ static _Noreturn void run(struct plan *p, scmp_filter_ctx filter) {
     signals_forwarded_set(&set);
     sigprocmask(SIG_BLOCK, &set, NULL);
     close(death[1]);
-    sandbox_main(p, &c, uid, gid, death[0]);
+    if (ready[0] >= 0)
+      close(ready[0]);
+    sandbox_main(p, &c, uid, gid, death[0], ready[1]);
   }
   close(death[0]);
+  if (ready[1] >= 0)
+    close(ready[1]);
   if (p->sync_fd >= 0)
     close(p->sync_fd); /* PID 1 passes it on to the app */
-  outer_supervise(pid);
+  outer_supervise(pid, ready[0]);
 }
 
 int main(int argc, char **argv) {
   started_by = getppid();
-  signals_reset();
   remember_shown(argv);
+  /* PID 1 executed again keeps its blocked, pending signals. */
+  if (argc >= 2 && strcmp(argv[1], "--sandbox-init") == 0)
+    sandbox_init_main(argc, argv);
+  signals_reset();
+  if (argc >= 2 && strcmp(argv[1], "--enter") == 0) {
+    close_inherited_fds(-1);
+    enter_main(argc, argv);
+  }
   if (argc != 3)
     die(EXIT_SETUP, "%s", usage);
   const char *opt = argv[1], *arg = argv[2];

@@ -58,6 +58,19 @@ void build_init(struct build *b, struct plan *plan) {
   memset(b, 0, sizeof(*b));
   b->plan = plan;
   b->root_fd = -1;
+  if (!plan->instance.present)
+    return;
+  char parent[PLAN_MAX_PATH];
+  snprintf(parent, sizeof(parent), "%s", plan->instance.dir);
+  *strrchr(parent, '/') = '\0';
+  struct stat st;
+  /* The supervisor made it before the clone; this runs in the host root. */
+  if (realpath(parent[0] != '\0' ? parent : "/", b->base) == NULL || stat(b->base, &st) < 0) {
+    b->base[0] = '\0';
+    return;
+  }
+  b->base_dev = st.st_dev;
+  b->base_ino = st.st_ino;
 }
 
 void op_describe(const struct op *op, char *buf, size_t size) {
@@ -1107,7 +1120,56 @@ int op_apply(struct build *b, struct op *op, struct hsu_error *e) {
   return r < 0 ? name_op_failure(e, r, op) : 0;
 }
 
+/* Where the host directory src, bound at target, shows b->base inside:
+ * 1 with the path in buf, 0 when it does not contain it. */
+static int base_beneath(const struct build *b, const char *src, const char *target, char *buf) {
+  size_t n = strcmp(src, "/") == 0 ? 0 : strlen(src);
+  if (strncmp(b->base, src, n) != 0 || (b->base[n] != '/' && b->base[n] != '\0'))
+    return 0;
+  return join(buf, target, b->base[n] != '\0' ? b->base + n : "/") == 0;
+}
+
+static int hide_base_at(struct build *b, const char *path, struct hsu_error *e) {
+  autoclose int fd =
+      sys_openat2(b->root_fd, path[1] != '\0' ? path + 1 : ".", O_PATH | O_CLOEXEC,
+                  HSU_RESOLVE_IN_ROOT | HSU_RESOLVE_NO_SYMLINKS | HSU_RESOLVE_NO_MAGICLINKS);
+  struct stat st;
+  /* Out of reach (under another mount or a cover), or not the directory. */
+  if (fd < 0 || fstat(fd, &st) < 0 || st.st_dev != b->base_dev || st.st_ino != b->base_ino)
+    return 0;
+  int r = cover(fd);
+  return r < 0 ? hsu_fail(e, -r, "cannot hide the instance records at %s", q(path)) : 0;
+}
+
+/* The instance records of every sandbox of the user (and what hsu enter
+ * applies) are never inside a sandbox: a profile that binds the runtime
+ * dir, /run or a parent of them gets the records' directory covered with
+ * an empty read-only one. */
+static int hide_instances(struct build *b, struct hsu_error *e) {
+  if (b->base[0] == '\0')
+    return 0;
+  for (uint32_t i = 0; i < b->plan->n_ops; i++) {
+    const struct op *op = &b->plan->ops[i];
+    char path[JOIN_MAX], src[JOIN_MAX], target[JOIN_MAX];
+    int r = 0;
+    if (op->tag == TAG_BIND && !op->skip && base_beneath(b, op->resolved, op->u.bind.target, path))
+      r = hide_base_at(b, path, e);
+    for (size_t k = 0; op->tag == TAG_AUTO_ROOT && r == 0 && k < op->n_entries; k++) {
+      const struct dir_entry *ent = &op->entries[k];
+      if (ent->type != DT_LNK && join(src, op->resolved, ent->name) == 0 &&
+          join(target, "/", ent->name) == 0 && base_beneath(b, src, target, path))
+        r = hide_base_at(b, path, e);
+    }
+    if (r < 0)
+      return r;
+  }
+  return 0;
+}
+
 int build_finish(struct build *b, struct hsu_error *e) {
+  int r = hide_instances(b, e);
+  if (r < 0)
+    return r;
   for (size_t i = 0; i < b->n_ro_later; i++) {
     if (sys_mount_setattr(b->ro_later[i], "", AT_EMPTY_PATH, HSU_MOUNT_ATTR_RDONLY, 0) < 0)
       return hsu_fail(e, errno, "cannot make a tmpfs read-only");

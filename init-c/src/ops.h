@@ -23,6 +23,11 @@ struct build {
    * mount points under them). */
   int ro_later[MAX_OWN_DEVS];
   size_t n_ro_later;
+  /* ${XDG_RUNTIME_DIR}/hsu, where every sandbox's instance record is: its
+   * real host path and identity (read in the host root), or base[0] 0. */
+  char base[PLAN_MAX_PATH];
+  dev_t base_dev;
+  ino_t base_ino;
 };
 
 void build_init(struct build *b, struct plan *plan);
@@ -35,5 +40,7 @@ int op_early(struct op *op, struct hsu_error *e);
 /* Mounts the sysroot tmpfs; run in the intermediate root. */
 int build_sysroot(struct build *b, struct hsu_error *e);
 int op_apply(struct build *b, struct op *op, struct hsu_error *e);
-/* Makes the tmpfs mounts marked for it, and the root, read-only. */
+/* Covers the instance records' directory wherever a bind (or a mirrored
+ * root entry) made it reachable; then makes the tmpfs mounts marked for
+ * it, and the root, read-only. */
 int build_finish(struct build *b, struct hsu_error *e);

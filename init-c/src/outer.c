@@ -11,10 +11,12 @@
 #include <sys/signalfd.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "pid1.h"
 #include "proxy.h"
+#include "record.h"
 #include "signals.h"
 #include "util.h"
 #include "wayland.h"
@@ -31,7 +33,9 @@ static struct {
   struct proxy_handle proxies[PROXY_MAX];
   size_t n_proxies;
   sigset_t saved_mask; /* the mask before outer_prepare, for the child */
-} st = {.parent_fd = -1, .dir_fd = -1, .close_fd = -1};
+  const struct plan *plan;
+  int exit_fd; /* the exit file, once the record is written */
+} st = {.parent_fd = -1, .dir_fd = -1, .close_fd = -1, .exit_fd = -1};
 
 /* Removes everything beneath dfd without following a symlink. */
 static int remove_contents(int dfd, int depth) {
@@ -247,6 +251,7 @@ void outer_prepare(const struct plan *p, proxy_runner run) {
   sigprocmask(SIG_BLOCK, &set, &st.saved_mask);
   /* Writes to a closed peer must fail, not kill us before the cleanup. */
   signal(SIGPIPE, SIG_IGN);
+  st.plan = p;
   if (p->instance.present)
     instance_create(&p->instance);
   wayland_prepare(p);
@@ -271,8 +276,57 @@ void outer_forget(void) {
   sigprocmask(SIG_SETMASK, &st.saved_mask, NULL);
 }
 
+/* For hsu wait, which holds the exit file open: the status, before the dir
+ * (and the file's name) goes. */
+static void record_exit(int code) {
+  if (st.exit_fd < 0)
+    return;
+  char buf[16];
+  int n = snprintf(buf, sizeof(buf), "%d\n", code);
+  if (pwrite(st.exit_fd, buf, (size_t)n, 0) != n)
+    warn_err(errno, "cannot write the exit status in \"%s/%s\"", st.dir, RECORD_EXIT);
+  close(st.exit_fd);
+  st.exit_fd = -1;
+}
+
+/* The app runs: the record, after what it names (plan, exit), so a reader
+ * that finds the record finds the rest. Best effort: a sandbox without a
+ * record still runs, it is only not listed. */
+static void record_write(pid_t child) {
+  if (!st.created || st.exit_fd >= 0)
+    return;
+  struct proc_id sup = {.pid = getpid()}, init = {.pid = child};
+  int r = proc_start_time(sup.pid, &sup.start);
+  if (r == 0)
+    r = proc_start_time(init.pid, &init.start);
+  if (r < 0) {
+    warn_err(-r, "cannot write the instance record: cannot read a start time");
+    return;
+  }
+  int fd = openat(st.dir_fd, RECORD_EXIT, O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+  if (fd < 0) {
+    warn_err(errno, "cannot create \"%s/%s\"", st.dir, RECORD_EXIT);
+    return;
+  }
+  static char json[16384];
+  struct timespec now;
+  clock_gettime(CLOCK_REALTIME, &now);
+  r = record_write_file(st.dir_fd, RECORD_PLAN, st.plan->bytes, st.plan->len);
+  if (r == 0)
+    r = record_format(st.plan, sup, init, (long long)now.tv_sec, json, sizeof(json));
+  if (r == 0)
+    r = record_write_file(st.dir_fd, RECORD_NAME, json, strlen(json));
+  if (r < 0) {
+    warn_err(-r, "cannot write the instance record in %s", q(st.dir));
+    close(fd);
+    return;
+  }
+  st.exit_fd = fd;
+}
+
 static _Noreturn void exit_cleanly(int code) {
   die_set_cleanup(NULL);
+  record_exit(code);
   cleanup();
   _exit(code);
 }
@@ -283,6 +337,7 @@ static _Noreturn void die_of(pid_t child, int sig) {
   kill(child, SIGKILL);
   while (waitpid(child, NULL, 0) < 0 && errno == EINTR)
     ;
+  record_exit(128 + sig);
   cleanup();
   signal(sig, SIG_DFL);
   sigset_t one;
@@ -293,7 +348,19 @@ static _Noreturn void die_of(pid_t child, int sig) {
   _exit(128 + sig);
 }
 
-void outer_supervise(pid_t child) {
+/* Reads the ready byte: the record is written on it; EOF closes the pipe. */
+static void on_ready(int *ready_fd, pid_t child) {
+  char c;
+  ssize_t n = read(*ready_fd, &c, 1);
+  if (n < 0 && (errno == EINTR || errno == EAGAIN))
+    return;
+  if (n == 1)
+    record_write(child);
+  close(*ready_fd);
+  *ready_fd = -1;
+}
+
+void outer_supervise(pid_t child, int ready_fd) {
   sigset_t set;
   outer_signal_set(&set);
   int sfd = -1;
@@ -304,16 +371,21 @@ void outer_supervise(pid_t child) {
   }
   for (;;) {
     int status;
-    pid_t pid = waitpid(child, &status, sfd >= 0 ? WNOHANG : 0);
+    pid_t pid = waitpid(child, &status, sfd >= 0 || ready_fd >= 0 ? WNOHANG : 0);
     if (pid == child)
       exit_cleanly(exit_code_of(status));
     if (pid < 0 && errno != EINTR)
       die_err(EXIT_SETUP, errno, "cannot wait for the sandbox");
+    if (sfd < 0 && ready_fd < 0)
+      continue;
+    struct pollfd pfd[2] = {{.fd = sfd, .events = POLLIN}, {.fd = ready_fd, .events = POLLIN}};
+    /* Without a signalfd, the child's end is noticed within a second. */
+    if (poll(pfd, 2, sfd >= 0 ? -1 : 1000) < 0 && errno != EINTR)
+      die_err(EXIT_SETUP, errno, "cannot wait for signals");
+    if (ready_fd >= 0 && pfd[1].revents != 0)
+      on_ready(&ready_fd, child);
     if (sfd < 0)
       continue;
-    struct pollfd pfd = {.fd = sfd, .events = POLLIN};
-    if (poll(&pfd, 1, -1) < 0 && errno != EINTR)
-      die_err(EXIT_SETUP, errno, "cannot wait for signals");
     struct signalfd_siginfo si;
     while (read(sfd, &si, sizeof(si)) == (ssize_t)sizeof(si)) {
       int sig = (int)si.ssi_signo;

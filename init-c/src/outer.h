@@ -19,4 +19,9 @@ void outer_prepare(const struct plan *p, proxy_runner run);
 /* In the cloned child: closes what the outer holds, forgets the cleanup and
  * restores the signal mask and SIGPIPE the child had before outer_prepare. */
 void outer_forget(void);
-_Noreturn void outer_supervise(pid_t child);
+/* Waits for the sandbox's PID 1 (child), forwarding signals. When
+ * ready_fd (or -1) gives a byte, the app runs: the supervisor writes the
+ * instance record, a copy of the plan (what hsu enter applies) and an empty
+ * exit file in the instance dir; at the end the exit file gets the exit
+ * status, just before the dir is removed. */
+_Noreturn void outer_supervise(pid_t child, int ready_fd);

@@ -209,6 +209,14 @@ void pid1_run(const struct plan *p, int sfd, const struct confine *c) {
       start_daemon(&s, &p->ops[i], sfd, c, landlock_fd);
 
   start_app(&s, p, c, landlock_fd);
+  /* The supervisor writes the instance record now: what hsu enter joins is
+   * finished. */
+  if (c->ready_fd >= 0) {
+    int r = write_all(c->ready_fd, "r", 1);
+    if (r < 0)
+      warn_err(-r, "cannot tell the supervisor that the app runs");
+    close(c->ready_fd);
+  }
   /* From here on PID 1 never dies on an error: it warns and keeps reaping.
    * It needs no privilege any more either. */
   int r = drop_privileges(c->last_cap);

@@ -401,6 +401,24 @@ static bool parse_instance(struct parser *c, struct reader *r) {
   /* The Java side finds stale instance dirs by their name. */
   if (strcmp(strrchr(in->dir, '/') + 1, in->id) != 0)
     return fail_quoted(c, in->dir, 200, " does not end with the instance_id", "dir path ");
+  if (!get_str(c, r, "app_id", &in->app_id) || !get_str(c, r, "name", &in->name) ||
+      !get_str(c, r, "profile", &in->profile) || !get_u32(c, r, "grants", &in->grants) ||
+      !check_flags(c, "grants", in->grants, INSTANCE_GRANTS))
+    return false;
+  size_t a = strlen(in->app_id);
+  if (a == 0 || a > INSTANCE_MAX_APP_ID)
+    return fail(c, "app_id is %zu bytes long, it must be 1..%u", a, INSTANCE_MAX_APP_ID);
+  for (size_t i = 0; i < a; i++) {
+    unsigned char ch = (unsigned char)in->app_id[i];
+    if (ch < 0x20 || ch == 0x7F)
+      return fail(c, "app_id contains a control character");
+  }
+  const char *problem = plan_path_problem(in->profile, strlen(in->profile));
+  if (in->profile[0] != '\0' && problem != NULL) {
+    char after[64];
+    snprintf(after, sizeof(after), " %s", problem);
+    return fail_quoted(c, in->profile, 200, after, "profile path ");
+  }
   in->present = true;
   return true;
 }
@@ -749,8 +767,11 @@ static int parse_plan(const unsigned char *buf, size_t len, struct plan *out, st
   out->sync_fd = -1;
   hsu_error_clear(e);
   sb_init(&c.err, e->msg, sizeof(e->msg));
-  if (parse_header(&c, buf, len) && parse_records(&c))
+  if (parse_header(&c, buf, len) && parse_records(&c)) {
+    out->bytes = buf;
+    out->len = len;
     return 0;
+  }
   plan_free(out);
   memset(out, 0, sizeof(*out));
   out->sync_fd = -1;

@@ -9,7 +9,7 @@
 
 #define PLAN_MAX_SIZE (16u * 1024 * 1024)
 #define PLAN_HEADER_SIZE 16u
-#define PLAN_VERSION 1u
+#define PLAN_VERSION 2u
 #define PLAN_MAX_OPS 4096u
 #define PLAN_MAX_STR 65536u
 #define PLAN_MAX_PATH 4096u /* exclusive */
@@ -90,6 +90,14 @@ enum plan_tag {
 #define LANDLOCK_MAX_FS 4096u
 #define LANDLOCK_MAX_NET 1024u
 #define INSTANCE_ID_LEN 16u
+#define INSTANCE_MAX_APP_ID 255u
+#define INSTANCE_WAYLAND 1u
+#define INSTANCE_DBUS 2u
+#define INSTANCE_AUDIO 4u
+#define INSTANCE_X11 8u
+#define INSTANCE_GPU 16u
+#define INSTANCE_NETWORK 32u
+#define INSTANCE_GRANTS 0x3Fu
 #define WAYLAND_DIRECT 1u
 #define WAYLAND_MAX_APP_ID 255u
 #define PROXY_MAX 4u
@@ -207,11 +215,16 @@ struct landlock_rules {
   uint32_t n_net;
 };
 
-/* The per-instance host directory the outer hsu-init owns. */
+/* The per-instance host directory the outer hsu-init owns, and what the
+ * instance record it writes there says of the app. */
 struct instance {
   bool present;
-  char *id;  /* 16 lowercase hex digits */
-  char *dir; /* a path whose last component is id */
+  char *id;      /* 16 lowercase hex digits */
+  char *dir;     /* a path whose last component is id */
+  char *app_id;  /* 1..255 bytes, no control character */
+  char *name;    /* any text (shown escaped) */
+  char *profile; /* an absolute path, or "" when not known */
+  uint32_t grants;
 };
 
 struct wayland {
@@ -238,6 +251,10 @@ struct proxy {
 };
 
 struct plan {
+  /* The plan's own bytes (the supervisor keeps a copy in the instance dir,
+   * and PID 1 re-executes itself with them); not owned. */
+  const unsigned char *bytes;
+  size_t len;
   uint32_t uid, gid, flags;
   char *hostname, *cwd;
   struct strs argv, env;

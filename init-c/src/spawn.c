@@ -48,6 +48,21 @@ int drop_privileges(int last_cap) {
   return check_privileges(last_cap);
 }
 
+int keep_caps_across_exec(int last_cap) {
+  struct __user_cap_header_struct hdr = {.version = _LINUX_CAPABILITY_VERSION_3, .pid = 0};
+  struct __user_cap_data_struct data[2];
+  if (syscall(SYS_capget, &hdr, data) < 0)
+    return -errno;
+  for (int i = 0; i < 2; i++)
+    data[i].inheritable = data[i].permitted;
+  if (syscall(SYS_capset, &hdr, data) < 0)
+    return -errno;
+  for (int cap = 0; cap <= last_cap; cap++)
+    if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE, cap, 0, 0) < 0 && errno != EINVAL)
+      return -errno;
+  return 0;
+}
+
 /* Reads every set back: a drop that failed silently must not go unnoticed. */
 int check_privileges(int last_cap) {
   struct __user_cap_header_struct hdr = {.version = _LINUX_CAPABILITY_VERSION_3, .pid = 0};

@@ -32,6 +32,9 @@ int spawn_result(int report_fd, int *stage, int *err);
 /* Bounding set, ambient, effective, permitted, inheritable: all empty;
  * then no_new_privs; then check_privileges. */
 int drop_privileges(int last_cap);
+/* Every capability this process has kept across the next execve (as
+ * ambient capabilities; an exec by a uid other than 0 drops the others). */
+int keep_caps_across_exec(int last_cap);
 /* Every capability set read back empty and no_new_privs set, or
  * -HSU_ECAPLEFT / -HSU_ENONNP / -errno. */
 int check_privileges(int last_cap);

@@ -221,6 +221,10 @@ void message_set_context(const char *what) {
   context = what;
 }
 
+const char *message_context(void) {
+  return context;
+}
+
 __attribute__((format(printf, 2, 0))) static void vmessage(int err, const char *fmt, va_list ap) {
   int saved = errno;
   char buf[20000];

@@ -97,6 +97,7 @@ const char *q(const char *s);
 
 /* Messages read "hsu-init: <what>: ..." from now on (NULL: no context). */
 void message_set_context(const char *what);
+const char *message_context(void);
 void warnx(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* "hsu-init: <msg>: <strerror(err)>"; err may be one of ours. */
 void warn_err(int err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

@@ -348,7 +348,7 @@ as_user "$init" --plan-fd 99 >/dev/null 2>"$work/err"; rc=$?
 check "--plan-fd of a closed fd: 125" [ "$rc:$(cat "$work/err")" = "125:hsu-init: cannot use plan fd 99: Bad file descriptor" ]
 "$init" --bogus >/dev/null 2>"$work/err"; rc=$?
 check "usage: 125" [ "$rc" = 125 ] && grep -q usage "$work/err"
-printf 'HSUPLAN\0\1\0\0\0\0\0\0\0' >"$work/bad.plan"
+printf 'HSUPLAN\0\2\0\0\0\0\0\0\0' >"$work/bad.plan"
 "$init" --check-plan "$work/bad.plan" >/dev/null 2>"$work/err"; rc=$?
 check "--check-plan of a bad plan: 125 and a sentence" [ "$rc:$(cat "$work/err")" = "125:hsu-init: invalid plan: plan ends after record 0 without an END record" ]
 out=$("$init" --check-plan "$work/id.plan"); rc=$?
@@ -973,6 +973,37 @@ else
   kill "$bus_pid"; wait "$bus_pid" 2>/dev/null
   bus_pid=
 fi
+
+# The instance record, and hsu-init --enter into the running sandbox.
+ert=$work/enter-rt eid=00000000000e47e1
+edir=$ert/hsu/$eid
+as_user mkdir -p "$ert"
+as_user chmod 700 "$ert"
+plan enter_app '["/bin/sh", "-c", "echo secret >/tmp/m; exec sleep 30"]' "" \
+  "\"uid\": 1000, \"seccomp\": {\"presets\": 31}, \"instance\": {\"id\": \"$eid\", \"dir\": \"$edir\", \"app_id\": \"org.x.Enter\"}"
+as_user_exec "$init" --plan "$work/enter_app.plan" >"$work/eout" 2>&1 &
+epid=$!
+for _ in $(seq 100); do [ -e "$edir/record" ] && break; sleep 0.1; done
+rec=$(as_user python3 -c 'import json,sys; r=json.load(open(sys.argv[1])); print(r["app_id"], r["supervisor"]["pid"], r["init"]["pid"], r["init"]["start"])' "$edir/record")
+set -- $rec
+ipid=${3:-0} istart=${4:-0}
+check "record: written once the app runs, 0600, names the app and the supervisor" \
+  [ "$1:$2:$(stat -c %a "$edir/record"):$(stat -c %a "$edir/plan")" = "org.x.Enter:$epid:600:600" ]
+enter() { as_user "$init" --enter "$edir" "$@" >"$work/out" 2>"$work/err" </dev/null; rc=$?; out=$(cat "$work/out"); err=$(cat "$work/err"); }
+enter "$ipid" "$istart" -- /bin/sh -c 'cat /tmp/m; hostname; grep -E "^(NoNewPrivs|Seccomp|CapEff):" /proc/self/status | cut -f2'
+check "--enter: the app's /tmp and hostname, no_new_privs, the seccomp filter, no capability" \
+  [ "$(echo $out)" = "secret sandbox 0000000000000000 1 2" ]
+enter "$ipid" "$istart" -- /bin/sh -c 'exit 5'
+check "--enter: the command's exit status" [ "$rc" = 5 ]
+enter "$ipid" 1 -- /bin/true
+check "--enter: a start time that does not match is refused" \
+  [ "$rc:$err" = "125:hsu-init: process $ipid is not the one the instance record names: it started at $istart, the record says 1" ]
+sstart=$(cut -d' ' -f22 "/proc/$epid/stat")
+enter "$epid" "$sstart" -- /bin/true
+check "--enter: a process that is not a sandbox's init is refused" \
+  [ "$rc:$err" = "125:hsu-init: process $epid is not the init of a sandbox" ]
+kill -TERM "$epid"; wait "$epid"; rc=$?
+check "the record goes with the sandbox" sh -c '[ "$0" = 143 ] && [ ! -e "$1" ]' "$rc" "$edir"
 
 findmnt -rn >"$work/mounts.after"
 out=$(diff "$work/mounts.before" "$work/mounts.after")

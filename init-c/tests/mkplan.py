@@ -3,7 +3,9 @@
 
 usage: mkplan.py OUT < spec.json
 
-spec: {"seccomp": {...}, "landlock": {...}, "instance": {"id": "0123456789abcdef", "dir": "/run/user/1000/hsu/0123456789abcdef"},
+spec: {"seccomp": {...}, "landlock": {...},
+       "instance": {"id": "0123456789abcdef", "dir": "/run/user/1000/hsu/0123456789abcdef",
+                    "app_id": "org.x", "name": "X", "profile": "/p.yaml", "grants": 0},
        "wayland": {"flags": 0, "compositor": "/run/user/1000/wayland-1", "socket": ".../wayland-0", "app_id": "org.x"},
        "proxies": [{"flags": 0, "sync_fd": 3, "ready": ".../bus", "timeout_ms": 5000, "plan": {<a spec>}}],
        "uid": 1000, "gid": 1000, "flags": 0, "hostname": "hsu", "cwd": "/",
@@ -96,7 +98,9 @@ def encode(spec):
                        + b"".join(u32(p) + u64(a) for p, a in net))
     if "instance" in spec:
         ins = spec["instance"]
-        body += record(30, s(ins["id"]) + s(ins["dir"]))
+        body += record(30, s(ins["id"]) + s(ins["dir"]) + s(ins.get("app_id", "org.example.App"))
+                       + s(ins.get("name", "Example")) + s(ins.get("profile", ""))
+                       + u32(ins.get("grants", 0)))
     if "wayland" in spec:
         wl = spec["wayland"]
         body += record(31, u32(wl.get("flags", 0)) + s(wl["compositor"]) + s(wl["socket"])
@@ -108,7 +112,7 @@ def encode(spec):
     for o in spec.get("ops", []):
         body += record(TAGS[o["op"]], op_payload(o))
     body += record(TAGS["end"], b"")
-    return b"HSUPLAN\0" + u32(1) + u32(len(body)) + body
+    return b"HSUPLAN\0" + u32(2) + u32(len(body)) + body
 
 
 def main():

@@ -90,11 +90,14 @@ static void test_header(void) {
   expect(&b, "bad magic", "magic without its NUL");
   b.buf[7] = 0;
 
-  b.buf[8] = 2;
-  expect(&b, "unsupported plan version 2", "version 2");
+  b.buf[8] = 3;
+  expect(&b, "unsupported plan version 3", "version 3");
+  b.buf[8] = 1;
+  expect(&b, "unsupported plan version 1 (this hsu-init reads version 2)",
+         "version 1 (before INSTANCE named the app)");
   b.buf[8] = 0;
   expect(&b, "unsupported plan version 0", "version 0");
-  b.buf[8] = 1;
+  b.buf[8] = 2;
 
   b.buf[12]++;
   expect(&b, "does not match", "body_length one too big");
@@ -835,13 +838,22 @@ static void test_hardening(void) {
 #define ID "0123456789abcdef"
 #define DIR "/run/user/1000/hsu/" ID
 
-static struct pb instance_rec(const char *id, const char *dir) {
+static struct pb instance_rec_full(const char *id, const char *dir, const char *app_id,
+                                   const char *name, const char *profile, uint32_t grants) {
   struct pb r = {0};
   pb_begin(&r, TAG_INSTANCE);
   pb_str(&r, id);
   pb_str(&r, dir);
+  pb_str(&r, app_id);
+  pb_str(&r, name);
+  pb_str(&r, profile);
+  pb_u32(&r, grants);
   pb_end(&r);
   return r;
+}
+
+static struct pb instance_rec(const char *id, const char *dir) {
+  return instance_rec_full(id, dir, "org.example.App", "Example", "", 0);
 }
 
 static struct pb wayland_rec(uint32_t flags, const char *compositor, const char *socket,
@@ -888,6 +900,34 @@ static void test_desktop(void) {
   expect_instance(ID, "run/" ID, "dir path \"run/" ID "\" is not absolute",
                   "INSTANCE relative dir");
   expect_instance(ID, "/run/../" ID, "contains a '.' or '..' component", "INSTANCE dir with ..");
+  struct {
+    const char *app_id, *name, *profile;
+    uint32_t grants;
+    const char *want, *what;
+  } fields[] = {
+      {"org.x", "", "", INSTANCE_GRANTS, NULL, "INSTANCE every grant, empty name and profile"},
+      {"org.x", "Fancy \x1b[31m name", "/home/u/app.yaml", 0, NULL,
+       "INSTANCE any name, a profile path"},
+      {"", "n", "", 0, "record 2 (INSTANCE): app_id is 0 bytes long, it must be 1..255",
+       "INSTANCE empty app_id"},
+      {"org.\nx", "n", "", 0, "app_id contains a control character", "INSTANCE app_id with \\n"},
+      {"org.x", "n", "app.yaml", 0, "profile path \"app.yaml\" is not absolute",
+       "INSTANCE relative profile"},
+      {"org.x", "n", "/a/../b.yaml", 0, "contains a '.' or '..' component", "INSTANCE profile .."},
+      {"org.x", "n", "", 0x40, "grants 0x40 has unknown bits 0x40", "INSTANCE unknown grant"},
+  };
+  for (size_t k = 0; k < sizeof(fields) / sizeof(fields[0]); k++) {
+    struct pb r = instance_rec_full(ID, DIR, fields[k].app_id, fields[k].name, fields[k].profile,
+                                    fields[k].grants);
+    expect_hardening(&r, NULL, false, fields[k].want, fields[k].what);
+    pb_free(&r);
+  }
+  char long_app[300];
+  memset(long_app, 'a', 256);
+  long_app[256] = '\0';
+  struct pb lr = instance_rec_full(ID, DIR, long_app, "n", "", 0);
+  expect_hardening(&lr, NULL, false, "app_id is 256 bytes long", "INSTANCE 256-byte app_id");
+  pb_free(&lr);
 
   struct pb i = instance_rec(ID, DIR),
             w = wayland_rec(0, "/run/user/1000/wayland-1", DIR "/wayland-0", "org.example.App");
@@ -970,8 +1010,10 @@ static void test_desktop(void) {
   struct hsu_error err;
   bool parsed = plan_parse(full.buf, full.len, &p, &err) == 0;
   ok(parsed && p.instance.present && strcmp(p.instance.id, ID) == 0 &&
-         strcmp(p.instance.dir, DIR) == 0 && p.wayland.present && p.wayland.flags == 0 &&
-         strcmp(p.wayland.compositor, comp) == 0 &&
+         strcmp(p.instance.dir, DIR) == 0 && strcmp(p.instance.app_id, "org.example.App") == 0 &&
+         strcmp(p.instance.name, "Example") == 0 && p.instance.profile[0] == '\0' &&
+         p.instance.grants == 0 && p.bytes == full.buf && p.len == full.len && p.wayland.present &&
+         p.wayland.flags == 0 && strcmp(p.wayland.compositor, comp) == 0 &&
          strcmp(p.wayland.socket, DIR "/wayland-0") == 0 &&
          strcmp(p.wayland.app_id, "org.x") == 0 && p.n_ops == 0,
      "INSTANCE and WAYLAND fields");

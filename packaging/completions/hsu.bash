@@ -159,6 +159,11 @@ function _complete_hsu() {
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} launch" ];    then _picocli_hsu; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} desktop" ];    then _picocli_hsu; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} systemd" ];    then _picocli_hsu; return $?; fi
+  if [ "${COMP_LINE}" = "${COMP_WORDS[0]} ps" ];    then _picocli_hsu; return $?; fi
+  if [ "${COMP_LINE}" = "${COMP_WORDS[0]} info" ];    then _picocli_hsu; return $?; fi
+  if [ "${COMP_LINE}" = "${COMP_WORDS[0]} enter" ];    then _picocli_hsu; return $?; fi
+  if [ "${COMP_LINE}" = "${COMP_WORDS[0]} stop" ];    then _picocli_hsu; return $?; fi
+  if [ "${COMP_LINE}" = "${COMP_WORDS[0]} wait" ];    then _picocli_hsu; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} doctor" ];    then _picocli_hsu; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} version" ];    then _picocli_hsu; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} desktop install" ];    then _picocli_hsu_desktop; return $?; fi
@@ -174,23 +179,33 @@ function _complete_hsu() {
   local cmds2=(launch)
   local cmds3=(desktop)
   local cmds4=(systemd)
-  local cmds5=(doctor)
-  local cmds6=(version)
-  local cmds7=(desktop install)
-  local cmds8=(desktop remove)
-  local cmds9=(desktop list)
-  local cmds10=(systemd install)
-  local cmds11=(systemd remove)
-  local cmds12=(systemd list)
+  local cmds5=(ps)
+  local cmds6=(info)
+  local cmds7=(enter)
+  local cmds8=(stop)
+  local cmds9=(wait)
+  local cmds10=(doctor)
+  local cmds11=(version)
+  local cmds12=(desktop install)
+  local cmds13=(desktop remove)
+  local cmds14=(desktop list)
+  local cmds15=(systemd install)
+  local cmds16=(systemd remove)
+  local cmds17=(systemd list)
 
-  if CompWordsContainsArray "${cmds12[@]}"; then _picocli_hsu_systemd_list; return $?; fi
-  if CompWordsContainsArray "${cmds11[@]}"; then _picocli_hsu_systemd_remove; return $?; fi
-  if CompWordsContainsArray "${cmds10[@]}"; then _picocli_hsu_systemd_install; return $?; fi
-  if CompWordsContainsArray "${cmds9[@]}"; then _picocli_hsu_desktop_list; return $?; fi
-  if CompWordsContainsArray "${cmds8[@]}"; then _picocli_hsu_desktop_remove; return $?; fi
-  if CompWordsContainsArray "${cmds7[@]}"; then _picocli_hsu_desktop_install; return $?; fi
-  if CompWordsContainsArray "${cmds6[@]}"; then _picocli_hsu_version; return $?; fi
-  if CompWordsContainsArray "${cmds5[@]}"; then _picocli_hsu_doctor; return $?; fi
+  if CompWordsContainsArray "${cmds17[@]}"; then _picocli_hsu_systemd_list; return $?; fi
+  if CompWordsContainsArray "${cmds16[@]}"; then _picocli_hsu_systemd_remove; return $?; fi
+  if CompWordsContainsArray "${cmds15[@]}"; then _picocli_hsu_systemd_install; return $?; fi
+  if CompWordsContainsArray "${cmds14[@]}"; then _picocli_hsu_desktop_list; return $?; fi
+  if CompWordsContainsArray "${cmds13[@]}"; then _picocli_hsu_desktop_remove; return $?; fi
+  if CompWordsContainsArray "${cmds12[@]}"; then _picocli_hsu_desktop_install; return $?; fi
+  if CompWordsContainsArray "${cmds11[@]}"; then _picocli_hsu_version; return $?; fi
+  if CompWordsContainsArray "${cmds10[@]}"; then _picocli_hsu_doctor; return $?; fi
+  if CompWordsContainsArray "${cmds9[@]}"; then _picocli_hsu_wait; return $?; fi
+  if CompWordsContainsArray "${cmds8[@]}"; then _picocli_hsu_stop; return $?; fi
+  if CompWordsContainsArray "${cmds7[@]}"; then _picocli_hsu_enter; return $?; fi
+  if CompWordsContainsArray "${cmds6[@]}"; then _picocli_hsu_info; return $?; fi
+  if CompWordsContainsArray "${cmds5[@]}"; then _picocli_hsu_ps; return $?; fi
   if CompWordsContainsArray "${cmds4[@]}"; then _picocli_hsu_systemd; return $?; fi
   if CompWordsContainsArray "${cmds3[@]}"; then _picocli_hsu_desktop; return $?; fi
   if CompWordsContainsArray "${cmds2[@]}"; then _picocli_hsu_launch; return $?; fi
@@ -206,7 +221,7 @@ function _picocli_hsu() {
   # Get completion data
   local curr_word=${COMP_WORDS[COMP_CWORD]}
 
-  local commands="check compile launch desktop systemd doctor version"
+  local commands="check compile launch desktop systemd ps info enter stop wait doctor version"
   local flag_opts="'-h' '--help' '-V' '--version'"
   local arg_opts=""
 
@@ -306,6 +321,105 @@ function _picocli_hsu_systemd() {
   local curr_word=${COMP_WORDS[COMP_CWORD]}
 
   local commands="install remove list"
+  local flag_opts="'-h' '--help' '-V' '--version'"
+  local arg_opts=""
+
+  if [[ "${curr_word}" == -* ]]; then
+    COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
+  else
+    local positionals=""
+    local IFS=$'\n'
+    COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
+  fi
+}
+
+# Generates completions for the options and subcommands of the `ps` subcommand.
+function _picocli_hsu_ps() {
+  # Get completion data
+  local curr_word=${COMP_WORDS[COMP_CWORD]}
+
+  local commands=""
+  local flag_opts="'--json' '--all-fields' '-h' '--help' '-V' '--version'"
+  local arg_opts=""
+
+  if [[ "${curr_word}" == -* ]]; then
+    COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
+  else
+    local positionals=""
+    local IFS=$'\n'
+    COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
+  fi
+}
+
+# Generates completions for the options and subcommands of the `info` subcommand.
+function _picocli_hsu_info() {
+  # Get completion data
+  local curr_word=${COMP_WORDS[COMP_CWORD]}
+
+  local commands=""
+  local flag_opts="'--json' '-h' '--help' '-V' '--version'"
+  local arg_opts=""
+
+  if [[ "${curr_word}" == -* ]]; then
+    COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
+  else
+    local positionals=""
+    local IFS=$'\n'
+    COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
+  fi
+}
+
+# Generates completions for the options and subcommands of the `enter` subcommand.
+function _picocli_hsu_enter() {
+  # Get completion data
+  local curr_word=${COMP_WORDS[COMP_CWORD]}
+
+  local commands=""
+  local flag_opts="'-h' '--help' '-V' '--version'"
+  local arg_opts=""
+
+  if [[ "${curr_word}" == -* ]]; then
+    COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
+  else
+    local positionals=""
+    local IFS=$'\n'
+    COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
+  fi
+}
+
+# Generates completions for the options and subcommands of the `stop` subcommand.
+function _picocli_hsu_stop() {
+  # Get completion data
+  local curr_word=${COMP_WORDS[COMP_CWORD]}
+  local prev_word=${COMP_WORDS[COMP_CWORD-1]}
+
+  local commands=""
+  local flag_opts="'--all' '-h' '--help' '-V' '--version'"
+  local arg_opts="'--timeout'"
+
+  type compopt &>/dev/null && compopt +o default
+
+  case ${prev_word} in
+    '--timeout')
+      return
+      ;;
+  esac
+
+  if [[ "${curr_word}" == -* ]]; then
+    COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
+  else
+    local positionals=""
+    local IFS=$'\n'
+    COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
+  fi
+}
+
+# Generates completions for the options and subcommands of the `wait` subcommand.
+function _picocli_hsu_wait() {
+  # Get completion data
+  local curr_word=${COMP_WORDS[COMP_CWORD]}
+
+  local commands=""
   local flag_opts="'-h' '--help' '-V' '--version'"
   local arg_opts=""
 

@@ -38,6 +38,9 @@ record Compilation(Path file, Profile profile, Plan plan, int warnings) {
           result.diagnostics().isEmpty() ? "the profile " + file + " is invalid" : "");
     }
     Plan plan = Compiler.compile(result.profile(), ctx.compileEnv(), extraArgs);
+    plan =
+        plan.withInstance(
+            plan.instance().withProfile(file.toAbsolutePath().normalize().toString()));
     int count =
         (int)
             result.diagnostics().stream()

@@ -9,7 +9,8 @@ import picocli.CommandLine.Command;
 
 /**
  * The hsu command line: {@code check}, {@code compile}, {@code launch}, {@code desktop}, {@code
- * systemd}, {@code doctor}, {@code version}.
+ * systemd}, the instance commands ({@code ps}, {@code info}, {@code enter}, {@code stop}, {@code
+ * wait}), {@code doctor}, {@code version}.
  */
 public final class Main {
   private Main() {}
@@ -35,7 +36,8 @@ public final class Main {
     try {
       // `launch` starts every sandbox: build only its command, since picocli's reflective setup
       // of the whole tree is a large part of hsu's start-up time.
-      CommandLine cmd = commandLine(ctx, out, errors, launch && "launch".equals(args[0]));
+      CommandLine cmd =
+          commandLine(ctx, out, errors, launch && args.length > 0 && "launch".equals(args[0]));
       int code = cmd.execute(args);
       out.flush();
       err.flush();
@@ -74,6 +76,14 @@ public final class Main {
             .addSubcommand(new CommandLine(SystemdCommand.Install.class, f))
             .addSubcommand(new CommandLine(SystemdCommand.Remove.class, f))
             .addSubcommand(new CommandLine(SystemdCommand.ListUnits.class, f)));
+    CommandLine enter = new CommandLine(EnterCommand.class, f);
+    // Everything after ID belongs to the command, even when it looks like an option.
+    enter.setStopAtPositional(true);
+    cmd.addSubcommand(new CommandLine(PsCommand.class, f));
+    cmd.addSubcommand(new CommandLine(InfoCommand.class, f));
+    cmd.addSubcommand(enter);
+    cmd.addSubcommand(new CommandLine(StopCommand.class, f));
+    cmd.addSubcommand(new CommandLine(WaitCommand.class, f));
     cmd.addSubcommand(new CommandLine(DoctorCommand.class, f));
     cmd.addSubcommand(new CommandLine(VersionCommand.class, f));
     return configure(cmd, out, errors);
@@ -96,14 +106,16 @@ public final class Main {
     return cmd;
   }
 
+  /** launch and enter report their own failures as 125, like env(1): the app's codes are its. */
   private static boolean isLaunch(CommandLine which) {
-    return which.getCommandSpec().name().equals("launch");
+    String name = which.getCommandSpec().name();
+    return name.equals("launch") || name.equals("enter");
   }
 
   private static boolean isLaunch(String[] args) {
     for (String a : args) {
       if (!a.startsWith("-")) {
-        return a.equals("launch");
+        return a.equals("launch") || a.equals("enter");
       }
     }
     return false;
@@ -117,9 +129,11 @@ public final class Main {
       description = "Run Linux desktop apps in unprivileged sandboxes described by YAML profiles.",
       footer = {
         "",
-        "Exit status of check, compile, desktop, systemd, doctor: 0 ok, 1 failure,",
+        "Exit status of check, compile, desktop, systemd, doctor, ps, info, stop: 0 ok,",
+        "1 failure (for the instance commands: no such sandbox, or its record refused),",
         "2 usage error or invalid profile.",
-        "Exit status of launch: the app's; 125 hsu failed, 126 not executable, 127 not found.",
+        "Exit status of launch and enter: the app's (the command's); 125 hsu failed,",
+        "126 not executable, 127 not found. wait: the sandbox's exit status, 1, 2.",
         "HSU_DEBUG=1 prints stack traces with internal errors."
       })
   static final class Top implements Callable<Integer> {
@@ -134,7 +148,8 @@ public final class Main {
       errors
           .err()
           .println(
-              "hsu: a command is required: check, compile, launch, desktop, systemd, doctor or version");
+              "hsu: a command is required: check, compile, launch, desktop, systemd, ps, info,"
+                  + " enter, stop, wait, doctor or version");
       errors.err().println("Try 'hsu --help' for more information.");
       return ExitCodes.USAGE;
     }

@@ -87,13 +87,11 @@ public final class Compiler {
       Profile profile, Map<String, String> hostEnv, List<String> extraArgs, String instanceId)
       throws CompileException {
     try {
-      Instance instance = null;
+      // Every sandbox has an instance: its record is what hsu ps, enter, stop and wait find.
+      Instance instance =
+          Instance.under(profile.host().xdgRuntimeDir(), instanceId, profile.id())
+              .with(profile.name() == null ? profile.id() : profile.name(), grants(profile));
       Wayland wayland = null;
-      if (profile.wayland() != null
-          || profile.dbus().any()
-          || profile.audio().contains(Profile.Audio.PULSE)) {
-        instance = Instance.under(profile.host().xdgRuntimeDir(), instanceId);
-      }
       if (profile.wayland() != null) {
         Profile.Host host = profile.host();
         AbsPath compositor = waylandCompositor(host.xdgRuntimeDir(), hostEnv);
@@ -153,6 +151,30 @@ public final class Compiler {
               + ")");
     }
     return DbusProxy.of(profile, instance, ids.uid(), ids.gid(), hostEnv);
+  }
+
+  /** What the instance record lists as granted, for {@code hsu ps}. */
+  static Set<Instance.Grant> grants(Profile p) {
+    Set<Instance.Grant> g = EnumSet.noneOf(Instance.Grant.class);
+    if (p.wayland() != null) {
+      g.add(Instance.Grant.WAYLAND);
+    }
+    if (p.dbus().any()) {
+      g.add(Instance.Grant.DBUS);
+    }
+    if (!p.audio().isEmpty()) {
+      g.add(Instance.Grant.AUDIO);
+    }
+    if (p.x11()) {
+      g.add(Instance.Grant.X11);
+    }
+    if (p.gpu()) {
+      g.add(Instance.Grant.GPU);
+    }
+    if (p.network() == Profile.Network.HOST) {
+      g.add(Instance.Grant.NETWORK);
+    }
+    return g;
   }
 
   /** A fresh instance id: 64 random bits as 16 lowercase hex digits. */

@@ -25,7 +25,7 @@ import java.util.Set;
  * directory (not a symlink) owned by the caller whose {@code pid} file names a process that is
  * gone; nothing in it is followed.
  */
-final class StaleInstances {
+public final class StaleInstances {
   /** A directory without a pid file this old is stale too (hsu-init writes it at once). */
   static final Duration NO_PID_GRACE = Duration.ofMinutes(1);
 
@@ -55,7 +55,7 @@ final class StaleInstances {
     return removed;
   }
 
-  static boolean isStale(Path dir, int uid) throws IOException {
+  public static boolean isStale(Path dir, int uid) throws IOException {
     if (!Instance.isId(dir.getFileName().toString())) {
       return false;
     }
@@ -91,7 +91,7 @@ final class StaleInstances {
   }
 
   /** Deletes {@code dir} and everything in it; symlinks are removed, never followed. */
-  static void deleteTree(Path dir) throws IOException {
+  public static void deleteTree(Path dir) throws IOException {
     Files.walkFileTree(
         dir,
         new SimpleFileVisitor<>() {

@@ -45,6 +45,11 @@ public record Plan(
     return new Plan(params.withDieWithParent(), seccomp, landlock, instance, wayland, proxies, ops);
   }
 
+  /** This plan with another instance record (the launcher adds the profile's path). */
+  public Plan withInstance(Instance newInstance) {
+    return new Plan(params, seccomp, landlock, newInstance, wayland, proxies, ops);
+  }
+
   /** A plan without proxies. */
   public Plan(
       Params params,

@@ -24,6 +24,12 @@ public final class PlanFlags {
   public static final int REMOUNT_NODEV = 4;
   public static final int WAYLAND_DIRECT = 1;
   public static final int PROXY_PULSE = 1;
+  public static final int INSTANCE_WAYLAND = 1;
+  public static final int INSTANCE_DBUS = 2;
+  public static final int INSTANCE_AUDIO = 4;
+  public static final int INSTANCE_X11 = 8;
+  public static final int INSTANCE_GPU = 16;
+  public static final int INSTANCE_NETWORK = 32;
 
   private PlanFlags() {}
 

@@ -46,6 +46,10 @@ public final class PlanJson {
       JsonObject x = new JsonObject(b);
       x.str("id", plan.instance().id());
       x.str("dir", plan.instance().dir().value());
+      x.str("appId", plan.instance().appId());
+      x.str("name", plan.instance().name());
+      x.str("profile", plan.instance().profile());
+      x.strs("grants", plan.instance().grantNames());
       b.append('}');
     }
     if (plan.wayland() != null) {
@@ -166,7 +170,7 @@ public final class PlanJson {
   }
 
   /** Appends {@code s} as a JSON string literal (RFC 8259), escaping everything below 0x20. */
-  static void string(StringBuilder b, String s) {
+  public static void string(StringBuilder b, String s) {
     b.append('"');
     for (int i = 0; i < s.length(); i++) {
       char c = s.charAt(i);

@@ -2,9 +2,9 @@ package dev.hsu.plan;
 
 import java.nio.charset.StandardCharsets;
 
-/** Encodes a {@link Plan} in the binary format of docs/plan-format.md (version 1). */
+/** Encodes a {@link Plan} in the binary format of docs/plan-format.md (version 2). */
 public final class PlanWriter {
-  public static final int VERSION = 1;
+  public static final int VERSION = 2;
   static final byte[] MAGIC = "HSUPLAN\0".getBytes(StandardCharsets.US_ASCII);
   static final int HEADER_BYTES = 16;
 
@@ -28,6 +28,10 @@ public final class PlanWriter {
       Encoder b = new Encoder();
       b.str(plan.instance().id());
       b.path(plan.instance().dir());
+      b.str(plan.instance().appId());
+      b.str(plan.instance().name());
+      b.str(plan.instance().profile());
+      b.u32(plan.instance().grantBits());
       record(body, Tag.INSTANCE, b);
     }
     if (plan.wayland() != null) {

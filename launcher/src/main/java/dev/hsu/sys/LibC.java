@@ -56,6 +56,15 @@ interface LibC extends Library {
   /** syscall(2) with three arguments; here only landlock_create_ruleset(2). */
   NativeLong syscall(NativeLong number, Pointer a, NativeLong b, int c);
 
+  /**
+   * syscall(2) with four integer arguments: pidfd_open(2) (pid, flags) and pidfd_send_signal(2)
+   * (pidfd, sig, NULL info, flags).
+   */
+  NativeLong syscall(NativeLong number, NativeLong a, NativeLong b, NativeLong c, NativeLong d);
+
+  /** poll(2) on an array of struct pollfd {int fd; short events; short revents;}. */
+  int poll(Pointer fds, NativeLong nfds, int timeout);
+
   /** strerror(3). */
   String strerror(int errnum);
 }

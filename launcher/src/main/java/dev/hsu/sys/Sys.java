@@ -56,6 +56,86 @@ public final class Sys {
     return r < 0 ? -Native.getLastError() : (int) r;
   }
 
+  static final int ESRCH = 3;
+  static final int EINTR = 4;
+  private static final long SYS_PIDFD_SEND_SIGNAL = 424; // x86_64 and every newer table
+  private static final long SYS_PIDFD_OPEN = 434;
+  private static final short POLLIN = 1;
+
+  /**
+   * pidfd_open(2): a descriptor that names process {@code pid} for as long as it is open, even
+   * after the pid is reused.
+   *
+   * @throws SysException ESRCH when there is no such process
+   */
+  public static int pidfdOpen(long pid) throws SysException {
+    long fd =
+        LibC.INSTANCE
+            .syscall(
+                new NativeLong(SYS_PIDFD_OPEN),
+                new NativeLong(pid),
+                new NativeLong(0),
+                new NativeLong(0),
+                new NativeLong(0))
+            .longValue();
+    if (fd < 0) {
+      throw error("cannot open process " + pid, null);
+    }
+    return (int) fd;
+  }
+
+  /** pidfd_send_signal(2): {@code sig} to the process {@code pidfd} names, never to another. */
+  public static void pidfdSendSignal(int pidfd, int sig) throws SysException {
+    long r =
+        LibC.INSTANCE
+            .syscall(
+                new NativeLong(SYS_PIDFD_SEND_SIGNAL),
+                new NativeLong(pidfd),
+                new NativeLong(sig),
+                new NativeLong(0),
+                new NativeLong(0))
+            .longValue();
+    if (r < 0) {
+      throw error("cannot send signal " + sig, null);
+    }
+  }
+
+  /**
+   * Waits until the process {@code pidfd} names has ended (its pidfd polls readable), at most
+   * {@code timeoutMs} (negative: no limit). True when it has ended.
+   */
+  public static boolean pidfdWait(int pidfd, long timeoutMs) throws SysException {
+    long deadline = System.nanoTime() + timeoutMs * 1_000_000L;
+    try (Memory pfd = new Memory(8)) {
+      while (true) {
+        pfd.setInt(0, pidfd);
+        pfd.setShort(4, POLLIN);
+        pfd.setShort(6, (short) 0);
+        long left = timeoutMs < 0 ? -1 : Math.max(0, (deadline - System.nanoTime()) / 1_000_000L);
+        int r = LibC.INSTANCE.poll(pfd, new NativeLong(1), (int) Math.min(left, Integer.MAX_VALUE));
+        if (r < 0) {
+          if (Native.getLastError() == EINTR) {
+            continue;
+          }
+          throw error("cannot wait for a process", null);
+        }
+        if (r > 0) {
+          return true;
+        }
+        if (timeoutMs >= 0 && System.nanoTime() >= deadline) {
+          return false;
+        }
+      }
+    }
+  }
+
+  /** close(2), errors ignored. */
+  public static void close(int fd) {
+    if (fd >= 0) {
+      LibC.INSTANCE.close(fd);
+    }
+  }
+
   /** strerror(3) for {@code errno}. */
   public static String strerror(int errno) {
     String s = LibC.INSTANCE.strerror(errno);

@@ -147,7 +147,7 @@ final class MainTest {
       assertTrue(out.contains("Usage: hsu " + c), out);
     }
     assertEquals(0, run("version"));
-    assertEquals("hsu " + VersionCommand.VERSION + " (plan format 1)\n", out);
+    assertEquals("hsu " + VersionCommand.VERSION + " (plan format 2)\n", out);
     assertEquals(0, run("--version"));
     assertTrue(out.startsWith("hsu "), out);
   }
@@ -228,7 +228,7 @@ final class MainTest {
     assertFalse(out.contains("SECRET_TOKEN"), out);
     assertTrue(out.contains("mount proc on \"/proc\"\n"), out);
     assertEquals(0, run("compile", "--json", ok.toString()));
-    assertTrue(out.startsWith("{\n  \"version\": 1,"), out);
+    assertTrue(out.startsWith("{\n  \"version\": 2,"), out);
     assertEquals(2, run("compile", profile("bad.yaml", BAD).toString()));
     assertTrue(err.contains("bad.yaml:3:1: error:"), err);
     assertEquals(1, run("compile", tmp.resolve("missing.yaml").toString()));
@@ -429,6 +429,6 @@ final class MainTest {
   }
 
   static {
-    assertEquals(1, PlanWriter.VERSION);
+    assertEquals(2, PlanWriter.VERSION);
   }
 }

@@ -208,9 +208,17 @@ public final class PackagingDocs {
             + " \\fBlimits\\fR and no systemd user manager); 126 when the command cannot be"
             + " executed; 127 when it is not found.\n");
     b.append(
+        ".TP\n.B hsu enter\nthe command's own exit status (128+N when killed by signal N); 125"
+            + " when hsu could not enter (no such sandbox, its record refused, a setup error);"
+            + " 126 when the command cannot be executed; 127 when it is not found.\n");
+    b.append(
+        ".TP\n.B hsu wait\nthe sandbox's exit status (as hsu launch's); 1 no such sandbox, its"
+            + " record refused, or its status unknown; 2 usage error.\n");
+    b.append(
         ".TP\n.B other commands\n0 ok; 1 failure (a file cannot be read or written, a file"
-            + " hsu did not write is in the way, systemctl failed); 2 usage error or invalid"
-            + " profile.\n");
+            + " hsu did not write is in the way, systemctl failed; for ps, info and stop: no such"
+            + " sandbox, or its record does not match its processes and is refused); 2 usage"
+            + " error or invalid profile.\n");
     b.append(".SH ENVIRONMENT\n");
     String[][] env = {
       {"HSU_DEBUG", "1 prints stack traces with internal errors."},
@@ -233,6 +241,11 @@ public final class PackagingDocs {
     String[][] files = {
       {"~/.config/hsu/profiles/NAME.yaml", "user profiles."},
       {"~/.local/share/hsu/apps/ID/", "per-app data (the persistent home)."},
+      {
+        "$XDG_RUNTIME_DIR/hsu/INSTANCE/",
+        "a running sandbox: its record, the plan hsu enter applies, its sockets; never"
+            + " inside any sandbox, removed when it ends."
+      },
       {
         "~/.local/share/applications/hsu.ID.desktop",
         "menu entries written by hsu desktop" + " install (marked with X-Hsu-Profile)."

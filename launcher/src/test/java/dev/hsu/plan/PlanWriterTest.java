@@ -32,7 +32,7 @@ final class PlanWriterTest {
     byte[] expected =
         hex(
             "48535550 4c414e00" // magic "HSUPLAN\0"
-                + "01000000" // version 1
+                + "02000000" // version 2
                 + "4c000000" // body length 76
                 + "0100 0000 2b000000" // PARAMS, 43 bytes
                 + "e8030000 e8030000 00000000" // uid, gid, flags
@@ -356,7 +356,7 @@ final class PlanWriterTest {
     byte[] magic = new byte[8];
     b.get(magic);
     assertArrayEquals(PlanWriter.MAGIC, magic);
-    assertEquals(1, b.getInt());
+    assertEquals(2, b.getInt());
     assertEquals(plan.length - 16, b.getInt());
     while (true) {
       int tag = Short.toUnsignedInt(b.getShort());

@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
 /** INSTANCE (30) and WAYLAND (31): exact bytes, position, invariants, text and JSON. */
 final class WaylandRecordsTest {
   static final String ID = "0123456789abcdef";
-  static final Instance INSTANCE = new Instance(ID, AbsPath.of("/r/hsu/" + ID));
+  static final Instance INSTANCE = Instance.under(AbsPath.of("/r"), ID, "org.example.App");
   static final Wayland WAYLAND =
       new Wayland(false, AbsPath.of("/r/w-1"), AbsPath.of("/r/hsu/" + ID + "/w"), "org.x");
 
@@ -35,7 +35,11 @@ final class WaylandRecordsTest {
     assertArrayEquals(
         hex(
             "10000000 30313233343536373839616263646566"
-                + "17000000 2f722f6873752f30313233343536373839616263646566"),
+                + "17000000 2f722f6873752f30313233343536373839616263646566"
+                + "0f000000 6f72672e6578616d706c652e417070" // app id
+                + "0f000000 6f72672e6578616d706c652e417070" // name
+                + "00000000" // profile: not known
+                + "00000000"), // grants: none
         payloads(bytes).get(1));
     assertArrayEquals(
         hex(
@@ -53,8 +57,8 @@ final class WaylandRecordsTest {
   void invariants() {
     assertThrows(
         IllegalArgumentException.class,
-        () -> new Instance("0123456789ABCDEF", AbsPath.of("/r/0123456789ABCDEF")));
-    assertThrows(IllegalArgumentException.class, () -> new Instance(ID, AbsPath.of("/r/other")));
+        () -> instance("0123456789ABCDEF", AbsPath.of("/r/0123456789ABCDEF")));
+    assertThrows(IllegalArgumentException.class, () -> instance(ID, AbsPath.of("/r/other")));
     assertThrows(
         IllegalArgumentException.class,
         () -> new Wayland(false, AbsPath.of("/r/w"), AbsPath.of("/r/s"), ""));
@@ -80,7 +84,14 @@ final class WaylandRecordsTest {
   void textAndJson() {
     Plan plan = new Plan(params(List.of("a")), null, null, INSTANCE, WAYLAND, List.of());
     String text = PlanText.render(plan);
-    assertTrue(text.contains("instance " + ID + " in \"/r/hsu/" + ID + "\"\n"), text);
+    assertTrue(
+        text.contains(
+            "instance "
+                + ID
+                + " in \"/r/hsu/"
+                + ID
+                + "\" (app \"org.example.App\", name \"org.example.App\", grants none)\n"),
+        text);
     assertTrue(
         text.contains(
             "wayland security context on \"/r/w-1\" -> listener \"/r/hsu/"
@@ -91,7 +102,13 @@ final class WaylandRecordsTest {
         text);
     String json = PlanJson.render(plan);
     assertTrue(
-        json.contains("\"instance\": {\"id\": \"" + ID + "\", \"dir\": \"/r/hsu/" + ID + "\"}"),
+        json.contains(
+            "\"instance\": {\"id\": \""
+                + ID
+                + "\", \"dir\": \"/r/hsu/"
+                + ID
+                + "\", \"appId\": \"org.example.App\", \"name\": \"org.example.App\","
+                + " \"profile\": \"\", \"grants\": []}"),
         json);
     assertTrue(
         json.contains(
@@ -102,5 +119,9 @@ final class WaylandRecordsTest {
         json);
     String plain = PlanText.render(new Plan(params(List.of("a")), null, null, List.of()));
     assertTrue(!plain.contains("wayland") && !plain.contains("instance"), plain);
+  }
+
+  private static Instance instance(String id, AbsPath dir) {
+    return new Instance(id, dir, "org.example.App", "App", "", java.util.Set.of());
   }
 }
