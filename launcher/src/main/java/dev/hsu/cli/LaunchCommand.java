@@ -43,6 +43,13 @@ final class LaunchCommand implements Callable<Integer> {
     if (!extra.isEmpty() && extra.get(0).equals("--")) {
       extra.remove(0);
     }
+    if (System.getProperty(Warming.FRONT) != null) {
+      // The C front missed: fill the cache, so the next launch runs without a JVM.
+      String why = Warming.warm(ctx, profile);
+      if (why != null && ctx.debug()) {
+        errors.err().println("hsu: debug: no plan cache entry: " + why);
+      }
+    }
     Compilation c = Compilation.of(ctx, errors.err(), profile, extra, false);
     String init = ctx.initPath();
     out.flush();
