@@ -42,7 +42,7 @@ final class FilterRecordsTest {
     byte[] expected =
         hex(
             "48535550 4c414e00" // magic
-                + "01000000" // version 1
+                + "02000000" // version 2
                 + "a0000000" // body length 160
                 + "0100 0000 2b000000" // PARAMS, 43 bytes
                 + "e8030000 e8030000 00000000"
