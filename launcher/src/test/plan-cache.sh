@@ -1,0 +1,74 @@
+#!/bin/bash
+# The plan cache end to end, as a user sees it (TAP): a hit runs no JVM, each kind of change makes a
+# miss, a forged, corrupt or group-writable entry is a miss and replaced, two concurrent first
+# launches both work and leave one entry. Run as a normal user from a built checkout.
+set -u
+cd "$(dirname "$0")/../../.."
+n=0 failed=0
+ok() { n=$((n + 1)); if [ "$1" = 0 ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; failed=$((failed + 1)); fi; }
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+export XDG_RUNTIME_DIR="$work/run" XDG_CACHE_HOME="$work/cache"
+mkdir -m 0700 "$XDG_RUNTIME_DIR"
+plans="$XDG_CACHE_HOME/hsu/plans"
+p="$work/p.yaml"
+cat > "$p" <<'YAML'
+id: dev.hsu.test.Cache
+command: [/bin/sh, -c, 'echo "args:$*:$CACHE_VAR"', sh]
+env: {pass: [CACHE_VAR]}
+YAML
+nojvm() { HSU_JAVA=/nonexistent/java ./hsu launch "$p" "$@"; }
+# A warm launch with no Java at all: the plan cache hit.
+first=$(./hsu launch "$p" -- one 2>&1)
+ok $? "the first launch (a miss) works: $first"
+[ "$(find "$plans" -type f | wc -l)" = 1 ]
+ok $? "it leaves one entry"
+out=$(nojvm -- a 'b c' 2>&1)
+[ "$out" = "args:a b c:" ]
+ok $? "a hit runs without any JVM and passes the arguments after --: $out"
+strace -f -qq -e trace=execve -o "$work/trace" ./hsu launch "$p" >/dev/null 2>&1
+grep -q 'execve("[^"]*/hsu-init"' "$work/trace" && ! grep -E 'execve\("[^"]*/java"' "$work/trace" >/dev/null
+ok $? "strace finds hsu-init and no java executed on a hit"
+# Each kind of change is a miss: without Java it fails, with Java it gives the new result.
+miss_then() { # what, command to change, expected output
+  local why=$1 want=$3
+  eval "$2"
+  out=$(nojvm 2>&1)
+  case $out in *"cannot run Java"*) ok 0 "$why: a miss";; *) ok 1 "$why: a miss (got $out)";; esac
+  out=$(./hsu launch "$p" 2>&1)
+  [ "$out" = "$want" ]
+  ok $? "$why: the JVM's result ($out)"
+  out=$(nojvm 2>&1)
+  [ "$out" = "$want" ]
+  ok $? "$why: the entry is replaced and hits again"
+}
+miss_then "a profile byte" "sed -i 's/args:/Args:/' '$p'" "Args::"
+export CACHE_VAR=set
+miss_then "a consulted variable" ":" "Args::set"
+printf 'id: dev.hsu.test.Base\ncommand: [/bin/echo, base1]\n' > "$work/base.yaml"
+printf 'extends: [base]\nid: dev.hsu.test.Ext\n' > "$work/q.yaml"
+./hsu launch "$work/q.yaml" >/dev/null 2>&1
+sed -i 's/base1/base2/' "$work/base.yaml"
+out=$(HSU_JAVA=/nonexistent/java ./hsu launch "$work/q.yaml" 2>&1)
+case $out in *"cannot run Java"*) ok 0 "an extends file: a miss";; *) ok 1 "an extends file: a miss (got $out)";; esac
+out=$(./hsu launch "$work/q.yaml" 2>&1)
+[ "$out" = base2 ]
+ok $? "an extends file: the new result ($out)"
+miss_then "hsu's version (hsu-init rebuilt)" "touch init-c/build/hsu-init" "Args::set"
+entry=$(find "$plans" -type f)
+miss_then "a corrupt entry" "printf x | dd of='$entry' bs=1 seek=40 conv=notrunc 2>/dev/null" "Args::set"
+miss_then "a truncated entry" "truncate -s 100 '$entry'" "Args::set"
+miss_then "a group-writable entry" "chmod 0620 '$entry'" "Args::set"
+miss_then "an entry forged without the key" "cp '$entry' '$work/e' && printf '\\x00%.0s' {1..32} | dd of='$entry' bs=1 seek=\$((\$(stat -c %s '$entry') - 32)) conv=notrunc 2>/dev/null" "Args::set"
+[ "$(stat -c %a "$entry")" = 600 ]
+ok $? "the replaced entry is 0600"
+rm -rf "$plans"
+(./hsu launch "$p" >"$work/o1" 2>&1; echo $? >"$work/r1") &
+(./hsu launch "$p" >"$work/o2" 2>&1; echo $? >"$work/r2") &
+wait
+[ "$(cat "$work/r1")$(cat "$work/r2")" = 00 ] && [ "$(cat "$work/o1")" = "Args::set" ] && [ "$(cat "$work/o2")" = "Args::set" ]
+ok $? "two concurrent first launches both work"
+[ "$(find "$plans" -type f | wc -l)" = 1 ] && [ "$(nojvm 2>&1)" = "Args::set" ]
+ok $? "and leave one valid entry"
+echo "1..$n"
+[ "$failed" = 0 ]
