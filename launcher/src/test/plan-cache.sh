@@ -54,6 +54,7 @@ case $out in *"cannot run Java"*) ok 0 "an extends file: a miss";; *) ok 1 "an e
 out=$(./hsu launch "$work/q.yaml" 2>&1)
 [ "$out" = base2 ]
 ok $? "an extends file: the new result ($out)"
+rm -rf "$plans" && ./hsu launch "$p" >/dev/null 2>&1 # from here on, one entry: p's
 miss_then "hsu's version (hsu-init rebuilt)" "touch init-c/build/hsu-init" "Args::set"
 entry=$(find "$plans" -type f)
 miss_then "a corrupt entry" "printf x | dd of='$entry' bs=1 seek=40 conv=notrunc 2>/dev/null" "Args::set"
