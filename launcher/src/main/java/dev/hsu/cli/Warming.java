@@ -14,11 +14,8 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.net.URISyntaxException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -32,27 +29,36 @@ final class Warming {
 
   private Warming() {}
 
+  /**
+   * What warming did: the compile it made (null when the profile did not compile; a launch may run
+   * it, it is the plan of a fresh instance) and why no entry was written (null when one was).
+   */
+  record Warmed(Compilation compiled, String why) {}
+
   /** Writes the entry; returns null, or why there is none. */
   static String warm(Context ctx, String arg) {
+    return warmed(ctx, arg).why();
+  }
+
+  /** Writes the entry from one compile, which it returns for a launch to run. */
+  static Warmed warmed(Context ctx, String arg) {
     String front = System.getProperty(FRONT);
     if (front == null || front.isEmpty()) {
-      return "hsu runs without its C front (-D" + FRONT + ")";
+      return new Warmed(null, "hsu runs without its C front (-D" + FRONT + ")");
     }
     Path dir = PlanCache.dir(ctx.env());
     if (dir == null) {
-      return "HOME is not an absolute path";
+      return new Warmed(null, "HOME is not an absolute path");
     }
+    Compilation[] compiled = new Compilation[1];
     try {
-      byte[] entry = entry(ctx, arg, Path.of(front));
-      if (entry == null) {
-        return "the plan depends on more than the cache can check";
-      }
+      byte[] entry = entry(ctx, arg, Path.of(front), compiled);
       PlanCache.write(dir, PlanCache.name(ctx.ids().uid(), arg), entry);
-      return null;
+      return new Warmed(compiled[0], null);
     } catch (Uncacheable e) {
-      return e.getMessage();
+      return new Warmed(compiled[0], e.getMessage());
     } catch (HsuException | CompileException | IOException | RuntimeException e) {
-      return String.valueOf(e.getMessage());
+      return new Warmed(compiled[0], String.valueOf(e.getMessage()));
     }
   }
 
@@ -65,19 +71,18 @@ final class Warming {
     }
   }
 
-  static byte[] entry(Context ctx, String arg, Path front)
+  /** The entry for {@code arg}; {@code compiled[0]} is the compile it made, once it made one. */
+  static byte[] entry(Context ctx, String arg, Path front, Compilation[] compiled)
       throws HsuException, CompileException, IOException, Uncacheable {
     Consulted facts = new Consulted();
     Context rec =
         new Context(
             new RecordingEnv(ctx.env()), ctx.layout(), ctx.ids(), ctx.loading(), ctx.launchHost());
     PrintStream quiet = new PrintStream(OutputStream.nullOutputStream());
-    String idA = Compiler.newInstanceId();
-    String idB = Compiler.newInstanceId();
     Object[] r;
     Consulted.Recording on = Consulted.record(facts);
     try {
-      Compilation c = Compilation.of(rec, quiet, arg, List.of(), false, idA);
+      Compilation c = Compilation.of(rec, quiet, arg, List.of(), false, Compiler.newInstanceId());
       r =
           new Object[] {
             c,
@@ -93,12 +98,11 @@ final class Warming {
       throw new Uncacheable("the compile " + facts.uncacheable());
     }
     Compilation a = (Compilation) r[0];
-    byte[] planA = PlanWriter.write(a.plan());
-    byte[] planB = PlanWriter.write(Compilation.of(ctx, quiet, arg, List.of(), false, idB).plan());
-    List<Integer> offsets = occurrences(planA, idA);
-    if (!Arrays.equals(replaced(planA, offsets, idB), planB)) {
-      throw new Uncacheable("the plan differs between two compiles in more than its instance id");
-    }
+    compiled[0] = a;
+    // One compile: the writer notes where the instance id is, and the front fills in a fresh one.
+    PlanWriter.Marked plan = PlanWriter.writeMarked(a.plan());
+    String id = a.plan().instance().id();
+    List<Integer> offsets = plan.idOffsets();
     PlanCache.Builder b = new PlanCache.Builder();
     b.item(PlanCache.ARG, arg);
     b.item(PlanCache.IDS, ctx.ids().uid(), ctx.ids().gid());
@@ -112,13 +116,13 @@ final class Warming {
     b.facts(facts);
     addLaunchSteps(b, a.profile(), r);
     Object[] inst = new Object[2 + offsets.size()];
-    inst[0] = idA;
+    inst[0] = id;
     inst[1] = offsets.size();
     for (int i = 0; i < offsets.size(); i++) {
       inst[2 + i] = offsets.get(i);
     }
     b.item(PlanCache.INSTANCE, inst);
-    b.item(PlanCache.PLAN, (Object) planA);
+    b.item(PlanCache.PLAN, (Object) plan.bytes());
     return b.build(PlanCache.key(PlanCache.keyFile(ctx.env(), ctx.ids().uid())));
   }
 
@@ -167,25 +171,5 @@ final class Warming {
     } catch (URISyntaxException | RuntimeException e) {
       throw new IOException("cannot find hsu's jar", e);
     }
-  }
-
-  static List<Integer> occurrences(byte[] data, String id) {
-    byte[] needle = id.getBytes(StandardCharsets.US_ASCII);
-    List<Integer> out = new ArrayList<>();
-    for (int i = 0; i + needle.length <= data.length; i++) {
-      if (Arrays.equals(data, i, i + needle.length, needle, 0, needle.length)) {
-        out.add(i);
-      }
-    }
-    return out;
-  }
-
-  static byte[] replaced(byte[] data, List<Integer> offsets, String id) {
-    byte[] out = data.clone();
-    byte[] b = id.getBytes(StandardCharsets.US_ASCII);
-    for (int o : offsets) {
-      System.arraycopy(b, 0, out, o, b.length);
-    }
-    return out;
   }
 }
