@@ -71,5 +71,31 @@ wait
 ok $? "two concurrent first launches both work"
 [ "$(find "$plans" -type f | wc -l)" = 1 ] && [ "$(nojvm 2>&1)" = "Args::set" ]
 ok $? "and leave one valid entry"
+# No sandbox sees or writes the cache, even one whose home is the real home (hsu-init covers
+# ${XDG_CACHE_HOME:-~/.cache}/hsu with an empty read-only directory), on a miss and on a hit.
+h="$work/home"
+mkdir -p "$h"
+cat > "$work/real-home.yaml" <<YAML
+id: dev.hsu.test.RealHome
+home: $h
+command: [/bin/sh, -c, 'ls -A $h/.cache/hsu; echo listed; touch $h/.cache/hsu/x $h/.cache/hsu/plans/x 2>&1; mkdir $h/.cache/hsu/y 2>&1; echo \$HOME']
+YAML
+for run in miss hit; do
+  out=$(env -u XDG_CACHE_HOME HOME="$h" ./hsu launch "$work/real-home.yaml" 2>&1)
+  first=$(printf '%s\n' "$out" | head -1)
+  [ "$first" = listed ] && [ ! -e "$h/.cache/hsu/x" ] && [ ! -e "$h/.cache/hsu/y" ] && [ ! -e "$h/.cache/hsu/plans/x" ] \
+    && printf '%s\n' "$out" | grep -q "touch: cannot touch '$h/.cache/hsu/x'" && printf '%s\n' "$out" | grep -qx "$h"
+  ok $? "$run: a sandbox with home: the real home lists nothing in ~/.cache/hsu and writes nothing there ($(printf '%s' "$out" | tr '\n' '|'))"
+done
+[ "$(find "$h/.cache/hsu/plans" -type f | wc -l)" = 1 ] && [ "$(env -u XDG_CACHE_HOME HOME="$h" HSU_JAVA=/nonexistent/java ./hsu launch "$work/real-home.yaml" 2>&1 | head -1)" = listed ]
+ok $? "while the host has that profile's entry, and it hits"
+cat > "$work/bind-cache.yaml" <<YAML
+id: dev.hsu.test.BindCache
+filesystem: [{bind: $XDG_CACHE_HOME, to: /mnt/c, writable: true}]
+command: [/bin/sh, -c, 'ls -A /mnt/c/hsu; echo listed; touch /mnt/c/hsu/x 2>/dev/null || echo refused']
+YAML
+out=$(./hsu launch "$work/bind-cache.yaml" 2>&1)
+[ "$out" = "$(printf 'listed\nrefused')" ] && [ ! -e "$XDG_CACHE_HOME/hsu/x" ]
+ok $? "a writable bind of \$XDG_CACHE_HOME shows an empty, read-only hsu/ ($(printf '%s' "$out" | tr '\n' '|'))"
 echo "1..$n"
 [ "$failed" = 0 ]

@@ -170,9 +170,19 @@ public final class PlanCache {
   }
 
   /** Writes {@code entry} as {@code dir/name}: 0600, through a temporary file and a rename. */
-  public static void write(Path dir, String name, byte[] entry) throws IOException {
+  public static void write(Path dir, String name, byte[] entry, int uid) throws IOException {
     Files.createDirectories(
         dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+    // hsu/ and hsu/plans/ are the user's own directories, not symlinks, writable by the user alone
+    // (plans/ 0700, as the front wants it): never write entries where someone else pointed them.
+    for (Path d : new Path[] {dir.getParent(), dir}) {
+      Map<String, Object> a = Files.readAttributes(d, "unix:mode,uid", LinkOption.NOFOLLOW_LINKS);
+      int mode = (Integer) a.get("mode");
+      int forbidden = d.equals(dir) ? 077 : 022;
+      if ((mode & 0170000) != 0040000 || (mode & forbidden) != 0 || (Integer) a.get("uid") != uid) {
+        throw new IOException(d + " is not a directory of the user's own that only it can write");
+      }
+    }
     Path tmp = temp(dir, entry);
     try {
       Files.move(tmp, dir.resolve(name), StandardCopyOption.ATOMIC_MOVE);

@@ -53,7 +53,7 @@ final class Warming {
     Compilation[] compiled = new Compilation[1];
     try {
       byte[] entry = entry(ctx, arg, Path.of(front), compiled);
-      PlanCache.write(dir, PlanCache.name(ctx.ids().uid(), arg), entry);
+      PlanCache.write(dir, PlanCache.name(ctx.ids().uid(), arg), entry, ctx.ids().uid());
       return new Warmed(compiled[0], null);
     } catch (Uncacheable e) {
       return new Warmed(compiled[0], e.getMessage());
