@@ -97,5 +97,14 @@ YAML
 out=$(./hsu launch "$work/bind-cache.yaml" 2>&1)
 [ "$out" = "$(printf 'listed\nrefused')" ] && [ ! -e "$XDG_CACHE_HOME/hsu/x" ]
 ok $? "a writable bind of \$XDG_CACHE_HOME shows an empty, read-only hsu/ ($(printf '%s' "$out" | tr '\n' '|'))"
+# hsu desktop install and hsu systemd install warm the cache for the launch their files run.
+export XDG_DATA_HOME="$work/data" XDG_CONFIG_HOME="$work/config"
+for how in desktop systemd; do
+  printf 'id: dev.hsu.test.Installed%s\ncommand: [/bin/echo, installed-%s]\n' "$how" "$how" > "$work/$how.yaml"
+  ./hsu "$how" install "$work/$how.yaml" >"$work/install.out" 2>&1
+  out=$(HSU_JAVA=/nonexistent/java ./hsu launch "$work/$how.yaml" 2>&1)
+  [ "$out" = "installed-$how" ]
+  ok $? "hsu $how install warms the cache: the installed launch runs with no JVM ($out; $(tr '\n' '|' <"$work/install.out"))"
+done
 echo "1..$n"
 [ "$failed" = 0 ]
