@@ -106,5 +106,33 @@ for how in desktop systemd; do
   [ "$out" = "installed-$how" ]
   ok $? "hsu $how install warms the cache: the installed launch runs with no JVM ($out; $(tr '\n' '|' <"$work/install.out"))"
 done
+# The fast path runs the very plan the JVM runs: an hsu-init stand-in (HSU_INIT, which both paths
+# honour) keeps the plan it is given; the JVM's (a miss) and the front's (a hit) are the same bytes
+# but for the instance id, which is fresh on each launch.
+cat > "$work/keep-plan" <<'SH'
+#!/bin/sh
+[ "$1" = --plan-fd ] && cat "/proc/self/fd/$2" > "$KEEP_PLAN"
+SH
+chmod +x "$work/keep-plan"
+cat > "$work/same.yaml" <<YAML
+id: dev.hsu.test.Same
+command: [/bin/echo, same]
+env: {pass: [CACHE_VAR], set: {A: b}}
+filesystem: [{bind: $work, to: /mnt/w}]
+YAML
+same() { # where the plan goes, then launch's arguments
+  KEEP_PLAN=$1 HSU_INIT="$work/keep-plan" HSU_JAVA=$java ./hsu launch "$work/same.yaml" -- x 'y z' >/dev/null 2>&1
+}
+ids() { grep -ao "$XDG_RUNTIME_DIR/hsu/[0-9a-f]\{16\}" "$1" | head -1 | sed 's|.*/||'; }
+java=java same "$work/plan.jvm" && java=/nonexistent/java same "$work/plan.front" \
+  && java=/nonexistent/java same "$work/plan.front2"
+ok $? "a miss and two hits give hsu-init a plan, the hits with no JVM"
+id1=$(ids "$work/plan.jvm") id2=$(ids "$work/plan.front") id3=$(ids "$work/plan.front2")
+[ -n "$id1" ] && [ -n "$id2" ] && [ -n "$id3" ] && [ "$id1" != "$id2" ] && [ "$id2" != "$id3" ] && [ "$id1" != "$id3" ]
+ok $? "each launch has a fresh instance id ($id1 $id2 $id3)"
+perl -0777 -pe "s/$id1/ID/g" "$work/plan.jvm" > "$work/plan.jvm.n"
+perl -0777 -pe "s/$id2/ID/g" "$work/plan.front" > "$work/plan.front.n"
+[ -s "$work/plan.jvm.n" ] && cmp "$work/plan.jvm.n" "$work/plan.front.n"
+ok $? "the front's plan is the JVM's plan, byte for byte, but for the instance id ($(stat -c %s "$work/plan.jvm") bytes)"
 echo "1..$n"
 [ "$failed" = 0 ]
