@@ -229,6 +229,11 @@ static _Noreturn void sandbox_init_main(int argc, char **argv) {
     message_set_context(strdup(argv[9])); /* argv is wiped later */
   if (plan_fd < 0 || death_fd < 0 || mask < 0 || abi < 0)
     die(EXIT_SETUP, "%s", usage);
+  /* Kept open across the exec only: nothing PID 1 starts inherits them. */
+  const int kept[] = {ready_fd, sync_fd};
+  for (size_t i = 0; i < sizeof(kept) / sizeof(kept[0]); i++)
+    if (kept[i] >= 0 && fcntl(kept[i], F_SETFD, FD_CLOEXEC) < 0)
+      die_err(EXIT_SETUP, errno, "cannot use fd %d", kept[i]);
   static struct plan plan;
   read_plan(plan_fd, "the sandbox's init", &plan);
   close(plan_fd);
