@@ -121,12 +121,12 @@ env: {pass: [CACHE_VAR], set: {A: b}}
 filesystem: [{bind: $work, to: /mnt/w}]
 YAML
 same() { # where the plan goes, then launch's arguments
-  KEEP_PLAN=$1 HSU_INIT="$work/keep-plan" HSU_JAVA=$java ./hsu launch "$work/same.yaml" -- x 'y z' >/dev/null 2>&1
+  KEEP_PLAN=$1 HSU_DEBUG=1 HSU_INIT="$work/keep-plan" HSU_JAVA=$java ./hsu launch "$work/same.yaml" -- x 'y z' >"$1.out" 2>&1
 }
 ids() { grep -ao "$XDG_RUNTIME_DIR/hsu/[0-9a-f]\{16\}" "$1" | head -1 | sed 's|.*/||'; }
 java=java same "$work/plan.jvm" && java=/nonexistent/java same "$work/plan.front" \
   && java=/nonexistent/java same "$work/plan.front2"
-ok $? "a miss and two hits give hsu-init a plan, the hits with no JVM"
+ok $? "a miss and two hits give hsu-init a plan, the hits with no JVM ($(cat "$work"/plan.*.out | tr '\n' '|'))"
 id1=$(ids "$work/plan.jvm") id2=$(ids "$work/plan.front") id3=$(ids "$work/plan.front2")
 [ -n "$id1" ] && [ -n "$id2" ] && [ -n "$id3" ] && [ "$id1" != "$id2" ] && [ "$id2" != "$id3" ] && [ "$id1" != "$id3" ]
 ok $? "each launch has a fresh instance id ($id1 $id2 $id3)"
