@@ -54,23 +54,51 @@ static int name_failure(struct hsu_error *e, int r, const char *fmt, ...) {
   return r;
 }
 
+/* ~/.cache exists (made 0700 when missing, as the XDG spec says): 0 or -1. */
+static int mkdir_cache(const char *home) {
+  char dir[PLAN_MAX_PATH];
+  int n = snprintf(dir, sizeof(dir), "%s/.cache", home);
+  if (n < 0 || (size_t)n >= sizeof(dir))
+    return -1;
+  return mkdir(dir, 0700) == 0 || errno == EEXIST ? 0 : -1;
+}
+
+/* Notes the directory at path (made 0700 when missing, as hsu would make it)
+ * as one no sandbox may reach. */
+static void hide_dir(struct build *b, const char *path, const char *what) {
+  struct hidden_dir *h = &b->hidden[b->n_hidden];
+  struct stat st;
+  if (mkdir(path, 0700) < 0 && errno != EEXIST)
+    return;
+  if (realpath(path, h->path) == NULL || stat(h->path, &st) < 0 || !S_ISDIR(st.st_mode))
+    return;
+  h->dev = st.st_dev;
+  h->ino = st.st_ino;
+  h->what = what;
+  b->n_hidden++;
+}
+
 void build_init(struct build *b, struct plan *plan) {
   memset(b, 0, sizeof(*b));
   b->plan = plan;
   b->root_fd = -1;
+  char dir[PLAN_MAX_PATH];
+  /* The plan cache, where the launcher finds it (init-c/src/front.c); this
+   * runs in the host root with the launcher's environment. */
+  const char *cache = getenv("XDG_CACHE_HOME"), *home = getenv("HOME");
+  int n = -1;
+  if (cache != NULL && cache[0] == '/')
+    n = snprintf(dir, sizeof(dir), "%s/hsu", cache);
+  else if (home != NULL && home[0] == '/' && mkdir_cache(home) == 0)
+    n = snprintf(dir, sizeof(dir), "%s/.cache/hsu", home);
+  if (n > 0 && (size_t)n < sizeof(dir))
+    hide_dir(b, dir, "the plan cache");
   if (!plan->instance.present)
     return;
-  char parent[PLAN_MAX_PATH];
-  snprintf(parent, sizeof(parent), "%s", plan->instance.dir);
-  *strrchr(parent, '/') = '\0';
-  struct stat st;
-  /* The supervisor made it before the clone; this runs in the host root. */
-  if (realpath(parent[0] != '\0' ? parent : "/", b->base) == NULL || stat(b->base, &st) < 0) {
-    b->base[0] = '\0';
-    return;
-  }
-  b->base_dev = st.st_dev;
-  b->base_ino = st.st_ino;
+  snprintf(dir, sizeof(dir), "%s", plan->instance.dir);
+  *strrchr(dir, '/') = '\0';
+  /* The supervisor made it before the clone. */
+  hide_dir(b, dir[0] != '\0' ? dir : "/", "the instance records");
 }
 
 void op_describe(const struct op *op, char *buf, size_t size) {
@@ -1120,54 +1148,61 @@ int op_apply(struct build *b, struct op *op, struct hsu_error *e) {
   return r < 0 ? name_op_failure(e, r, op) : 0;
 }
 
-/* Where the host directory src, bound at target, shows b->base inside:
- * 1 with the path in buf, 0 when it does not contain it. */
-static int base_beneath(const struct build *b, const char *src, const char *target, char *buf) {
+/* Where the host directory src, bound at target, shows the hidden directory
+ * h inside: 1 with the path in buf, 0 when it does not contain it. */
+static int hidden_beneath(const struct hidden_dir *h, const char *src, const char *target,
+                          char *buf) {
   size_t n = strcmp(src, "/") == 0 ? 0 : strlen(src);
-  if (strncmp(b->base, src, n) != 0 || (b->base[n] != '/' && b->base[n] != '\0'))
+  if (strncmp(h->path, src, n) != 0 || (h->path[n] != '/' && h->path[n] != '\0'))
     return 0;
-  return join(buf, target, b->base[n] != '\0' ? b->base + n : "/") == 0;
+  return join(buf, target, h->path[n] != '\0' ? h->path + n : "/") == 0;
 }
 
-static int hide_base_at(struct build *b, const char *path, struct hsu_error *e) {
+static int hide_at(struct build *b, const struct hidden_dir *h, const char *path,
+                   struct hsu_error *e) {
   autoclose int fd =
       sys_openat2(b->root_fd, path[1] != '\0' ? path + 1 : ".", O_PATH | O_CLOEXEC,
                   HSU_RESOLVE_IN_ROOT | HSU_RESOLVE_NO_SYMLINKS | HSU_RESOLVE_NO_MAGICLINKS);
   struct stat st;
   /* Out of reach (under another mount or a cover), or not the directory. */
-  if (fd < 0 || fstat(fd, &st) < 0 || st.st_dev != b->base_dev || st.st_ino != b->base_ino)
+  if (fd < 0 || fstat(fd, &st) < 0 || st.st_dev != h->dev || st.st_ino != h->ino)
     return 0;
   int r = cover(fd);
-  return r < 0 ? hsu_fail(e, -r, "cannot hide the instance records at %s", q(path)) : 0;
+  return r < 0 ? hsu_fail(e, -r, "cannot hide %s at %s", h->what, q(path)) : 0;
+}
+
+/* Where op shows the hidden directory h inside the sandbox, it is covered. */
+static int hide_in_op(struct build *b, const struct op *op, const struct hidden_dir *h,
+                      struct hsu_error *e) {
+  char path[JOIN_MAX], src[JOIN_MAX], target[JOIN_MAX];
+  int r = 0;
+  if (op->tag == TAG_BIND && !op->skip && hidden_beneath(h, op->resolved, op->u.bind.target, path))
+    r = hide_at(b, h, path, e);
+  for (size_t k = 0; op->tag == TAG_AUTO_ROOT && r == 0 && k < op->n_entries; k++) {
+    const struct dir_entry *ent = &op->entries[k];
+    if (ent->type != DT_LNK && join(src, op->resolved, ent->name) == 0 &&
+        join(target, "/", ent->name) == 0 && hidden_beneath(h, src, target, path))
+      r = hide_at(b, h, path, e);
+  }
+  return r;
 }
 
 /* The instance records of every sandbox of the user (and what hsu enter
- * applies) are never inside a sandbox: a profile that binds the runtime
- * dir, /run or a parent of them gets the records' directory covered with
- * an empty read-only one. */
-static int hide_instances(struct build *b, struct hsu_error *e) {
-  if (b->base[0] == '\0')
-    return 0;
-  for (uint32_t i = 0; i < b->plan->n_ops; i++) {
-    const struct op *op = &b->plan->ops[i];
-    char path[JOIN_MAX], src[JOIN_MAX], target[JOIN_MAX];
-    int r = 0;
-    if (op->tag == TAG_BIND && !op->skip && base_beneath(b, op->resolved, op->u.bind.target, path))
-      r = hide_base_at(b, path, e);
-    for (size_t k = 0; op->tag == TAG_AUTO_ROOT && r == 0 && k < op->n_entries; k++) {
-      const struct dir_entry *ent = &op->entries[k];
-      if (ent->type != DT_LNK && join(src, op->resolved, ent->name) == 0 &&
-          join(target, "/", ent->name) == 0 && base_beneath(b, src, target, path))
-        r = hide_base_at(b, path, e);
+ * applies), the plan cache and its key are never inside a sandbox: a
+ * profile that binds the runtime dir, /run, the real home or a parent of
+ * them gets those directories covered with an empty read-only one. */
+static int hide_dirs(struct build *b, struct hsu_error *e) {
+  for (size_t h = 0; h < b->n_hidden; h++)
+    for (uint32_t i = 0; i < b->plan->n_ops; i++) {
+      int r = hide_in_op(b, &b->plan->ops[i], &b->hidden[h], e);
+      if (r < 0)
+        return r;
     }
-    if (r < 0)
-      return r;
-  }
   return 0;
 }
 
 int build_finish(struct build *b, struct hsu_error *e) {
-  int r = hide_instances(b, e);
+  int r = hide_dirs(b, e);
   if (r < 0)
     return r;
   for (size_t i = 0; i < b->n_ro_later; i++) {

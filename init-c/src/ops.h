@@ -23,11 +23,17 @@ struct build {
    * mount points under them). */
   int ro_later[MAX_OWN_DEVS];
   size_t n_ro_later;
-  /* ${XDG_RUNTIME_DIR}/hsu, where every sandbox's instance record is: its
-   * real host path and identity (read in the host root), or base[0] 0. */
-  char base[PLAN_MAX_PATH];
-  dev_t base_dev;
-  ino_t base_ino;
+  /* Host directories no sandbox may reach, by their real host path and
+   * identity (read in the host root): ${XDG_RUNTIME_DIR}/hsu, where every
+   * sandbox's instance record and the plan cache's key are, and
+   * ${XDG_CACHE_HOME:-~/.cache}/hsu, the plan cache. */
+  struct hidden_dir {
+    char path[PLAN_MAX_PATH];
+    dev_t dev;
+    ino_t ino;
+    const char *what;
+  } hidden[2];
+  size_t n_hidden;
 };
 
 void build_init(struct build *b, struct plan *plan);
@@ -40,7 +46,7 @@ int op_early(struct op *op, struct hsu_error *e);
 /* Mounts the sysroot tmpfs; run in the intermediate root. */
 int build_sysroot(struct build *b, struct hsu_error *e);
 int op_apply(struct build *b, struct op *op, struct hsu_error *e);
-/* Covers the instance records' directory wherever a bind (or a mirrored
- * root entry) made it reachable; then makes the tmpfs mounts marked for
- * it, and the root, read-only. */
+/* Covers the instance records' directory and the plan cache wherever a
+ * bind (or a mirrored root entry) made them reachable; then makes the
+ * tmpfs mounts marked for it, and the root, read-only. */
 int build_finish(struct build *b, struct hsu_error *e);

@@ -259,7 +259,7 @@ function _picocli_hsu_compile() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'--json' '-h' '--help' '-V' '--version'"
+  local flag_opts="'--json' '--warm' '-h' '--help' '-V' '--version'"
   local arg_opts="'-o' '--output'"
 
   type compopt &>/dev/null && compopt +o default

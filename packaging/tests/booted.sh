@@ -91,7 +91,8 @@ check "the postinst made the CDS archive /var/cache/hsu/hsu.jsa" 30 root_sh 'tes
 check "the postinst set the AppArmor profile aside for Debian 12's parser (no userns rule)" 30 \
   root_sh 'test -L /etc/apparmor.d/disable/hsu && test -f /var/lib/hsu/apparmor-disabled-by-package'
 check "/usr/bin/hsu, the runtime in /usr/libexec/hsu, profiles in /usr/share/hsu" 30 root_sh \
-  'test -x /usr/bin/hsu && test -x /usr/libexec/hsu/hsu-init && test -x /usr/libexec/hsu/hsu-pulse-filter \
+  'test -x /usr/bin/hsu && test -x /usr/libexec/hsu/hsu-init && test -x /usr/libexec/hsu/hsu-launch \
+   && test -x /usr/libexec/hsu/hsu-pulse-filter \
    && test -f /usr/share/hsu/profiles/apps/demo.yaml && test -f /usr/share/hsu/schemas/profile.schema.json \
    && test -f /usr/share/bash-completion/completions/hsu && test -f /usr/share/man/man1/hsu.1.gz'
 
@@ -114,6 +115,13 @@ check "hsu doctor --json says ok" 120 user_sh 'hsu doctor --json | grep -q "^{\"
 if check "hsu launch demo (by name, from /usr/share/hsu/profiles/apps)" 120 as_user hsu launch demo; then
   if printf '%s\n' "$last_out" | grep -q "Inside an hsu sandbox"; then ok "the demo ran inside its sandbox"
   else not_ok "the demo ran inside its sandbox" "$last_out"; fi
+fi
+# The first launch filled the plan cache: /usr/bin/hsu sends launch through hsu-launch, which runs the
+# cached plan with no JVM at all (a java that does not exist would fail a miss).
+if check "a second hsu launch demo is a plan cache hit: it runs with no JVM" 60 user_sh \
+  'HSU_JAVA=/nonexistent/java hsu launch demo'; then
+  if printf '%s\n' "$last_out" | grep -q "Inside an hsu sandbox"; then ok "the cached demo ran inside its sandbox"
+  else not_ok "the cached demo ran inside its sandbox" "$last_out"; fi
 fi
 
 # Profiles of the user's own: a service, one with limits, one without.

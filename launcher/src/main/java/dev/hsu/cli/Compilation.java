@@ -20,6 +20,18 @@ record Compilation(Path file, Profile profile, Plan plan, int warnings) {
   static Compilation of(
       Context ctx, PrintStream err, String arg, List<String> extraArgs, boolean warnings)
       throws HsuException, CompileException {
+    return of(ctx, err, arg, extraArgs, warnings, null);
+  }
+
+  /** The same, for the instance {@code instanceId} (null: a new random one). */
+  static Compilation of(
+      Context ctx,
+      PrintStream err,
+      String arg,
+      List<String> extraArgs,
+      boolean warnings,
+      String instanceId)
+      throws HsuException, CompileException {
     Profile.Host host = ctx.host();
     Path file =
         ProfileFinder.find(
@@ -37,7 +49,10 @@ record Compilation(Path file, Profile profile, Plan plan, int warnings) {
           HsuException.Kind.PROFILE,
           result.diagnostics().isEmpty() ? "the profile " + file + " is invalid" : "");
     }
-    Plan plan = Compiler.compile(result.profile(), ctx.compileEnv(), extraArgs);
+    Plan plan =
+        instanceId == null
+            ? Compiler.compile(result.profile(), ctx.compileEnv(), extraArgs)
+            : Compiler.compile(result.profile(), ctx.compileEnv(), extraArgs, instanceId);
     plan =
         plan.withInstance(
             plan.instance().withProfile(file.toAbsolutePath().normalize().toString()));

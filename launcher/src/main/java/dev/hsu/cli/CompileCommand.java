@@ -45,8 +45,21 @@ final class CompileCommand implements Callable<Integer> {
     this.errors = cli.errors();
   }
 
+  @Option(
+      names = "--warm",
+      description = "fill the plan cache for 'hsu launch PROFILE' instead of showing the plan")
+  boolean warm;
+
   @Override
   public Integer call() throws Exception {
+    if (warm) {
+      Compilation.of(ctx, errors.err(), profile, List.of(), true);
+      String why = Warming.warm(ctx, profile);
+      if (why != null) {
+        throw new HsuException(HsuException.Kind.FAILURE, "cannot cache the plan: " + why);
+      }
+      return ExitCodes.OK;
+    }
     Compilation c = Compilation.of(ctx, errors.err(), profile, List.of(), true);
     if (output != null) {
       write(output, PlanWriter.write(c.plan()));

@@ -29,7 +29,7 @@ record Context(
   }
 
   Context {
-    env = Map.copyOf(env);
+    env = env instanceof dev.hsu.cache.RecordingEnv ? env : Map.copyOf(env);
     layout = layout == null ? Layout.NONE : layout;
   }
 
@@ -60,6 +60,9 @@ record Context(
     try {
       // Without $USER (cron, runuser -u), the JVM's user.name comes from the passwd entry.
       String name = env.containsKey("USER") ? null : System.getProperty("user.name");
+      if (name != null) {
+        dev.hsu.cache.Consulted.notCacheable("USER is unset");
+      }
       return dev.hsu.profile.HostFacts.fromEnvironment(env, ids.uid(), ids.gid(), name);
     } catch (IllegalArgumentException e) {
       throw new HsuException(HsuException.Kind.FAILURE, e.getMessage(), e);
@@ -78,6 +81,9 @@ record Context(
   Map<String, String> compileEnv() {
     if (env.containsKey(dev.hsu.compile.PulseFilter.PROGRAM_VAR) || layout.pulseFilter() == null) {
       return env;
+    }
+    if (env instanceof dev.hsu.cache.RecordingEnv r) {
+      return r.with(dev.hsu.compile.PulseFilter.PROGRAM_VAR, layout.pulseFilter().toString());
     }
     Map<String, String> out = new java.util.HashMap<>(env);
     out.put(dev.hsu.compile.PulseFilter.PROGRAM_VAR, layout.pulseFilter().toString());

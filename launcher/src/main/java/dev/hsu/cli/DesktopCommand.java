@@ -133,6 +133,7 @@ final class DesktopCommand implements Callable<Integer> {
         String text = SandboxedEntry.render(original, t, notes::add);
         Path file = apps.fileFor(p.id());
         MarkedFile.Outcome o = MarkedFile.write(file, text, SandboxedEntry::isOurs);
+        Installing.warm(ctx, errors, c);
         for (String n : notes) {
           Installing.note(errors, n);
         }

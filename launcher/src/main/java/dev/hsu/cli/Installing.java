@@ -27,6 +27,17 @@ final class Installing {
   }
 
   /**
+   * Fills the plan cache for the launch the installed file runs ({@code hsu launch ABSOLUTE-PATH}),
+   * so its first start needs no JVM; a cache that cannot be filled only costs that start a compile.
+   */
+  static void warm(Context ctx, Errors errors, Compilation c) {
+    String why = Warming.warm(ctx, absolute(c).toString());
+    if (why != null && ctx.debug()) {
+      errors.err().println("hsu: debug: no plan cache entry: " + why);
+    }
+  }
+
+  /**
    * The hsu command generated files run: the launcher script of hsu's layout ({@code /usr/bin/hsu}
    * when installed, {@code ./hsu} of the checkout).
    */

@@ -1,6 +1,7 @@
 package dev.hsu.cli;
 
 import dev.hsu.launch.Launch;
+import dev.hsu.plan.Plan;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.List;
@@ -52,12 +53,30 @@ final class LaunchCommand implements Callable<Integer> {
     if (!extra.isEmpty() && extra.get(0).equals("--")) {
       extra.remove(0);
     }
-    Compilation c = Compilation.of(ctx, errors.err(), profile, extra, false);
+    Compilation c = null;
+    if (System.getProperty(Warming.FRONT) != null) {
+      // The C front missed: fill the cache, so the next launch runs without a JVM, and run the
+      // plan of that one compile (it has a fresh instance id; the extra arguments are appended).
+      Warming.Warmed w = Warming.warmed(ctx, profile);
+      if (w.why() != null && ctx.debug()) {
+        errors.err().println("hsu: debug: no plan cache entry: " + w.why());
+      }
+      c = w.compiled();
+    }
+    Plan plan;
+    if (c != null) {
+      plan = c.plan().withExtraArgs(extra);
+    } else {
+      // No compile of warming's (no front, or the profile failed there): compile here, with the
+      // diagnostics on stderr.
+      c = Compilation.of(ctx, errors.err(), profile, extra, false);
+      plan = c.plan();
+    }
     String init = ctx.initPath();
     out.flush();
     Launch.run(
         c.profile(),
-        dieWithParent ? c.plan().withDieWithParent() : c.plan(),
+        dieWithParent ? plan.withDieWithParent() : plan,
         ctx.env(),
         init,
         ctx.launchHost(),

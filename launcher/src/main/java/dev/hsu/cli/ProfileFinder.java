@@ -24,6 +24,7 @@ final class ProfileFinder {
       throw new HsuException(
           HsuException.Kind.USAGE, "the profile name " + Quote.q(arg) + " is not a valid path");
     }
+    dev.hsu.cache.Consulted.kind(given);
     if (Files.exists(given)) {
       if (!Files.isRegularFile(given)) {
         throw new HsuException(
@@ -36,6 +37,7 @@ final class ProfileFinder {
       String file = arg.endsWith(".yaml") ? arg : arg + ".yaml";
       for (Path dir : dirs) {
         Path p = dir.resolve(file);
+        dev.hsu.cache.Consulted.kind(p);
         if (Files.isRegularFile(p)) {
           return p;
         }

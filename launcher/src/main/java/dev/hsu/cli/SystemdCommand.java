@@ -131,6 +131,7 @@ final class SystemdCommand implements Callable<Integer> {
                 p.service().restartSec());
         Path file = units.fileFor(p.id());
         MarkedFile.Outcome o = units.install(spec);
+        Installing.warm(ctx, errors, c);
         Installing.report(out, o, file);
         String unit = file.getFileName().toString();
         if (!managerRuns(ctx)) {

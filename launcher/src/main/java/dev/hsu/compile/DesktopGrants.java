@@ -159,7 +159,11 @@ public final class DesktopGrants {
     candidates.add(home.value() + "/.config/pulse/cookie");
     candidates.add(home.value() + "/.pulse-cookie");
     for (String c : candidates) {
-      if (AbsPath.problem(c) == null && Files.isRegularFile(Path.of(c))) {
+      if (AbsPath.problem(c) != null) {
+        continue;
+      }
+      dev.hsu.cache.Consulted.kind(Path.of(c));
+      if (Files.isRegularFile(Path.of(c))) {
         return AbsPath.of(c);
       }
     }
@@ -196,6 +200,7 @@ public final class DesktopGrants {
 
   /** The file's bytes; empty when it is missing, not a regular file, unreadable or too large. */
   static byte[] readXauthority(Path file) {
+    dev.hsu.cache.Consulted.file(file);
     try {
       if (!Files.isRegularFile(file) || Files.size(file) > MAX_XAUTHORITY) {
         return new byte[0];

@@ -48,11 +48,8 @@ public final class Launch {
     Profile.Host facts = profile.host();
     host.removeStaleInstances(facts.xdgRuntimeDir(), facts.uid());
     check(profile, plan, env, host);
-    AbsPath apps = facts.xdgDataHome().resolve("hsu/apps");
-    for (AbsPath dir : MountPoints.hostDirsToCreate(plan)) {
-      if (dir.startsWith(apps) && !dir.equals(apps)) {
-        host.ensureDir(apps, dir);
-      }
+    for (AbsPath[] d : appDirs(profile, plan)) {
+      host.ensureDir(d[0], d[1]);
     }
     for (MountPoints.HomeMountPoint m : MountPoints.homeMountPoints(plan, facts.home(), host)) {
       if (m.file()) {
@@ -95,6 +92,24 @@ public final class Launch {
             + "); 'hsu doctor' says how to allow them";
   }
 
+  /** One thing the host must have now: a socket, an executable, or nothing (always fails). */
+  public record Check(Kind kind, AbsPath path, String missing) {
+    /** What is checked at {@code path}. */
+    public enum Kind {
+      SOCKET,
+      EXECUTABLE,
+      FAIL
+    }
+
+    boolean holds(LaunchHost host) {
+      return switch (kind) {
+        case SOCKET -> host.kind(path) == LaunchHost.Kind.SOCKET;
+        case EXECUTABLE -> host.isExecutable(path);
+        case FAIL -> false;
+      };
+    }
+  }
+
   /**
    * The host must have what the plan needs now: one clear sentence rather than a failed bind.
    * Sockets are checked to be sockets, programs to be executable.
@@ -105,34 +120,69 @@ public final class Launch {
     if (blocked != null) {
       throw new LaunchException(blocked);
     }
+    for (Check c : checks(profile, plan, env)) {
+      if (!c.holds(host)) {
+        throw new LaunchException(c.missing());
+      }
+    }
+  }
+
+  /** The checks of {@link #check} after the user namespace one, in order (the plan cache's too). */
+  public static List<Check> checks(Profile profile, Plan plan, Map<String, String> env) {
+    List<Check> checks = new ArrayList<>();
     Wayland w = plan.wayland();
-    if (w != null && host.kind(w.compositor()) != LaunchHost.Kind.SOCKET) {
-      throw new LaunchException(
-          "the profile asks for Wayland, but there is no Wayland compositor socket at "
-              + Quote.q(w.compositor().value())
-              + " (from WAYLAND_DISPLAY and XDG_RUNTIME_DIR)");
+    if (w != null) {
+      checks.add(
+          new Check(
+              Check.Kind.SOCKET,
+              w.compositor(),
+              "the profile asks for Wayland, but there is no Wayland compositor socket at "
+                  + Quote.q(w.compositor().value())
+                  + " (from WAYLAND_DISPLAY and XDG_RUNTIME_DIR)"));
     }
     List<DesktopGrants.Needed> needed = new ArrayList<>(DesktopGrants.needed(profile, env));
     needed.addAll(DbusProxy.needed(profile, env));
     for (DesktopGrants.Needed n : needed) {
-      if (n.socket() == null || host.kind(n.socket()) != LaunchHost.Kind.SOCKET) {
-        throw new LaunchException(n.missing());
-      }
+      checks.add(
+          new Check(
+              n.socket() == null ? Check.Kind.FAIL : Check.Kind.SOCKET, n.socket(), n.missing()));
     }
     AbsPath filter = PulseFilter.programIn(plan);
     if (filter != null) {
-      if (!host.isExecutable(filter)) {
-        throw new LaunchException(
-            "the profile asks for sound, but hsu's PulseAudio filter "
-                + Quote.q(filter.value())
-                + " is missing (build it: make -C init-c)");
+      checks.add(
+          new Check(
+              Check.Kind.EXECUTABLE,
+              filter,
+              "the profile asks for sound, but hsu's PulseAudio filter "
+                  + Quote.q(filter.value())
+                  + " is missing (build it: make -C init-c)"));
+    }
+    if (profile.dbus().any()) {
+      checks.add(
+          new Check(
+              Check.Kind.EXECUTABLE,
+              DbusProxy.PROGRAM,
+              "the profile asks for D-Bus, but "
+                  + Quote.q(DbusProxy.PROGRAM.value())
+                  + " is not installed (Debian: apt install xdg-dbus-proxy)"));
+    }
+    return checks;
+  }
+
+  /** The directories below the apps' data directory that a launch creates: (base, dir) pairs. */
+  public static List<AbsPath[]> appDirs(Profile profile, Plan plan) {
+    AbsPath apps = profile.host().xdgDataHome().resolve("hsu/apps");
+    List<AbsPath[]> out = new ArrayList<>();
+    for (AbsPath dir : MountPoints.hostDirsToCreate(plan)) {
+      if (dir.startsWith(apps) && !dir.equals(apps)) {
+        out.add(new AbsPath[] {apps, dir});
       }
     }
-    if (profile.dbus().any() && !host.isExecutable(DbusProxy.PROGRAM)) {
-      throw new LaunchException(
-          "the profile asks for D-Bus, but "
-              + Quote.q(DbusProxy.PROGRAM.value())
-              + " is not installed (Debian: apt install xdg-dbus-proxy)");
-    }
+    return out;
+  }
+
+  /** The home mount points a launch creates, before the host decides file or directory. */
+  public static List<MountPoints.Candidate> homeMountPoints(Profile profile, Plan plan) {
+    return MountPoints.candidates(plan, profile.host().home());
   }
 }

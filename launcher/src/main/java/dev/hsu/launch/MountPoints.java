@@ -12,7 +12,7 @@ import java.util.List;
  * mount points beneath a home that is a host directory. Each is created without following symlinks:
  * these directories are app-writable.
  */
-final class MountPoints {
+public final class MountPoints {
   private MountPoints() {}
 
   /** A mount point to create on the host, in the host directory mounted as the home. */
@@ -36,6 +36,14 @@ final class MountPoints {
   }
 
   /**
+   * A mount point beneath the home before the host is asked: {@code source} is a bind's source
+   * (file or directory as the host says; skipped when {@code optional} and missing), null for a
+   * file ({@code file}) or directory the plan makes itself.
+   */
+  public record Candidate(
+      AbsPath base, AbsPath path, AbsPath source, boolean file, boolean optional) {}
+
+  /**
    * Mount points of the ops that mount something beneath {@code home} while the home is a host
    * directory (the persistent per-app home, or an explicit one). Asks the host to tell file binds
    * from directory binds, as hsu-init's early phase does; skips optional binds whose source is
@@ -43,6 +51,23 @@ final class MountPoints {
    */
   static List<HomeMountPoint> homeMountPoints(Plan plan, AbsPath home, LaunchHost host) {
     List<HomeMountPoint> points = new ArrayList<>();
+    for (Candidate c : candidates(plan, home)) {
+      boolean file = c.file();
+      if (c.source() != null) {
+        LaunchHost.Kind kind = host.kind(c.source());
+        if (c.optional() && kind == LaunchHost.Kind.MISSING) {
+          continue;
+        }
+        file = kind == LaunchHost.Kind.FILE;
+      }
+      points.add(new HomeMountPoint(c.base(), c.path(), file));
+    }
+    return points;
+  }
+
+  /** The candidates of {@link #homeMountPoints}, in plan order. */
+  static List<Candidate> candidates(Plan plan, AbsPath home) {
+    List<Candidate> points = new ArrayList<>();
     AbsPath base = null;
     for (Op op : plan.ops()) {
       if (op instanceof Op.Bind b && b.target().equals(home)) {
@@ -50,14 +75,13 @@ final class MountPoints {
         continue;
       }
       AbsPath target;
+      AbsPath source = null;
       boolean file = false;
+      boolean optional = false;
       if (op instanceof Op.Bind b) {
-        LaunchHost.Kind kind = host.kind(b.source());
-        if (b.optional() && kind == LaunchHost.Kind.MISSING) {
-          continue;
-        }
         target = b.target();
-        file = kind == LaunchHost.Kind.FILE;
+        source = b.source();
+        optional = b.optional();
       } else if (op instanceof Op.Place p) {
         target = p.target();
         file = true;
@@ -71,7 +95,7 @@ final class MountPoints {
       if (base != null && target.startsWith(home) && !target.equals(home)) {
         String rel =
             target.value().substring(home.value().equals("/") ? 1 : home.value().length() + 1);
-        points.add(new HomeMountPoint(base, base.resolve(rel), file));
+        points.add(new Candidate(base, base.resolve(rel), source, file, optional));
       }
     }
     return points;

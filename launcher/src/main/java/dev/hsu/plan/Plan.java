@@ -1,5 +1,6 @@
 package dev.hsu.plan;
 
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -48,6 +49,27 @@ public record Plan(
   /** This plan with another instance record (the launcher adds the profile's path). */
   public Plan withInstance(Instance newInstance) {
     return new Plan(params, seccomp, landlock, newInstance, wayland, proxies, ops);
+  }
+
+  /** This plan with {@code extra} appended to the app's command (as the compiler appends them). */
+  public Plan withExtraArgs(List<String> extra) {
+    if (extra.isEmpty()) {
+      return this;
+    }
+    List<String> argv = new ArrayList<>(params.argv());
+    argv.addAll(extra);
+    Params p =
+        new Params(
+            params.uid(),
+            params.gid(),
+            params.hostNet(),
+            params.keepSession(),
+            params.hostname(),
+            params.cwd(),
+            argv,
+            params.env(),
+            params.waitDelay());
+    return new Plan(p, seccomp, landlock, instance, wayland, proxies, ops);
   }
 
   /** A plan without proxies. */

@@ -174,6 +174,7 @@ public final class Loader {
         }
       }
       for (Path c : candidates) {
+        dev.hsu.cache.Consulted.kind(c);
         if (Files.isRegularFile(c)) {
           return c;
         }

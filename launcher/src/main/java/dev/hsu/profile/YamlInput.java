@@ -53,6 +53,7 @@ final class YamlInput {
   static Parsed read(Path file, Problems problems) {
     Pos whole = Pos.fileOnly(file);
     byte[] bytes;
+    dev.hsu.cache.Consulted.file(file);
     try {
       if (Files.isDirectory(file)) {
         problems.error(whole, "cannot read the profile: it is a directory");

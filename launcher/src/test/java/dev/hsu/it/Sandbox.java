@@ -137,12 +137,18 @@ final class Sandbox implements AutoCloseable {
     }
   }
 
-  /** Files left under XDG_RUNTIME_DIR/hsu (instance records must be gone after exit). */
+  /**
+   * Files left under XDG_RUNTIME_DIR/hsu (instance records must be gone after exit), but for the
+   * plan cache's key, which lives there for as long as the runtime dir.
+   */
   List<String> leftoverInstances() {
     Path dir = runtimeDir.resolve("hsu");
     if (!Files.isDirectory(dir)) return List.of();
     try (var s = Files.list(dir)) {
-      return s.map(p -> p.getFileName().toString()).sorted().toList();
+      return s.map(p -> p.getFileName().toString())
+          .filter(n -> !n.equals("plan-cache.key"))
+          .sorted()
+          .toList();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

@@ -1,0 +1,138 @@
+#!/bin/bash
+# The plan cache end to end, as a user sees it (TAP): a hit runs no JVM, each kind of change makes a
+# miss, a forged, corrupt or group-writable entry is a miss and replaced, two concurrent first
+# launches both work and leave one entry. Run as a normal user from a built checkout.
+set -u
+cd "$(dirname "$0")/../../.."
+n=0 failed=0
+ok() { n=$((n + 1)); if [ "$1" = 0 ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; failed=$((failed + 1)); fi; }
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+export XDG_RUNTIME_DIR="$work/run" XDG_CACHE_HOME="$work/cache"
+mkdir -m 0700 "$XDG_RUNTIME_DIR"
+plans="$XDG_CACHE_HOME/hsu/plans"
+p="$work/p.yaml"
+cat > "$p" <<'YAML'
+id: dev.hsu.test.Cache
+command: [/bin/sh, -c, 'echo "args:$*:$CACHE_VAR"', sh]
+env: {pass: [CACHE_VAR]}
+YAML
+nojvm() { HSU_JAVA=/nonexistent/java ./hsu launch "$p" "$@"; }
+# A warm launch with no Java at all: the plan cache hit.
+first=$(./hsu launch "$p" -- one 2>&1)
+ok $? "the first launch (a miss) works: $first"
+[ "$(find "$plans" -type f | wc -l)" = 1 ]
+ok $? "it leaves one entry"
+out=$(nojvm -- a 'b c' 2>&1)
+[ "$out" = "args:a b c:" ]
+ok $? "a hit runs without any JVM and passes the arguments after --: $out"
+strace -f -qq -e trace=execve -o "$work/trace" ./hsu launch "$p" >/dev/null 2>&1
+grep -q 'execve("[^"]*/hsu-init"' "$work/trace" && ! grep -E 'execve\("[^"]*/java"' "$work/trace" >/dev/null
+ok $? "strace finds hsu-init and no java executed on a hit"
+# Each kind of change is a miss: without Java it fails, with Java it gives the new result.
+miss_then() { # what, command to change, expected output
+  local why=$1 want=$3
+  eval "$2"
+  out=$(nojvm 2>&1)
+  case $out in *"cannot run Java"*) ok 0 "$why: a miss";; *) ok 1 "$why: a miss (got $out)";; esac
+  out=$(./hsu launch "$p" 2>&1)
+  [ "$out" = "$want" ]
+  ok $? "$why: the JVM's result ($out)"
+  out=$(nojvm 2>&1)
+  [ "$out" = "$want" ]
+  ok $? "$why: the entry is replaced and hits again"
+}
+miss_then "a profile byte" "sed -i 's/args:/Args:/' '$p'" "Args::"
+export CACHE_VAR=set
+miss_then "a consulted variable" ":" "Args::set"
+printf 'id: dev.hsu.test.Base\ncommand: [/bin/echo, base1]\n' > "$work/base.yaml"
+printf 'extends: [base]\nid: dev.hsu.test.Ext\n' > "$work/q.yaml"
+./hsu launch "$work/q.yaml" >/dev/null 2>&1
+sed -i 's/base1/base2/' "$work/base.yaml"
+out=$(HSU_JAVA=/nonexistent/java ./hsu launch "$work/q.yaml" 2>&1)
+case $out in *"cannot run Java"*) ok 0 "an extends file: a miss";; *) ok 1 "an extends file: a miss (got $out)";; esac
+out=$(./hsu launch "$work/q.yaml" 2>&1)
+[ "$out" = base2 ]
+ok $? "an extends file: the new result ($out)"
+rm -rf "$plans" && ./hsu launch "$p" >/dev/null 2>&1 # from here on, one entry: p's
+miss_then "hsu's version (hsu-init rebuilt)" "touch init-c/build/hsu-init" "Args::set"
+entry=$(find "$plans" -type f)
+miss_then "a corrupt entry" "printf x | dd of='$entry' bs=1 seek=40 conv=notrunc 2>/dev/null" "Args::set"
+miss_then "a truncated entry" "truncate -s 100 '$entry'" "Args::set"
+miss_then "a group-writable entry" "chmod 0620 '$entry'" "Args::set"
+miss_then "an entry forged without the key" "cp '$entry' '$work/e' && printf '\\x00%.0s' {1..32} | dd of='$entry' bs=1 seek=\$((\$(stat -c %s '$entry') - 32)) conv=notrunc 2>/dev/null" "Args::set"
+[ "$(stat -c %a "$entry")" = 600 ]
+ok $? "the replaced entry is 0600"
+rm -rf "$plans"
+(./hsu launch "$p" >"$work/o1" 2>&1; echo $? >"$work/r1") &
+(./hsu launch "$p" >"$work/o2" 2>&1; echo $? >"$work/r2") &
+wait
+[ "$(cat "$work/r1")$(cat "$work/r2")" = 00 ] && [ "$(cat "$work/o1")" = "Args::set" ] && [ "$(cat "$work/o2")" = "Args::set" ]
+ok $? "two concurrent first launches both work"
+[ "$(find "$plans" -type f | wc -l)" = 1 ] && [ "$(nojvm 2>&1)" = "Args::set" ]
+ok $? "and leave one valid entry"
+# No sandbox sees or writes the cache, even one whose home is the real home (hsu-init covers
+# ${XDG_CACHE_HOME:-~/.cache}/hsu with an empty read-only directory), on a miss and on a hit.
+h="$work/home"
+mkdir -p "$h"
+cat > "$work/real-home.yaml" <<YAML
+id: dev.hsu.test.RealHome
+home: $h
+command: [/bin/sh, -c, 'ls -A $h/.cache/hsu; echo listed; touch $h/.cache/hsu/x $h/.cache/hsu/plans/x 2>&1; mkdir $h/.cache/hsu/y 2>&1; echo \$HOME']
+YAML
+for run in miss hit; do
+  out=$(env -u XDG_CACHE_HOME HOME="$h" ./hsu launch "$work/real-home.yaml" 2>&1)
+  first=$(printf '%s\n' "$out" | head -1)
+  [ "$first" = listed ] && [ ! -e "$h/.cache/hsu/x" ] && [ ! -e "$h/.cache/hsu/y" ] && [ ! -e "$h/.cache/hsu/plans/x" ] \
+    && printf '%s\n' "$out" | grep -q "touch: cannot touch '$h/.cache/hsu/x'" && printf '%s\n' "$out" | grep -qx "$h"
+  ok $? "$run: a sandbox with home: the real home lists nothing in ~/.cache/hsu and writes nothing there ($(printf '%s' "$out" | tr '\n' '|'))"
+done
+[ "$(find "$h/.cache/hsu/plans" -type f | wc -l)" = 1 ] && [ "$(env -u XDG_CACHE_HOME HOME="$h" HSU_JAVA=/nonexistent/java ./hsu launch "$work/real-home.yaml" 2>&1 | head -1)" = listed ]
+ok $? "while the host has that profile's entry, and it hits"
+cat > "$work/bind-cache.yaml" <<YAML
+id: dev.hsu.test.BindCache
+filesystem: [{bind: $XDG_CACHE_HOME, to: /mnt/c, writable: true}]
+command: [/bin/sh, -c, 'ls -A /mnt/c/hsu; echo listed; touch /mnt/c/hsu/x 2>/dev/null || echo refused']
+YAML
+out=$(./hsu launch "$work/bind-cache.yaml" 2>&1)
+[ "$out" = "$(printf 'listed\nrefused')" ] && [ ! -e "$XDG_CACHE_HOME/hsu/x" ]
+ok $? "a writable bind of \$XDG_CACHE_HOME shows an empty, read-only hsu/ ($(printf '%s' "$out" | tr '\n' '|'))"
+# hsu desktop install and hsu systemd install warm the cache for the launch their files run.
+export XDG_DATA_HOME="$work/data" XDG_CONFIG_HOME="$work/config"
+for how in desktop systemd; do
+  printf 'id: dev.hsu.test.Installed%s\ncommand: [/bin/echo, installed-%s]\n' "$how" "$how" > "$work/$how.yaml"
+  ./hsu "$how" install "$work/$how.yaml" >"$work/install.out" 2>&1
+  out=$(HSU_JAVA=/nonexistent/java ./hsu launch "$work/$how.yaml" 2>&1)
+  [ "$out" = "installed-$how" ]
+  ok $? "hsu $how install warms the cache: the installed launch runs with no JVM ($out; $(tr '\n' '|' <"$work/install.out"))"
+done
+# The fast path runs the very plan the JVM runs: an hsu-init stand-in (HSU_INIT, which both paths
+# honour) keeps the plan it is given; the JVM's (a miss) and the front's (a hit) are the same bytes
+# but for the instance id, which is fresh on each launch.
+cat > "$work/keep-plan" <<'SH'
+#!/bin/sh
+[ "$1" = --plan-fd ] && cat "/proc/self/fd/$2" > "$KEEP_PLAN"
+SH
+chmod +x "$work/keep-plan"
+cat > "$work/same.yaml" <<YAML
+id: dev.hsu.test.Same
+command: [/bin/echo, same]
+env: {pass: [CACHE_VAR], set: {A: b}}
+filesystem: [{bind: $work, to: /mnt/w}]
+YAML
+same() { # where the plan goes, then launch's arguments
+  KEEP_PLAN=$1 HSU_DEBUG=1 HSU_INIT="$work/keep-plan" HSU_JAVA=$java ./hsu launch "$work/same.yaml" -- x 'y z' >"$1.out" 2>&1
+}
+ids() { grep -ao "$XDG_RUNTIME_DIR/hsu/[0-9a-f]\{16\}" "$1" | head -1 | sed 's|.*/||'; }
+java=java same "$work/plan.jvm" && java=/nonexistent/java same "$work/plan.front" \
+  && java=/nonexistent/java same "$work/plan.front2"
+ok $? "a miss and two hits give hsu-init a plan, the hits with no JVM ($(cat "$work"/plan.*.out | tr '\n' '|'))"
+id1=$(ids "$work/plan.jvm") id2=$(ids "$work/plan.front") id3=$(ids "$work/plan.front2")
+[ -n "$id1" ] && [ -n "$id2" ] && [ -n "$id3" ] && [ "$id1" != "$id2" ] && [ "$id2" != "$id3" ] && [ "$id1" != "$id3" ]
+ok $? "each launch has a fresh instance id ($id1 $id2 $id3)"
+perl -0777 -pe "s/$id1/ID/g" "$work/plan.jvm" > "$work/plan.jvm.n"
+perl -0777 -pe "s/$id2/ID/g" "$work/plan.front" > "$work/plan.front.n"
+[ -s "$work/plan.jvm.n" ] && cmp "$work/plan.jvm.n" "$work/plan.front.n"
+ok $? "the front's plan is the JVM's plan, byte for byte, but for the instance id ($(stat -c %s "$work/plan.jvm") bytes)"
+echo "1..$n"
+[ "$failed" = 0 ]
