@@ -60,6 +60,22 @@ static uint64_t get_int(struct cur *c, size_t size) {
   return v;
 }
 
+/* Length-prefixed bytes, which may hold NULs (a hash): a pointer into the
+ * entry, *len set. */
+static const uint8_t *get_bytes(struct cur *c, size_t *len) {
+  size_t n = (size_t)get_int(c, 4);
+  if (c->bad || n > c->n) {
+    c->bad = true;
+    *len = 0;
+    return c->p;
+  }
+  const uint8_t *b = c->p;
+  c->p += n;
+  c->n -= n;
+  *len = n;
+  return b;
+}
+
 /* A length-prefixed string, copied and NUL-terminated (the process execs
  * soon: nothing is freed). */
 static const char *get_str(struct cur *c, size_t *len) {
@@ -266,10 +282,10 @@ static bool fact_holds(uint16_t tag, struct cur *c, const char *arg, const char 
     const char *path = get_str(c, NULL);
     uint64_t present = get_int(c, 4);
     size_t n = 0;
-    const char *want = get_str(c, &n);
+    const uint8_t *want = get_bytes(c, &n);
     uint8_t h[SHA256_SIZE];
     bool is = hash_file(path, h);
-    if (n != SHA256_SIZE || is != (present != 0) || (is && memcmp(h, want, n) != 0))
+    if (c->bad || n != SHA256_SIZE || is != (present != 0) || (is && memcmp(h, want, n) != 0))
       return miss("%s changed", q(path));
     return true;
   }

@@ -71,24 +71,39 @@ wait
 ok $? "two concurrent first launches both work"
 [ "$(find "$plans" -type f | wc -l)" = 1 ] && [ "$(nojvm 2>&1)" = "Args::set" ]
 ok $? "and leave one valid entry"
-# No sandbox sees or writes the cache, even one whose home is the real home (hsu-init covers
+# A profile whose SHA-256 holds a zero byte (this content's does: 8e52c7...c300...) hits too:
+# the entry's hashes are bytes, not strings.
+printf 'id: dev.hsu.test.R20\ncommand: [/bin/echo, r]\n' > "$work/zero.yaml"
+sha256sum "$work/zero.yaml" | cut -c1-64 | grep -Eq '^(..)*00'
+ok $? "the zero-byte profile's hash has a zero byte (a precondition)"
+./hsu launch "$work/zero.yaml" >/dev/null 2>&1
+out=$(HSU_DEBUG=1 HSU_JAVA=/nonexistent/java ./hsu launch "$work/zero.yaml" 2>&1)
+[ "$out" = r ]
+ok $? "and its second launch hits ($(printf '%s' "$out" | tr '\n' '|'))"
+# No sandbox sees or writes the cache, even one granted the whole real home (hsu-init covers
 # ${XDG_CACHE_HOME:-~/.cache}/hsu with an empty read-only directory), on a miss and on a hit.
+# 'home:' set to the real home itself is refused since hsu check guards hsu's own configuration.
 h="$work/home"
 mkdir -p "$h"
 cat > "$work/real-home.yaml" <<YAML
 id: dev.hsu.test.RealHome
-home: $h
-command: [/bin/sh, -c, 'ls -A $h/.cache/hsu; echo listed; touch $h/.cache/hsu/x $h/.cache/hsu/plans/x 2>&1; mkdir $h/.cache/hsu/y 2>&1; echo \$HOME']
+home: ephemeral
+filesystem: [{bind: $h, to: /mnt/h}]
+command: [/bin/sh, -c, 'ls -A /mnt/h/.cache/hsu; echo listed; touch /mnt/h/.cache/hsu/x /mnt/h/.cache/hsu/plans/x 2>&1; mkdir /mnt/h/.cache/hsu/y 2>&1; echo done']
 YAML
 for run in miss hit; do
   out=$(env -u XDG_CACHE_HOME HOME="$h" ./hsu launch "$work/real-home.yaml" 2>&1)
-  first=$(printf '%s\n' "$out" | head -1)
+  first=$(printf '%s\n' "$out" | grep -v '^hsu: warning' | head -1)
   [ "$first" = listed ] && [ ! -e "$h/.cache/hsu/x" ] && [ ! -e "$h/.cache/hsu/y" ] && [ ! -e "$h/.cache/hsu/plans/x" ] \
-    && printf '%s\n' "$out" | grep -q "touch: cannot touch '$h/.cache/hsu/x'" && printf '%s\n' "$out" | grep -qx "$h"
-  ok $? "$run: a sandbox with home: the real home lists nothing in ~/.cache/hsu and writes nothing there ($(printf '%s' "$out" | tr '\n' '|'))"
+    && printf '%s\n' "$out" | grep -q "touch: cannot touch '/mnt/h/.cache/hsu/x'" && printf '%s\n' "$out" | grep -qx done
+  ok $? "$run: a sandbox granted the real home lists nothing in ~/.cache/hsu and writes nothing there ($(printf '%s' "$out" | tr '\n' '|'))"
 done
-[ "$(find "$h/.cache/hsu/plans" -type f | wc -l)" = 1 ] && [ "$(env -u XDG_CACHE_HOME HOME="$h" HSU_JAVA=/nonexistent/java ./hsu launch "$work/real-home.yaml" 2>&1 | head -1)" = listed ]
+[ "$(find "$h/.cache/hsu/plans" -type f | wc -l)" = 1 ] && [ "$(env -u XDG_CACHE_HOME HOME="$h" HSU_JAVA=/nonexistent/java ./hsu launch "$work/real-home.yaml" 2>&1 | grep -v '^hsu: warning' | head -1)" = listed ]
 ok $? "while the host has that profile's entry, and it hits"
+printf 'id: dev.hsu.test.RealHome\nhome: %s\ncommand: [/bin/true]\n' "$h" > "$work/home-is-home.yaml"
+out=$(env -u XDG_CACHE_HOME HOME="$h" ./hsu launch "$work/home-is-home.yaml" 2>&1)
+printf '%s\n' "$out" | grep -q "hsu refuses it"
+ok $? "'home:' set to the real home is refused, so the app cannot rewrite hsu's configuration ($(printf '%s' "$out" | tr '\n' '|'))"
 cat > "$work/bind-cache.yaml" <<YAML
 id: dev.hsu.test.BindCache
 filesystem: [{bind: $XDG_CACHE_HOME, to: /mnt/c, writable: true}]
