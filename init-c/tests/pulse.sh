@@ -116,6 +116,8 @@ if [ -n "$missing" ]; then
 fi
 make_wav "$work/tone.wav" 3
 make_wav "$work/long.wav" 6
+# Another app's stream must still play when the steps under load reach the move (killed after).
+make_wav "$work/other.wav" 30
 head -c 256 /dev/urandom >"$work/wrong-cookie"
 chmod 644 "$work/wrong-cookie"
 
@@ -284,7 +286,7 @@ suite_admin() {
 
   # Another app's stream, played straight to the server. Its own name: the
   # move below is remembered per application (pipewire's stream restore).
-  D paplay --client-name=hsu-other-app "$work/long.wav" >/dev/null 2>&1 &
+  D paplay --client-name=hsu-other-app "$work/other.wav" >/dev/null 2>&1 &
   local other=$! sink si
   sink=$(sink_index hsutest)
   wait_for has_input "$sink"
