@@ -111,11 +111,15 @@ public final class Portals {
     // The document portal's FUSE file system decides what each document allows; a launch without
     // a running document portal goes on without it.
     ops.add(new Op.Bind(documentsHost(p), documentsInside(p), true, false, true, false));
-    // Over the host's xdg-open, which would look for a browser inside; where the host has none,
-    // apps that run xdg-open find none inside either.
+    // Over the host's xdg-open, which would look for a browser inside; where the root mirror does
+    // not show the host's /usr, or the host has none, apps that run xdg-open find none inside.
     java.nio.file.Path hostXdgOpen = java.nio.file.Path.of(XDG_OPEN.value());
-    dev.hsu.cache.Consulted.kind(hostXdgOpen);
-    if (dev.hsu.cache.Consulted.kindOf(hostXdgOpen) == dev.hsu.cache.Consulted.Kind.FILE) {
+    if (p.root().mirror() && !p.root().exclude().contains("usr")) {
+      dev.hsu.cache.Consulted.kind(hostXdgOpen);
+    }
+    if (p.root().mirror()
+        && !p.root().exclude().contains("usr")
+        && dev.hsu.cache.Consulted.kindOf(hostXdgOpen) == dev.hsu.cache.Consulted.Kind.FILE) {
       ops.add(new Op.Bind(program(hostEnv), XDG_OPEN, false, false, false, false));
     }
     Map<String, String> env = new LinkedHashMap<>();
