@@ -93,10 +93,10 @@ final class FileForwardingTest {
 
   @Test
   void aGrantedFileKeepsItsPlaceInsideAndIsNotExported() throws IOException {
+    Profile p = profile(true, false);
     Path f = Files.writeString(dir.resolve("granted/notes.txt"), "x");
     FakeExporter ex = new FakeExporter();
-    assertEquals(
-        List.of("/home/user/Granted/notes.txt"), rewrite(profile(true, false), ex, f.toString()));
+    assertEquals(List.of("/home/user/Granted/notes.txt"), rewrite(p, ex, f.toString()));
     assertEquals(List.of(), ex.calls);
   }
 
