@@ -91,6 +91,16 @@ public final class Portals {
     return AbsPath.of(v);
   }
 
+  /** The host path of the hsu-portal that {@code plan} binds as xdg-open, or null. */
+  public static AbsPath programIn(dev.hsu.plan.Plan plan) {
+    for (Op op : plan.ops()) {
+      if (op instanceof Op.Bind b && b.target().equals(XDG_OPEN)) {
+        return b.source();
+      }
+    }
+    return null;
+  }
+
   /** The app's document view inside: the document portal's mount point in the runtime dir. */
   public static AbsPath documentsInside(Profile p) {
     return p.host().xdgRuntimeDir().resolve("doc");
