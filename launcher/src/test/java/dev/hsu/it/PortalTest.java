@@ -42,6 +42,7 @@ class PortalTest extends SandboxTestBase {
   Process daemon;
   String address;
   Path portalTool;
+  Peers peers;
 
   @BeforeEach
   void session() throws Exception {
@@ -59,9 +60,16 @@ class PortalTest extends SandboxTestBase {
         "/dev/fuse is not usable by this user (udev makes it 0666; a container may not)");
     portalTool = sb.tree.repo().resolve("init-c/build/hsu-portal");
     need(Files.isExecutable(portalTool), "hsu-portal is not built (make -C init-c)");
+    need(
+        Files.isExecutable(LIBEXEC.resolve("xdg-desktop-portal-gtk")),
+        "xdg-desktop-portal-gtk is not installed (Debian package xdg-desktop-portal-gtk)");
     // What a desktop session gives its services: the handler of the test scheme for OpenURI, and
-    // GNOME as the desktop, whose portal backend (xdg-desktop-portal-gtk) provides the AppChooser
-    // that xdg-desktop-portal 1.16 needs before it offers OpenURI at all.
+    // GNOME as the desktop, whose portal backend (xdg-desktop-portal-gtk, on an X display here)
+    // provides the AppChooser that xdg-desktop-portal 1.16 needs before it offers OpenURI at all.
+    // 1.16 skips the chooser for a custom scheme only when one handler is registered for it
+    // ([Added Associations]; a default alone is not enough).
+    peers = new Peers(sb);
+    Peers.X x = peers.xvfb();
     Path apps = Files.createDirectories(sb.dataHome.resolve("applications"));
     Path recorder = sb.hostDir("handler").resolve("record");
     Files.writeString(
@@ -74,7 +82,8 @@ class PortalTest extends SandboxTestBase {
             + " %u\nMimeType=x-scheme-handler/hsutest;\nNoDisplay=true\n");
     Files.writeString(
         sb.configHome.resolve("mimeapps.list"),
-        "[Default Applications]\nx-scheme-handler/hsutest=hsu-test-handler.desktop\n");
+        "[Default Applications]\nx-scheme-handler/hsutest=hsu-test-handler.desktop\n"
+            + "[Added Associations]\nx-scheme-handler/hsutest=hsu-test-handler.desktop;\n");
     Path socket = sb.root.resolve("bus");
     ProcessBuilder pb =
         new ProcessBuilder(
@@ -90,7 +99,11 @@ class PortalTest extends SandboxTestBase {
     env.put("XDG_DATA_HOME", sb.dataHome.toString());
     env.put("XDG_CONFIG_HOME", sb.configHome.toString());
     env.put("XDG_CURRENT_DESKTOP", "gnome");
-    env.remove("DISPLAY");
+    env.put("DISPLAY", ":" + x.display());
+    env.put("XAUTHORITY", x.xauthority().toString());
+    env.put("GDK_BACKEND", "x11");
+    env.put("NO_AT_BRIDGE", "1");
+    env.put("GSETTINGS_BACKEND", "memory");
     env.remove("WAYLAND_DISPLAY");
     daemon = pb.start();
     String line =
@@ -113,6 +126,9 @@ class PortalTest extends SandboxTestBase {
   @AfterEach
   void stopSession() throws Exception {
     if (daemon == null) {
+      if (peers != null) {
+        peers.close();
+      }
       return;
     }
     new ProcessBuilder("fusermount3", "-u", sb.runtimeDir.resolve("doc").toString())
@@ -128,6 +144,7 @@ class PortalTest extends SandboxTestBase {
         .filter(p -> p.info().command().map(c -> c.startsWith("/usr/libexec/xdg-")).orElse(false))
         .filter(p -> environ(p.pid()).contains(mark))
         .forEach(ProcessHandle::destroyForcibly);
+    peers.close();
   }
 
   static List<String> environ(long pid) {
