@@ -74,6 +74,9 @@ final class LaunchCommand implements Callable<Integer> {
           errors.err().println("hsu: notice: " + notice);
           errors.err().flush();
         };
+    if (c.profile().dbus().portals() != null) {
+      portalCheck();
+    }
     // With portals, files named in the arguments are handed to the app (docs/portals.md).
     List<String> appArgs =
         FileForwarding.rewrite(
@@ -93,5 +96,30 @@ final class LaunchCommand implements Callable<Integer> {
         ctx.launchHost(),
         notices);
     throw new IllegalStateException("execve returned");
+  }
+
+  /**
+   * The document portal started, or a notice: hsu-launch's check (the fast path runs the same),
+   * when hsu runs through its launcher script.
+   */
+  private void portalCheck() {
+    String front = System.getProperty(Warming.FRONT);
+    if (front == null || !java.nio.file.Files.isExecutable(java.nio.file.Path.of(front))) {
+      return;
+    }
+    try {
+      ProcessBuilder pb =
+          new ProcessBuilder(front, "--portal-check")
+              .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+              .redirectError(ProcessBuilder.Redirect.INHERIT);
+      pb.environment().clear();
+      pb.environment().putAll(ctx.env());
+      errors.err().flush();
+      pb.start().waitFor();
+    } catch (java.io.IOException e) {
+      errors.err().println("hsu: notice: cannot check the portals: " + e.getMessage());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 }

@@ -207,7 +207,7 @@ class PortalTest extends SandboxTestBase {
                     + file
                     + " 2>&1; cat ~/"
                     + Sandbox.CANARY_NAME
-                    + " 2>&1")
+                    + " 2>&1; true")
             .launch()
             .ok();
     assertFalse(b.stdout().contains("exported bytes"), b::describe);
