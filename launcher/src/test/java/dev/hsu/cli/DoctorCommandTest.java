@@ -48,7 +48,7 @@ final class DoctorCommandTest {
     int code = run("doctor");
     List<String> lines = out.lines().toList();
     assertEquals("", err);
-    assertEquals(14, lines.size(), out);
+    assertEquals(15, lines.size(), out);
     for (String line : lines.subList(0, 13)) {
       assertTrue(line.matches("(ok  |warn|fail)  \\S.*"), line);
       assertTrue(
