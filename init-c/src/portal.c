@@ -46,8 +46,7 @@
 
 enum { OPEN_OK, OPEN_USAGE, OPEN_NOT_FOUND, OPEN_NO_PORTAL, OPEN_FAILED };
 
-#define autobus __attribute__((cleanup(sd_bus_flush_close_unrefp)))
-#define autoerr __attribute__((cleanup(sd_bus_error_free)))
+#define autobus __attribute__((cleanup(portal_bus_closep)))
 
 static const char *prog = "hsu-portal";
 
@@ -123,8 +122,8 @@ static int export_open(struct export *x) {
 
 /* One AddFull for the paths of one kind (directories or files); -1 after
  * saying why. */
-static int export_kind(sd_bus *bus, struct export *xs, size_t n, bool dir, const char *app_id,
-                       bool writable) {
+static int export_kind(struct portal_bus *bus, struct export *xs, size_t n, bool dir,
+                       const char *app_id, bool writable) {
   autofree int *fds = calloc(n, sizeof(*fds));
   autofree size_t *at = calloc(n, sizeof(*at));
   if (fds == NULL || at == NULL) {
@@ -140,7 +139,7 @@ static int export_kind(sd_bus *bus, struct export *xs, size_t n, bool dir, const
   if (k == 0)
     return 0;
   uint32_t flags = DOC_REUSE_EXISTING | DOC_PERSISTENT | (dir ? DOC_EXPORT_DIRECTORY : 0);
-  autoerr sd_bus_error err = SD_BUS_ERROR_NULL;
+  struct portal_error err;
   char **ids = NULL;
   int r = documents_add_full(bus, fds, k, flags, app_id, writable, &ids, &err);
   size_t got = 0;
@@ -155,7 +154,7 @@ static int export_kind(sd_bus *bus, struct export *xs, size_t n, bool dir, const
   for (size_t i = 0; r >= 0 && ids[i] != NULL; i++)
     free(ids[i]);
   free(ids);
-  const char *why = r < 0 ? portal_error_text(&err, r) : "it did not answer one id per path";
+  const char *why = r < 0 ? err.text : "it did not answer one id per path";
   if (k == 1)
     say("cannot export %s through the document portal: %s", q(xs[at[0]].arg), why);
   else
@@ -188,11 +187,11 @@ static int cmd_export(int argc, char **argv) {
     if (export_open(&xs[i]) < 0)
       return 1;
   }
-  autobus sd_bus *bus = NULL;
-  int r = portal_bus_open(&bus);
-  if (r < 0) {
+  struct portal_error err;
+  autobus struct portal_bus *bus = portal_bus_open(&err);
+  if (bus == NULL) {
     say("cannot export %s through the document portal: cannot connect to the session bus: %s",
-        q(xs[0].arg), portal_error_text(NULL, r));
+        q(xs[0].arg), err.text);
     return 1;
   }
   if (export_kind(bus, xs, n, false, app_id, writable) < 0 ||
@@ -211,18 +210,16 @@ static int cmd_add(int argc, char **argv) {
     say("cannot add %s to the document portal: %s", q(argv[0]), strerror(errno));
     return 1;
   }
-  autobus sd_bus *bus = NULL;
-  autoerr sd_bus_error err = SD_BUS_ERROR_NULL;
+  struct portal_error err;
   autofree char *id = NULL;
-  int r = portal_bus_open(&bus);
-  if (r < 0) {
+  autobus struct portal_bus *bus = portal_bus_open(&err);
+  if (bus == NULL) {
     say("cannot add %s to the document portal: cannot connect to the session bus: %s", q(argv[0]),
-        portal_error_text(NULL, r));
+        err.text);
     return 1;
   }
-  r = documents_add(bus, fd, &id, &err);
-  if (r < 0) {
-    say("cannot add %s to the document portal: %s", q(argv[0]), portal_error_text(&err, r));
+  if (documents_add(bus, fd, &id, &err) < 0) {
+    say("cannot add %s to the document portal: %s", q(argv[0]), err.text);
     return 1;
   }
   printf("%s\n", id);
@@ -241,17 +238,13 @@ static uint64_t timeout_ms(void) {
  * call, at the path the portal derives from our unique name and the token
  * (and at the path it returns, should an older portal choose another). */
 static int open_through_portal(const char *target, int fd) {
-  autobus sd_bus *bus = NULL;
-  autoerr sd_bus_error err = SD_BUS_ERROR_NULL;
-  const char *unique = NULL;
-  int r = portal_bus_open(&bus);
-  if (r >= 0)
-    r = sd_bus_get_unique_name(bus, &unique);
-  if (r < 0) {
-    say("cannot open %s: cannot connect to the session bus: %s", q(target),
-        portal_error_text(NULL, r));
+  struct portal_error err;
+  autobus struct portal_bus *bus = portal_bus_open(&err);
+  if (bus == NULL) {
+    say("cannot open %s: cannot connect to the session bus: %s", q(target), err.text);
     return OPEN_NO_PORTAL;
   }
+  const char *unique = portal_bus_unique_name(bus);
   uint64_t rnd = 0;
   if (getrandom(&rnd, sizeof(rnd), 0) != sizeof(rnd))
     rnd = (uint64_t)getpid() << 32 ^ monotonic_ms();
@@ -266,31 +259,25 @@ static int open_through_portal(const char *target, int fd) {
   struct portal_response resp = {false, 0};
   uint64_t timeout = timeout_ms(), deadline = monotonic_ms() + timeout;
   autofree char *handle = NULL;
-  r = request_subscribe(bus, predicted, &resp);
-  if (r < 0) {
-    say("cannot open %s: cannot subscribe to the desktop portal's answer: %s", q(target),
-        strerror(-r));
-    return OPEN_FAILED;
-  }
-  r = open_uri(bus, target, fd, token, timeout * 1000u, &handle, &err);
-  if (r < 0 && portal_error_no_service(&err)) {
+  request_subscribe(bus, predicted, &resp);
+  int r = open_uri(bus, target, fd, token, timeout, &handle, &err);
+  if (r < 0 && err.fault == PORTAL_NO_SERVICE) {
     say("cannot open %s: no xdg-desktop-portal is running on the session bus", q(target));
     return OPEN_NO_PORTAL;
   }
-  if (r < 0 && portal_error_no_method(&err)) {
+  if (r < 0 && err.fault == PORTAL_NO_METHOD) {
     say("cannot open %s: the desktop portal offers no OpenURI (no portal backend for this "
         "desktop?): %s",
-        q(target), portal_error_text(&err, r));
+        q(target), err.text);
     return OPEN_NO_PORTAL;
   }
   if (r < 0) {
-    say("cannot open %s through the desktop portal: %s", q(target), portal_error_text(&err, r));
+    say("cannot open %s through the desktop portal: %s", q(target), err.text);
     return OPEN_FAILED;
   }
   if (strcmp(handle, predicted) != 0)
-    r = request_subscribe(bus, handle, &resp);
-  if (r >= 0)
-    r = request_wait(bus, &resp, deadline);
+    request_subscribe(bus, handle, &resp);
+  r = request_wait(bus, &resp, deadline);
   if (r == -ETIMEDOUT) {
     request_close(bus, handle);
     unsigned long long t = timeout % 1000 == 0 ? timeout / 1000 : timeout;

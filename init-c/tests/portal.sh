@@ -5,7 +5,9 @@
 # portal FUSE-mounted at $XDG_RUNTIME_DIR/doc. The GTK backend (it provides
 # the AppChooser that xdg-desktop-portal 1.16 needs before it offers
 # OpenURI) gets a display from Xvfb. URIs are opened in a test handler, a
-# script that records its argument. Run as an unprivileged user; as root,
+# script that records its argument. The document portal and OpenURI are
+# also asked through xdg-dbus-proxy, the session bus inside a sandbox. Run
+# as an unprivileged user; as root,
 # the script runs itself as $HSU_TEST_USER (default hsudev, created when
 # missing). Something missing skips the tests, or fails them under
 # HSU_REQUIRE_ALL=1. Exits non-zero when a test failed.
@@ -78,11 +80,11 @@ fi
 
 work=$(mktemp -d /tmp/hsu-portaltest.XXXXXX)
 chmod 700 "$work"
-bus_pid= x_pid= bare_pid=
+bus_pid= x_pid= bare_pid= proxy_pid=
 cleanup() {
   fusermount3 -u "$work/run/doc" 2>/dev/null
   local p
-  for p in $bus_pid $bare_pid $x_pid; do kill "$p" 2>/dev/null; done
+  for p in $proxy_pid $bus_pid $bare_pid $x_pid; do kill "$p" 2>/dev/null; done
   [ -z "$x_pid" ] || wait "$x_pid" 2>/dev/null
   rm -rf "$work"
 }
@@ -247,6 +249,31 @@ run "$portal" --help
 check "hsu-portal --help: exit 0" eval '[ "$rc" = 0 ] && [[ "$out" = "usage: hsu-portal export"* ]]'
 run "$portal" frobnicate
 check "an unknown mode: exit 2" test "$rc" = 2
+
+# --- through xdg-dbus-proxy, the session bus inside a sandbox (Debian 12's 0.1.4 cannot take a
+# pipelined SASL handshake, as sd-bus sends it; fixed in 0.1.6)
+if command -v xdg-dbus-proxy >/dev/null; then
+  xdg-dbus-proxy "$DBUS_SESSION_BUS_ADDRESS" "$work/proxy.sock" --filter \
+    --talk=org.freedesktop.portal.Desktop --talk=org.freedesktop.portal.Documents \
+    2>"$work/proxy.log" &
+  proxy_pid=$!
+  wait_for test -S "$work/proxy.sock"
+  proxied=unix:path=$work/proxy.sock
+  printf 'proxied' >"$host/proxied.txt"
+  run env DBUS_SESSION_BUS_ADDRESS="$proxied" "$portal" add "$host/proxied.txt"
+  check "add through xdg-dbus-proxy $(xdg-dbus-proxy --version | tr -dc 0-9.): a doc id" \
+    eval '[ "$rc" = 0 ] && [[ "$out" =~ ^[0-9a-f]+$ ]] && [ -z "$err" ]'
+  rm -f "$work/got"
+  url3='hsutest://proxied/path'
+  run env DBUS_SESSION_BUS_ADDRESS="$proxied" "$portal" open "$url3"
+  check "open through xdg-dbus-proxy: exit 0, the handler got $url3" \
+    eval '[ "$rc" = 0 ] && [ -z "$err$out" ] && wait_for got "$url3"'
+  kill "$proxy_pid" 2>/dev/null
+  wait "$proxy_pid" 2>/dev/null
+  proxy_pid=
+else
+  skip "hsu-portal through xdg-dbus-proxy" "missing: xdg-dbus-proxy"
+fi
 
 # --- without portals: a bus that activates nothing, and no bus at all
 cat >"$work/bare.conf" <<EOF
