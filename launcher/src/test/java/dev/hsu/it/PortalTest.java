@@ -303,6 +303,20 @@ class PortalTest extends SandboxTestBase {
   }
 
   @Test
+  void theAppCannotRewriteWhatItClaimsToBe() {
+    Result r =
+        app(
+                APP_A,
+                "/bin/sh",
+                "-c",
+                "(echo '[Application]'; echo name=org.example.Host) > /.flatpak-info 2>/dev/null"
+                    + " && echo wrote || echo refused; grep '^name=' /.flatpak-info")
+            .launch()
+            .ok();
+    assertEquals(List.of("refused", "name=" + APP_A), r.lines(), r::describe);
+  }
+
+  @Test
   void xdgOpenInsideOpensTheLinkOnTheHostThroughTheOpenUriPortal() throws Exception {
     String url = "hsutest://hsu.example/path?q=1";
     Result r = app(APP_A, "/bin/sh", "-c", "xdg-open '" + url + "'; echo status $?").launch().ok();
