@@ -50,6 +50,7 @@ final class DbusSection implements Section<DbusSection> {
       List.of(
           "org.freedesktop.systemd1",
           "org.freedesktop.Flatpak",
+          "org.freedesktop.portal.Flatpak",
           "org.freedesktop.impl.portal.PermissionStore",
           "ca.desrt.dconf",
           "org.gnome.Shell",
@@ -370,15 +371,34 @@ final class DbusSection implements Section<DbusSection> {
   @Override
   public void warnings(Finishing f, Finisher.Parts done) {
     if (session != null && session.on) {
-      warnings(session, f);
+      warnings(session, true, f);
     }
     if (system != null && system.on) {
-      warnings(system, f);
+      warnings(system, false, f);
     }
   }
 
+  /** The portals' names, which 'portals: true' grants by interface. */
+  static final List<String> PORTAL_NAMES =
+      List.of("org.freedesktop.portal.Desktop", "org.freedesktop.portal.Documents");
+
   /** Grants on one bus that reach services able to run host code. */
-  private static void warnings(Bus bus, Finishing f) {
+  private static void warnings(Bus bus, boolean sessionBus, Finishing f) {
+    for (Str s : sessionBus ? bus.talk : List.<Str>of()) {
+      for (String portal : PORTAL_NAMES) {
+        if (covers(s.value(), portal)) {
+          f.warning(
+              s.pos(),
+              "D-Bus 'talk' to "
+                  + Text.quote(s.value())
+                  + " reaches every interface of "
+                  + Text.quote(portal)
+                  + ", the host registry where a caller names its own app id included; 'portals:"
+                  + " true' grants the portals by interface (docs/portals.md)");
+          break;
+        }
+      }
+    }
     for (Str s : bus.talk) {
       String reached = hostCodeName(s.value());
       if (reached != null) {
