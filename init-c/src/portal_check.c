@@ -8,7 +8,8 @@
 
 #define DESKTOP "org.freedesktop.portal.Desktop"
 #define DOCUMENTS "org.freedesktop.portal.Documents"
-#define CALL_TIMEOUT_US (10 * 1000000ull)
+/* A document portal that takes longer to start is taken as missing. */
+#define CALL_TIMEOUT_US (5 * 1000000ull)
 
 /* Whether name has an owner or a service file on the bus. */
 static bool offered(sd_bus *bus, const char *name) {
@@ -38,7 +39,8 @@ int portal_check(const char *address, char *msg, size_t size) {
   sd_bus_message *reply = NULL;
   int r = sd_bus_new(&bus);
   if (r >= 0 && (r = sd_bus_set_address(bus, address)) >= 0 &&
-      (r = sd_bus_set_bus_client(bus, 1)) >= 0)
+      (r = sd_bus_set_bus_client(bus, 1)) >= 0 &&
+      (r = sd_bus_set_method_call_timeout(bus, CALL_TIMEOUT_US)) >= 0)
     r = sd_bus_start(bus);
   if (r < 0) {
     snprintf(msg, size,
