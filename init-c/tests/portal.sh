@@ -20,7 +20,7 @@ if [ "$(id -u)" = 0 ]; then
   user=${HSU_TEST_USER:-hsudev}
   id "$user" >/dev/null 2>&1 || useradd --create-home --shell /bin/bash "$user"
   copy=$(mktemp -d /tmp/hsu-portaltest.XXXXXX)
-  cp "$0" "$portal" "$copy/"
+  cp "$0" "$here/tap.sh" "$portal" "$copy/"
   chmod -R a+rX "$copy"
   setpriv --reuid="$user" --regid="$user" --init-groups --reset-env -- env -i \
     HOME="$(getent passwd "$user" | cut -d: -f6)" PATH=/usr/bin:/bin \
@@ -30,24 +30,7 @@ if [ "$(id -u)" = 0 ]; then
   exit $status
 fi
 
-n=0 failed=0
-ok() { n=$((n + 1)); echo "ok $n - $1"; }
-not_ok() {
-  n=$((n + 1)); failed=$((failed + 1)); echo "not ok $n - $1"
-  echo "# rc=${rc:-}"; printf 'stdout: %s\nstderr: %s\n' "${out:-}" "${err:-}" | sed 's/^/# /'
-}
-check() { # check NAME COND...
-  local name=$1; shift
-  if "$@"; then ok "$name"; else not_ok "$name"; fi
-}
-skip() {
-  if [ -n "${HSU_REQUIRE_ALL:-}" ] && [ "${HSU_REQUIRE_ALL}" != 0 ]; then
-    n=$((n + 1)); failed=$((failed + 1)); echo "not ok $n - $1 (required: $2)"
-  else
-    n=$((n + 1)); echo "ok $n - $1 # SKIP $2"
-  fi
-}
-finish() { echo "1..$n"; [ "$failed" = 0 ]; exit $?; }
+. "$here/tap.sh"
 # run CMD...: rc, out, err of a command bounded by $WAIT.
 run() {
   timeout "$WAIT" "$@" >"$work/out" 2>"$work/err"

@@ -79,16 +79,7 @@ public final class Portals {
 
   /** The hsu-portal program: {@code $HSU_PORTAL}, else the installed one. */
   public static AbsPath program(Map<String, String> hostEnv) {
-    String v = hostEnv.get(PROGRAM_VAR);
-    if (v == null || v.isEmpty()) {
-      return DEFAULT_PROGRAM;
-    }
-    String problem = AbsPath.problem(v);
-    if (problem != null) {
-      throw new IllegalArgumentException(
-          "the portal client " + Quote.q(v) + " (from " + PROGRAM_VAR + ") " + problem);
-    }
-    return AbsPath.of(v);
+    return HelperProgram.from(hostEnv, PROGRAM_VAR, DEFAULT_PROGRAM, "the portal client");
   }
 
   /** The host path of the hsu-portal that {@code plan} binds as xdg-open, or null. */
