@@ -17,6 +17,8 @@
 #include <systemd/sd-bus.h>
 #include <time.h>
 
+#include "plan.h"
+#include "portal_check.h"
 #include "sha256.h"
 #include "util.h"
 
@@ -658,18 +660,27 @@ static void unit_name(const char *id, char *out, size_t size) {
 
 /* Scopes.start: quiet without a bus, a notice without a manager or on failure,
  * an error when the profile's limits need the scope. */
-static int scope(const struct entry *e) {
-  bool required = (e->limit_flags & 8) != 0;
+/* The session bus's address as the JVM finds it: $DBUS_SESSION_BUS_ADDRESS when
+ * reachable, else $XDG_RUNTIME_DIR/bus when present; "" when neither. */
+static void session_address(char *address, size_t size) {
   const char *given = getenv("DBUS_SESSION_BUS_ADDRESS"), *rt = env_abs("XDG_RUNTIME_DIR");
-  char address[PATH_MAX + 16] = "", path[PATH_MAX], msg[2048], unit[300];
+  char path[PATH_MAX];
+  address[0] = '\0';
   if (given != NULL && given[strspn(given, " \t\n\r\f\v")] != '\0') {
     if (reachable(given))
-      snprintf(address, sizeof(address), "%s", given);
+      snprintf(address, size, "%s", given);
   } else if (rt != NULL) {
     snprintf(path, sizeof(path), "%s/bus", rt);
     if (access(path, F_OK) == 0)
-      snprintf(address, sizeof(address), "unix:path=%s", path);
+      snprintf(address, size, "unix:path=%s", path);
   }
+}
+
+static int scope(const struct entry *e) {
+  bool required = (e->limit_flags & 8) != 0;
+  const char *rt = env_abs("XDG_RUNTIME_DIR");
+  char address[PATH_MAX + 16] = "", path[PATH_MAX], msg[2048], unit[300];
+  session_address(address, sizeof(address));
   if (address[0] == '\0') {
     if (required)
       return fail("the profile sets 'limits', which needs the systemd user manager, but there is"
@@ -752,6 +763,56 @@ static uint8_t *fill_plan(const struct entry *e, char **extra, int n_extra, size
   return p;
 }
 
+/* With the portals grant: the document portal started, or a notice (both
+ * launch paths and hsu doctor run this, docs/portals.md). */
+static void portal_notice(void) {
+  char address[PATH_MAX + 16], msg[2048];
+  session_address(address, sizeof(address));
+  if (address[0] == '\0')
+    snprintf(msg, sizeof(msg),
+             "no session bus for the portals (DBUS_SESSION_BUS_ADDRESS is unset or names a"
+             " missing socket, and $XDG_RUNTIME_DIR/bus does not exist): file dialogs, links and"
+             " files handed over will not work in the sandbox");
+  else if (portal_check(address, msg, sizeof(msg)) == 0)
+    return;
+  fprintf(stderr, "hsu: notice: %s\n", msg);
+}
+
+/* The INSTANCE record's grants in the cached plan (0 when it has none). */
+static uint32_t plan_grants(const struct entry *e) {
+  size_t at = 16;
+  while (at + 8 <= e->plan_len) {
+    uint32_t tag = get32(e->plan + at), n = get32(e->plan + at + 4);
+    if (n > e->plan_len - at - 8)
+      return 0;
+    if (tag == TAG_INSTANCE) {
+      /* id, dir, app id, name, profile: each a u32 length and its bytes; then the grants */
+      size_t p = at + 8, end = at + 8 + n;
+      for (int i = 0; i < 5; i++) {
+        if (p + 4 > end || get32(e->plan + p) > end - p - 4)
+          return 0;
+        p += 4 + get32(e->plan + p);
+      }
+      return p + 4 <= end ? get32(e->plan + p) : 0;
+    }
+    at += 8 + n;
+  }
+  return 0;
+}
+
+/* Whether an argument names a host file that hsu launch would hand over
+ * (docs/portals.md): the JVM exports it through the document portal. */
+static bool names_host_file(char **args, int n) {
+  for (int i = 0; i < n; i++) {
+    const char *a = args[i];
+    struct stat st;
+    if (strncmp(a, "file:", 5) == 0 ||
+        (a[0] != '-' && a[0] != '\0' && strstr(a, "://") == NULL && stat(a, &st) == 0))
+      return true;
+  }
+  return false;
+}
+
 /* What follows `dev.hsu.cli.Main launch` in argv: the profile at *arg. */
 static int launch_args(int argc, char **argv) {
   for (int i = 3; i + 1 < argc; i++)
@@ -778,6 +839,9 @@ static int try_hit(int argc, char **argv) {
   struct entry e;
   if (buf == NULL || !entry_holds(buf, len, arg, argv[0], init, &e))
     return 0;
+  bool portals = (plan_grants(&e) & INSTANCE_PORTALS) != 0;
+  if (portals && names_host_file(extra, n_extra))
+    return miss("a file argument, which the JVM hands over through the document portal");
   remove_stale();
   int r = userns_check();
   if (r == 0)
@@ -786,6 +850,8 @@ static int try_hit(int argc, char **argv) {
     r = scope(&e);
   if (r != 0)
     exit(r);
+  if (portals)
+    portal_notice();
   uint8_t *plan = fill_plan(&e, extra, n_extra, &plan_len);
   if (plan == NULL)
     exit(fail("internal error: the cached plan does not match its entry"));
@@ -803,6 +869,11 @@ static int try_hit(int argc, char **argv) {
 }
 
 int main(int argc, char **argv) {
+  if (argc == 2 && strcmp(argv[1], "--portal-check") == 0) {
+    /* For the JVM's launches and hsu doctor: the same check, the same notice. */
+    portal_notice();
+    return 0;
+  }
   if (argc < 3 || argv[0][0] != '/') {
     fprintf(stderr, "usage: /path/to/hsu-launch INIT JAVA [ARGS...] " MAIN_CLASS " launch ...\n");
     return EXIT_SETUP;

@@ -14,6 +14,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "flatpak.h"
 #include "pid1.h"
 #include "proxy.h"
 #include "record.h"
@@ -79,6 +80,7 @@ static int remove_contents(int dfd, int depth) {
 }
 
 static void cleanup(void) {
+  flatpak_instance_remove();
   /* The helpers go first: their sockets live in the instance dir. */
   proxy_stop(st.proxies, st.n_proxies);
   st.n_proxies = 0;
@@ -322,6 +324,7 @@ static void record_write(pid_t child) {
     return;
   }
   st.exit_fd = fd;
+  flatpak_instance_write(st.plan, child);
 }
 
 static _Noreturn void exit_cleanly(int code) {

@@ -97,7 +97,8 @@ enum plan_tag {
 #define INSTANCE_X11 8u
 #define INSTANCE_GPU 16u
 #define INSTANCE_NETWORK 32u
-#define INSTANCE_GRANTS 0x3Fu
+#define INSTANCE_PORTALS 64u
+#define INSTANCE_GRANTS 0x7Fu
 #define WAYLAND_DIRECT 1u
 #define WAYLAND_MAX_APP_ID 255u
 #define PROXY_MAX 4u

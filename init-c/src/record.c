@@ -117,6 +117,7 @@ static const struct {
 } grants[] = {
     {INSTANCE_WAYLAND, "wayland"}, {INSTANCE_DBUS, "dbus"}, {INSTANCE_AUDIO, "audio"},
     {INSTANCE_X11, "x11"},         {INSTANCE_GPU, "gpu"},   {INSTANCE_NETWORK, "network"},
+    {INSTANCE_PORTALS, "portals"},
 };
 
 int record_format(const struct plan *p, struct proc_id supervisor, struct proc_id init,

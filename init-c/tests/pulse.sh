@@ -38,23 +38,7 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-n=0 failed=0
-ok() { n=$((n + 1)); echo "ok $n - $1"; }
-not_ok() {
-  n=$((n + 1)); failed=$((failed + 1)); echo "not ok $n - $1"
-  echo "# rc=${rc:-}"; printf '%s\n' "${out:-}" | sed 's/^/# /'
-}
-check() { # check NAME COND...
-  local name=$1; shift
-  if "$@"; then ok "$name"; else not_ok "$name"; fi
-}
-skip() {
-  if [ -n "${HSU_REQUIRE_ALL:-}" ] && [ "${HSU_REQUIRE_ALL}" != 0 ]; then
-    n=$((n + 1)); failed=$((failed + 1)); echo "not ok $n - $1 (required: $2)"
-  else
-    n=$((n + 1)); echo "ok $n - $1 # SKIP $2"
-  fi
-}
+. "$here/tap.sh"
 
 # as_user ENV... CMD...: runs as the test user with a clean environment.
 as_user() {

@@ -914,7 +914,7 @@ static void test_desktop(void) {
       {"org.x", "n", "app.yaml", 0, "profile path \"app.yaml\" is not absolute",
        "INSTANCE relative profile"},
       {"org.x", "n", "/a/../b.yaml", 0, "contains a '.' or '..' component", "INSTANCE profile .."},
-      {"org.x", "n", "", 0x40, "grants 0x40 has unknown bits 0x40", "INSTANCE unknown grant"},
+      {"org.x", "n", "", 0x80, "grants 0x80 has unknown bits 0x80", "INSTANCE unknown grant"},
   };
   for (size_t k = 0; k < sizeof(fields) / sizeof(fields[0]); k++) {
     struct pb r = instance_rec_full(ID, DIR, fields[k].app_id, fields[k].name, fields[k].profile,

@@ -149,5 +149,36 @@ perl -0777 -pe "s/$id1/ID/g" "$work/plan.jvm" > "$work/plan.jvm.n"
 perl -0777 -pe "s/$id2/ID/g" "$work/plan.front" > "$work/plan.front.n"
 [ -s "$work/plan.jvm.n" ] && cmp "$work/plan.jvm.n" "$work/plan.front.n"
 ok $? "the front's plan is the JVM's plan, byte for byte, but for the instance id ($(stat -c %s "$work/plan.jvm") bytes)"
+# With portals (docs/portals.md), a hit checks the portals like the JVM does, and an argument naming
+# a host file goes to the JVM, which hands it over through the document portal. This bus has no
+# portals (no service directory), so both paths say so and the file passes as given.
+cat > "$work/bus.conf" <<XML
+<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN"
+ "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
+<busconfig><type>session</type><listen>unix:path=$work/bus</listen><auth>EXTERNAL</auth>
+<policy context="default"><allow send_destination="*" eavesdrop="true"/><allow eavesdrop="true"/>
+<allow own="*"/></policy></busconfig>
+XML
+dbus-daemon --config-file="$work/bus.conf" --fork --print-pid=3 3>"$work/bus.pid"
+cat > "$work/portals.yaml" <<'YAML'
+id: dev.hsu.test.Portals
+command: [/bin/sh, -c, 'echo "args:$*"', sh]
+portals: true
+YAML
+echo "a host file" > "$work/file.txt"
+portals() { DBUS_SESSION_BUS_ADDRESS="unix:path=$work/bus" HSU_DEBUG=1 ./hsu launch "$work/portals.yaml" "$@" 2>&1; }
+out=$(portals) && out2=$(HSU_JAVA=/nonexistent/java portals -- --flag)
+[ $? = 0 ] && printf '%s\n' "$out" | grep -q '^args:$' && printf '%s\n' "$out2" | grep -q '^args:--flag$' \
+  && printf '%s\n' "$out" | grep -q 'notice: no document portal on the session bus (org.freedesktop.portal.Documents: The name .* was not provided by any .service files)' \
+  && printf '%s\n' "$out2" | grep -q 'notice: no document portal on the session bus (org.freedesktop.portal.Documents: The name'
+ok $? "a portals profile hits without a file argument, and both paths say there is no portal ($(printf '%s' "$out2" | tr '\n' '|'))"
+out=$(HSU_JAVA=/nonexistent/java portals -- "$work/file.txt")
+[ $? != 0 ] && printf '%s\n' "$out" | grep -q 'a file argument'
+ok $? "a file argument is a miss: the JVM hands files over ($(printf '%s' "$out" | tr '\n' '|'))"
+out=$(portals -- "$work/file.txt")
+[ $? = 0 ] && printf '%s\n' "$out" | grep -q "^args:$work/file.txt\$" \
+  && printf '%s\n' "$out" | grep -q 'notice: cannot hand .* to the app through the document portal'
+ok $? "without a document portal the file passes as given, with a notice ($(printf '%s' "$out" | tr '\n' '|'))"
+kill "$(cat "$work/bus.pid")"
 echo "1..$n"
 [ "$failed" = 0 ]

@@ -41,10 +41,14 @@ final class CheckCommand implements Callable<Integer> {
             c.warnings() == 0
                 ? file + ": ok"
                 : file + ": ok, " + c.warnings() + (c.warnings() == 1 ? " warning" : " warnings"));
-        // What sound gives is not obvious from the key: say it.
+        // What sound and the portals give is not obvious from the keys: say it.
         for (dev.hsu.plan.Proxy px : c.plan().proxies()) {
           if (px.kind() == dev.hsu.plan.Proxy.Kind.PULSE) {
             px.grants().stream().skip(1).forEach(g -> out.println("  " + g));
+          } else {
+            px.grants().stream()
+                .filter(g -> g.startsWith("portals: "))
+                .forEach(g -> out.println("  " + g));
           }
         }
         code = ExitCodes.OK;

@@ -75,18 +75,25 @@ record Context(
   }
 
   /**
-   * The environment a compile reads: the host's, with {@code HSU_PULSE_FILTER} naming the filter
-   * beside hsu-init (built in the checkout, or installed) unless the host set it.
+   * The environment a compile reads: the host's, with {@code HSU_PULSE_FILTER} and {@code
+   * HSU_PORTAL} naming the programs beside hsu-init (built in the checkout, or installed) unless
+   * the host set them.
    */
   Map<String, String> compileEnv() {
-    if (env.containsKey(dev.hsu.compile.PulseFilter.PROGRAM_VAR) || layout.pulseFilter() == null) {
+    Map<String, String> out = env;
+    out = withDefault(out, dev.hsu.compile.PulseFilter.PROGRAM_VAR, layout.pulseFilter());
+    return withDefault(out, dev.hsu.compile.Portals.PROGRAM_VAR, layout.portal());
+  }
+
+  private static Map<String, String> withDefault(Map<String, String> env, String name, Path p) {
+    if (env.containsKey(name) || p == null) {
       return env;
     }
     if (env instanceof dev.hsu.cache.RecordingEnv r) {
-      return r.with(dev.hsu.compile.PulseFilter.PROGRAM_VAR, layout.pulseFilter().toString());
+      return r.with(name, p.toString());
     }
     Map<String, String> out = new java.util.HashMap<>(env);
-    out.put(dev.hsu.compile.PulseFilter.PROGRAM_VAR, layout.pulseFilter().toString());
+    out.put(name, p.toString());
     return Map.copyOf(out);
   }
 

@@ -66,7 +66,12 @@ final class DoctorCommand implements Callable<Integer> {
         Doctor.run(
             DoctorHost.system(overlay -> probe(initPath, overlay)),
             new Doctor.Inputs(
-                ctx.env(), init, filter, Runtime.version(), System.getProperty("java.home")));
+                ctx.env(),
+                init,
+                filter,
+                System.getProperty(Warming.FRONT),
+                Runtime.version(),
+                System.getProperty("java.home")));
     out.print(json ? Render.json(checks) : Render.text(checks));
     out.flush();
     return Render.passed(checks) ? ExitCodes.OK : ExitCodes.FAILURE;

@@ -1,5 +1,6 @@
 package dev.hsu.cli;
 
+import dev.hsu.launch.FileForwarding;
 import dev.hsu.launch.Launch;
 import dev.hsu.plan.Plan;
 import java.io.PrintStream;
@@ -63,15 +64,28 @@ final class LaunchCommand implements Callable<Integer> {
       }
       c = w.compiled();
     }
-    Plan plan;
-    if (c != null) {
-      plan = c.plan().withExtraArgs(extra);
-    } else {
+    if (c == null) {
       // No compile of warming's (no front, or the profile failed there): compile here, with the
       // diagnostics on stderr.
-      c = Compilation.of(ctx, errors.err(), profile, extra, false);
-      plan = c.plan();
+      c = Compilation.of(ctx, errors.err(), profile, List.of(), false);
     }
+    java.util.function.Consumer<String> notices =
+        notice -> {
+          errors.err().println("hsu: notice: " + notice);
+          errors.err().flush();
+        };
+    if (c.profile().dbus().portals() != null) {
+      portalCheck();
+    }
+    // With portals, files named in the arguments are handed to the app (docs/portals.md).
+    List<String> appArgs =
+        FileForwarding.rewrite(
+            c.profile(),
+            extra,
+            java.nio.file.Path.of("").toAbsolutePath(),
+            FileForwarding.viaProgram(ctx.compileEnv(), ctx.env()),
+            notices);
+    Plan plan = c.plan().withExtraArgs(appArgs);
     String init = ctx.initPath();
     out.flush();
     Launch.run(
@@ -80,10 +94,32 @@ final class LaunchCommand implements Callable<Integer> {
         ctx.env(),
         init,
         ctx.launchHost(),
-        notice -> {
-          errors.err().println("hsu: notice: " + notice);
-          errors.err().flush();
-        });
+        notices);
     throw new IllegalStateException("execve returned");
+  }
+
+  /**
+   * The document portal started, or a notice: hsu-launch's check (the fast path runs the same),
+   * when hsu runs through its launcher script.
+   */
+  private void portalCheck() {
+    String front = System.getProperty(Warming.FRONT);
+    if (front == null || !java.nio.file.Files.isExecutable(java.nio.file.Path.of(front))) {
+      return;
+    }
+    try {
+      ProcessBuilder pb =
+          new ProcessBuilder(front, "--portal-check")
+              .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+              .redirectError(ProcessBuilder.Redirect.INHERIT);
+      pb.environment().clear();
+      pb.environment().putAll(ctx.env());
+      errors.err().flush();
+      pb.start().waitFor();
+    } catch (java.io.IOException e) {
+      errors.err().println("hsu: notice: cannot check the portals: " + e.getMessage());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 }

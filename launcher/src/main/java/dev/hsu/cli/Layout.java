@@ -14,11 +14,12 @@ record Layout(
     Path root,
     Path init,
     Path pulseFilter,
+    Path portal,
     Path baseProfiles,
     Path appProfiles,
     Path command) {
 
-  static final Layout NONE = new Layout("none", null, null, null, null, null, null);
+  static final Layout NONE = new Layout("none", null, null, null, null, null, null, null);
 
   /** The parts of a checkout at {@code root}, as {@code ./dev build} leaves them. */
   static Layout checkout(Path root) {
@@ -27,6 +28,7 @@ record Layout(
         root,
         root.resolve("init-c/build/hsu-init"),
         root.resolve("init-c/build/hsu-pulse-filter"),
+        root.resolve("init-c/build/hsu-portal"),
         root.resolve("profiles/base"),
         root.resolve("profiles/apps"),
         root.resolve("hsu"));
@@ -40,6 +42,7 @@ record Layout(
         prefix,
         prefix.resolve("libexec/hsu/hsu-init"),
         prefix.resolve("libexec/hsu/hsu-pulse-filter"),
+        prefix.resolve("libexec/hsu/hsu-portal"),
         share.resolve("profiles/base"),
         share.resolve("profiles/apps"),
         prefix.resolve("bin/hsu"));

@@ -110,7 +110,8 @@ public final class Compiler {
       Map<String, String> grantedEnv = new LinkedHashMap<>(grants.env());
       List<Op> grantedOps = new ArrayList<>(grants.ops());
       List<dev.hsu.plan.Proxy> proxies = new ArrayList<>();
-      for (ProxyGrants helper : List.of(dbus, pulse)) {
+      ProxyGrants portals = Portals.of(profile, instance, hostEnv);
+      for (ProxyGrants helper : List.of(dbus, pulse, portals)) {
         grantedEnv.putAll(helper.env());
         grantedOps.addAll(helper.ops());
         if (helper.proxy() != null) {
@@ -173,6 +174,9 @@ public final class Compiler {
     }
     if (p.network() == Profile.Network.HOST) {
       g.add(Instance.Grant.NETWORK);
+    }
+    if (p.dbus().portals() != null) {
+      g.add(Instance.Grant.PORTALS);
     }
     return g;
   }

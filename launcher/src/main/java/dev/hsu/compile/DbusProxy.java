@@ -113,6 +113,13 @@ public final class DbusProxy {
       argv.add(socket.value());
       argv.add("--filter");
       argv.addAll(filterArgs(bus));
+      if (kind == Kind.SESSION) {
+        // The portals know a caller by its root's .flatpak-info: the proxy is the caller.
+        nestedBinds.add(new Op.Place(Portals.FLATPAK_INFO, 0444, Portals.flatpakInfo(p, instance)));
+        if (dbus.portals() != null) {
+          argv.addAll(Portals.filterArgs());
+        }
+      }
       ready = socket;
       ops.add(new Op.Bind(socket, inside, false, false, false, false));
       env.put(kind.variable, "unix:path=" + inside.value());
@@ -130,6 +137,9 @@ public final class DbusProxy {
                   ? "; an abstract socket: the proxy shares the host network namespace"
                   : ""));
       grants.addAll(describe(kind, bus));
+      if (kind == Kind.SESSION && dbus.portals() != null) {
+        grants.addAll(Portals.describe(p));
+      }
     }
     Plan nested =
         nestedPlan(

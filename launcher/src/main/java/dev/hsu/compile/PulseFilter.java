@@ -39,16 +39,7 @@ public final class PulseFilter {
 
   /** The filter program: {@code $HSU_PULSE_FILTER}, else the installed one. */
   public static AbsPath program(Map<String, String> hostEnv) {
-    String v = hostEnv.get(PROGRAM_VAR);
-    if (v == null || v.isEmpty()) {
-      return DEFAULT_PROGRAM;
-    }
-    String problem = AbsPath.problem(v);
-    if (problem != null) {
-      throw new IllegalArgumentException(
-          "the PulseAudio filter " + Quote.q(v) + " (from " + PROGRAM_VAR + ") " + problem);
-    }
-    return AbsPath.of(v);
+    return HelperProgram.from(hostEnv, PROGRAM_VAR, DEFAULT_PROGRAM, "the PulseAudio filter");
   }
 
   /** The host path of the filter program {@code plan} runs, or null when it runs none. */

@@ -28,13 +28,14 @@ public final class Doctor {
   private Doctor() {}
 
   /**
-   * What the checks need besides the host: the environment, hsu-init and the pulse filter of hsu's
-   * layout (null when unknown), the JVM's version and home.
+   * What the checks need besides the host: the environment, hsu-init, the pulse filter and
+   * hsu-launch of hsu's layout (null when unknown), the JVM's version and home.
    */
   public record Inputs(
       Map<String, String> env,
       String init,
       String pulseFilter,
+      String front,
       Runtime.Version java,
       String javaHome) {}
 
@@ -66,6 +67,8 @@ public final class Doctor {
     String bus = busAddress(host, env, runtime);
     out.add(sessionBus(bus));
     out.add(dbusProxy(host.isExecutable(dev.hsu.compile.DbusProxy.PROGRAM.value())));
+    boolean front = in.front() != null && host.isExecutable(in.front());
+    out.add(portals(bus, front, bus != null && front ? host.portalCheck(in.front(), env) : null));
     String pulse = pulseSocket(env, runtime);
     String pipewire = runtime == null ? null : runtime + "/pipewire-0";
     out.add(
@@ -477,6 +480,30 @@ public final class Doctor {
             + ": sandboxes run without their own scope, and profiles with 'limits' cannot launch.",
         "log in through systemd-logind (libpam-systemd), or keep a user manager with"
             + " 'loginctl enable-linger'; 'hsu systemd' units need it too.");
+  }
+
+  static Check portals(String bus, boolean front, String problem) {
+    String name = "portals";
+    String fix =
+        "sudo apt install xdg-desktop-portal xdg-desktop-portal-gtk fuse3 (or your desktop's"
+            + " portal backend), and log in again.";
+    if (bus == null) {
+      return Check.warn(
+          name, "not checked (no session bus): profiles with 'portals' need one.", fix);
+    }
+    if (!front) {
+      return Check.warn(
+          name,
+          "not checked: hsu-launch, which checks them, is missing.",
+          "build it: make -C init-c");
+    }
+    if (problem != null) {
+      return Check.warn(name, problem + ".", fix);
+    }
+    return Check.ok(
+        name,
+        "xdg-desktop-portal and the document portal answer on the session bus: profiles with"
+            + " 'portals' get file dialogs, links and files handed over.");
   }
 
   static Check java(Runtime.Version v, String home) {

@@ -51,6 +51,12 @@ public interface DoctorHost {
   /** Runs a minimal sandbox through hsu-init (with an ephemeral overlay when asked). */
   Probe sandbox(boolean overlay);
 
+  /**
+   * What {@code front --portal-check} (hsu-launch) says of the desktop portals on the session bus
+   * of {@code env}: null when they answer, else its notice.
+   */
+  String portalCheck(String front, java.util.Map<String, String> env);
+
   /** The real host; {@code sandbox} runs the test sandboxes (the CLI compiles them). */
   static DoctorHost system(java.util.function.Function<Boolean, Probe> sandbox) {
     return new DoctorHost() {
@@ -93,6 +99,27 @@ public interface DoctorHost {
       @Override
       public Probe sandbox(boolean overlay) {
         return sandbox.apply(overlay);
+      }
+
+      @Override
+      public String portalCheck(String front, java.util.Map<String, String> env) {
+        try {
+          ProcessBuilder pb =
+              new ProcessBuilder(front, "--portal-check")
+                  .redirectOutput(ProcessBuilder.Redirect.DISCARD);
+          pb.environment().clear();
+          pb.environment().putAll(env);
+          Process p = pb.start();
+          String said = new String(p.getErrorStream().readAllBytes()).strip();
+          p.waitFor();
+          said = said.startsWith("hsu: notice: ") ? said.substring(13) : said;
+          return said.isEmpty() ? null : said;
+        } catch (IOException e) {
+          return "cannot run " + front + ": " + e.getMessage();
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          return "interrupted";
+        }
       }
     };
   }

@@ -4,6 +4,7 @@ import dev.hsu.base.AbsPath;
 import dev.hsu.base.Quote;
 import dev.hsu.compile.DbusProxy;
 import dev.hsu.compile.DesktopGrants;
+import dev.hsu.compile.Portals;
 import dev.hsu.compile.PulseFilter;
 import dev.hsu.plan.Plan;
 import dev.hsu.plan.PlanWriter;
@@ -155,6 +156,16 @@ public final class Launch {
               filter,
               "the profile asks for sound, but hsu's PulseAudio filter "
                   + Quote.q(filter.value())
+                  + " is missing (build it: make -C init-c)"));
+    }
+    AbsPath portal = Portals.programIn(plan);
+    if (portal != null) {
+      checks.add(
+          new Check(
+              Check.Kind.EXECUTABLE,
+              portal,
+              "the profile asks for portals, but hsu's portal client "
+                  + Quote.q(portal.value())
                   + " is missing (build it: make -C init-c)"));
     }
     if (profile.dbus().any()) {

@@ -25,7 +25,8 @@ public record Instance(
     AUDIO(PlanFlags.INSTANCE_AUDIO),
     X11(PlanFlags.INSTANCE_X11),
     GPU(PlanFlags.INSTANCE_GPU),
-    NETWORK(PlanFlags.INSTANCE_NETWORK);
+    NETWORK(PlanFlags.INSTANCE_NETWORK),
+    PORTALS(PlanFlags.INSTANCE_PORTALS);
 
     public final int bit;
 

@@ -30,6 +30,7 @@ public final class PlanFlags {
   public static final int INSTANCE_X11 = 8;
   public static final int INSTANCE_GPU = 16;
   public static final int INSTANCE_NETWORK = 32;
+  public static final int INSTANCE_PORTALS = 64;
 
   private PlanFlags() {}
 

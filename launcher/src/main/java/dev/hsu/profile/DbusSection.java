@@ -12,9 +12,21 @@ import org.snakeyaml.engine.v2.nodes.NodeTuple;
 import org.snakeyaml.engine.v2.nodes.ScalarNode;
 import org.snakeyaml.engine.v2.nodes.Tag;
 
-/** {@code dbus}: the session and system bus, each off, on, or a filter for xdg-dbus-proxy. */
+/**
+ * {@code dbus}: the session and system bus, each off, on, or a filter for xdg-dbus-proxy; and
+ * {@code portals}, the desktop portals on the session bus.
+ */
 final class DbusSection implements Section<DbusSection> {
   static final List<String> DBUS_KEYS = List.of("session", "system");
+  static final List<String> PORTALS_KEYS = List.of("files");
+
+  /**
+   * An app id xdg-desktop-portal accepts (its xdp_is_valid_app_id): at least two elements of
+   * letters, digits and '_', '-' only in the last one.
+   */
+  static final Pattern PORTAL_APP_ID =
+      Pattern.compile("[A-Za-z0-9_]+(\\.[A-Za-z0-9_]+)*\\.[A-Za-z0-9_-]+");
+
   static final List<String> BUS_KEYS = List.of("see", "talk", "own", "call", "broadcast");
 
   /** A well-known D-Bus bus name (the D-Bus specification; unique names are refused). */
@@ -38,6 +50,7 @@ final class DbusSection implements Section<DbusSection> {
       List.of(
           "org.freedesktop.systemd1",
           "org.freedesktop.Flatpak",
+          "org.freedesktop.portal.Flatpak",
           "org.freedesktop.impl.portal.PermissionStore",
           "ca.desrt.dconf",
           "org.gnome.Shell",
@@ -93,13 +106,23 @@ final class DbusSection implements Section<DbusSection> {
 
   Bus system;
 
+  /** {@code portals}: null when not given, else on or off and how files handed over are shared. */
+  Boolean portals;
+
+  Pos portalsPos;
+  Boolean writableFiles;
+
   @Override
   public List<String> keys() {
-    return List.of("dbus");
+    return List.of("dbus", "portals");
   }
 
   @Override
   public void read(String key, Node v, YamlValues in) {
+    if (key.equals("portals")) {
+      readPortals(v, in);
+      return;
+    }
     MappingNode m = in.mapping(v, "a mapping with 'session' and 'system'", "'dbus'");
     if (m == null) {
       return;
@@ -110,6 +133,36 @@ final class DbusSection implements Section<DbusSection> {
     }
     if (k.containsKey("system")) {
       system = bus(k.get("system").getValueNode(), "'system'", in);
+    }
+  }
+
+  /** {@code true}, {@code false} or a mapping with {@code files: read-only|read-write}. */
+  private void readPortals(Node v, YamlValues in) {
+    portalsPos = in.at(v);
+    if (v instanceof ScalarNode && v.getTag().equals(Tag.BOOL)) {
+      portals = in.bool(v, "'portals'");
+      return;
+    }
+    MappingNode m =
+        in.mapping(
+            v, "true, false or a mapping with 'files' (read-only or read-write)", "'portals'");
+    if (m == null) {
+      return;
+    }
+    portals = true;
+    Map<String, NodeTuple> k = in.keys(m, "'portals'", PORTALS_KEYS);
+    if (k.containsKey("files")) {
+      Str files = in.string(k.get("files").getValueNode(), "'files'");
+      if (files != null) {
+        switch (files.value()) {
+          case "read-only" -> writableFiles = false;
+          case "read-write" -> writableFiles = true;
+          default ->
+              in.error(
+                  files.pos(),
+                  "expected read-only or read-write for 'files', got " + Text.quote(files.value()));
+        }
+      }
     }
   }
 
@@ -250,11 +303,44 @@ final class DbusSection implements Section<DbusSection> {
   public void mergeFrom(DbusSection later) {
     session = Bus.merge(session, later.session);
     system = Bus.merge(system, later.system);
+    if (later.portals != null) {
+      portals = later.portals;
+      portalsPos = later.portalsPos;
+      writableFiles = later.writableFiles != null ? later.writableFiles : writableFiles;
+    }
   }
 
-  /** Each granted bus's filter; the session bus may always own the app's id and below it. */
+  /**
+   * Each granted bus's filter; the session bus may always own the app's id and below it. Portals
+   * need the session bus (granted with the default filter when not given) and an id
+   * xdg-desktop-portal accepts.
+   */
   @Override
   public void finish(Finishing f, Finisher.Parts out) {
+    Profile.Portals portalsGrant = null;
+    if (Boolean.TRUE.equals(portals)) {
+      if (session != null && !session.on) {
+        f.error(
+            portalsPos,
+            "'portals' need the session bus, which 'dbus: {session: false}' (line "
+                + session.pos.line()
+                + ") turns off");
+      } else if (!PORTAL_APP_ID.matcher(f.id()).matches()) {
+        f.error(
+            portalsPos,
+            "'portals' know the app by its id, and xdg-desktop-portal refuses "
+                + Text.quote(f.id())
+                + ": an id of letters, digits and '_' in at least two elements separated by '.',"
+                + " with '-' only in the last one, like 'org.example.My-App'");
+      } else {
+        if (session == null) {
+          session = new Bus();
+          session.on = true;
+          session.pos = portalsPos;
+        }
+        portalsGrant = new Profile.Portals(Boolean.TRUE.equals(writableFiles));
+      }
+    }
     Profile.Bus sessionBus = null;
     if (session != null && session.on) {
       List<Str> own = new ArrayList<>();
@@ -264,7 +350,7 @@ final class DbusSection implements Section<DbusSection> {
       sessionBus = bus(session, own);
     }
     Profile.Bus systemBus = system != null && system.on ? bus(system, system.own) : null;
-    out.dbus = new Profile.Dbus(sessionBus, systemBus);
+    out.dbus = new Profile.Dbus(sessionBus, systemBus, portalsGrant);
   }
 
   private static Profile.Bus bus(Bus b, List<Str> own) {
@@ -285,15 +371,34 @@ final class DbusSection implements Section<DbusSection> {
   @Override
   public void warnings(Finishing f, Finisher.Parts done) {
     if (session != null && session.on) {
-      warnings(session, f);
+      warnings(session, true, f);
     }
     if (system != null && system.on) {
-      warnings(system, f);
+      warnings(system, false, f);
     }
   }
 
+  /** The portals' names, which 'portals: true' grants by interface. */
+  static final List<String> PORTAL_NAMES =
+      List.of("org.freedesktop.portal.Desktop", "org.freedesktop.portal.Documents");
+
   /** Grants on one bus that reach services able to run host code. */
-  private static void warnings(Bus bus, Finishing f) {
+  private static void warnings(Bus bus, boolean sessionBus, Finishing f) {
+    for (Str s : sessionBus ? bus.talk : List.<Str>of()) {
+      for (String portal : PORTAL_NAMES) {
+        if (covers(s.value(), portal)) {
+          f.warning(
+              s.pos(),
+              "D-Bus 'talk' to "
+                  + Text.quote(s.value())
+                  + " reaches every interface of "
+                  + Text.quote(portal)
+                  + ", the host registry where a caller names its own app id included; 'portals:"
+                  + " true' grants the portals by interface (docs/portals.md)");
+          break;
+        }
+      }
+    }
     for (Str s : bus.talk) {
       String reached = hostCodeName(s.value());
       if (reached != null) {

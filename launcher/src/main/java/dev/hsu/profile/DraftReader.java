@@ -44,6 +44,7 @@ final class DraftReader {
           "limits",
           "wayland",
           "dbus",
+          "portals",
           "audio",
           "x11",
           "gpu");

@@ -65,14 +65,27 @@ public record Profile(
    * D-Bus access ({@code dbus:} in the profile): each bus is null when not granted, else the filter
    * of the xdg-dbus-proxy in front of it.
    */
-  public record Dbus(Bus session, Bus system) {
+  public record Dbus(Bus session, Bus system, Portals portals) {
     /** Neither bus. */
     public static final Dbus NONE = new Dbus(null, null);
+
+    /** The buses without portals. */
+    public Dbus(Bus session, Bus system) {
+      this(session, system, null);
+    }
 
     public boolean any() {
       return session != null || system != null;
     }
   }
+
+  /**
+   * The desktop portals ({@code portals:} in the profile; null when not granted):
+   * xdg-desktop-portal and the document portal on the session bus, which know the app by its id;
+   * files handed to the app at launch are exported to it read-only, or read-write with {@code
+   * writableFiles}.
+   */
+  public record Portals(boolean writableFiles) {}
 
   /**
    * One bus's filter, in xdg-dbus-proxy's terms: names the app may see, talk to and own (a bus

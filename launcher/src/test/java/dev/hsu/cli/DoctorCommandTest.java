@@ -48,8 +48,8 @@ final class DoctorCommandTest {
     int code = run("doctor");
     List<String> lines = out.lines().toList();
     assertEquals("", err);
-    assertEquals(14, lines.size(), out);
-    for (String line : lines.subList(0, 13)) {
+    assertEquals(15, lines.size(), out);
+    for (String line : lines.subList(0, 14)) {
       assertTrue(line.matches("(ok  |warn|fail)  \\S.*"), line);
       assertTrue(
           line.startsWith("ok") || line.contains(" Fix: "), "a problem without a fix: " + line);
@@ -57,7 +57,7 @@ final class DoctorCommandTest {
     boolean failed = lines.stream().anyMatch(l -> l.startsWith("fail"));
     assertEquals(failed ? 1 : 0, code, out);
     assertTrue(
-        lines.get(13).startsWith(failed ? "hsu cannot run sandboxes here" : "hsu can run"), out);
+        lines.get(14).startsWith(failed ? "hsu cannot run sandboxes here" : "hsu can run"), out);
     // A build of this checkout has its runtime: the test sandbox names it, or why it failed.
     assertTrue(
         lines.get(0).contains("init-c/build/hsu-init") || lines.get(0).startsWith("fail"), out);

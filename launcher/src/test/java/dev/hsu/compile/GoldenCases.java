@@ -56,6 +56,21 @@ final class GoldenCases {
                         Map.of("org.freedesktop.portal.*", List.of("*"))),
                     new Profile.Bus(List.of(), List.of(), List.of(), Map.of(), Map.of())))
             .build());
+    m.put(
+        "portals",
+        profile("org.example.Viewer", "viewer")
+            .root(false)
+            .dbus(
+                new Profile.Dbus(
+                    new Profile.Bus(
+                        List.of(),
+                        List.of(),
+                        List.of("org.example.Viewer", "org.example.Viewer.*"),
+                        Map.of(),
+                        Map.of()),
+                    null,
+                    new Profile.Portals(true)))
+            .build());
     m.put("gpu", profile("org.example.Game", "game").gpu(true).build());
     m.put("dri-no-mirror", profile("org.example.Game", "game").root(false).gpu(true).build());
 

@@ -138,6 +138,19 @@ final class DoctorTest {
   }
 
   @Test
+  void portals() {
+    assertCheck(Doctor.portals("unix:path=/b", true, null), Status.OK, "answer", "");
+    assertCheck(
+        Doctor.portals("unix:path=/b", true, "no document portal on the session bus (x)"),
+        Status.WARN,
+        "no document portal on the session bus (x).",
+        "xdg-desktop-portal");
+    assertCheck(Doctor.portals(null, true, null), Status.WARN, "no session bus", "apt install");
+    assertCheck(
+        Doctor.portals("unix:path=/b", false, null), Status.WARN, "hsu-launch", "make -C init-c");
+  }
+
+  @Test
   void wayland() {
     assertCheck(
         Doctor.wayland(null, null, false, null, null),
@@ -290,6 +303,12 @@ final class DoctorTest {
     IOException waylandError;
     Probe base = Probe.ok();
     Probe overlay = Probe.ok();
+    String portals;
+
+    @Override
+    public String portalCheck(String front, Map<String, String> env) {
+      return portals;
+    }
 
     @Override
     public String read(String path) {
@@ -329,7 +348,8 @@ final class DoctorTest {
   static FakeHost desktopHost() {
     FakeHost h = new FakeHost();
     h.files.put("/proc/self/status", "Name:\tjava\nSeccomp:\t0\n");
-    h.executables.addAll(List.of("/i/hsu-init", "/i/hsu-pulse-filter", "/usr/bin/xdg-dbus-proxy"));
+    h.executables.addAll(
+        List.of("/i/hsu-init", "/i/hsu-pulse-filter", "/i/hsu-launch", "/usr/bin/xdg-dbus-proxy"));
     h.sockets.addAll(
         List.of(
             "/run/user/1/wayland-0",
@@ -348,7 +368,12 @@ final class DoctorTest {
     return Doctor.run(
         h,
         new Doctor.Inputs(
-            DESKTOP_ENV, init, "/i/hsu-pulse-filter", Runtime.Version.parse("17.0.15"), "/jvm"));
+            DESKTOP_ENV,
+            init,
+            "/i/hsu-pulse-filter",
+            "/i/hsu-launch",
+            Runtime.Version.parse("17.0.15"),
+            "/jvm"));
   }
 
   @Test
@@ -366,6 +391,7 @@ final class DoctorTest {
             "wayland",
             "session bus",
             "xdg-dbus-proxy",
+            "portals",
             "audio",
             "x11",
             "systemd",

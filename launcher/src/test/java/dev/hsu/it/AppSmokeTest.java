@@ -82,6 +82,7 @@ class AppSmokeTest {
               .orElseThrow(() -> new IllegalStateException("sway's IPC socket is missing"));
     }
     peers.dbus();
+    peers.documentPortal();
     peers.pulseaudio();
     shots =
         Files.createDirectories(
@@ -526,6 +527,22 @@ class AppSmokeTest {
     try (App app = new App("evince", null, doc.toString())) {
       Window w = window(app, "evince", t -> t.contains(PAGE_TITLE));
       screenshot("evince", w);
+      app.close(w);
+    }
+  }
+
+  /**
+   * "Open with Evince" on a PDF outside everything evince's profile grants: hsu exports it to
+   * evince alone through the real document portal, and evince opens it there.
+   */
+  @Test
+  void evinceOpensAPdfFromOutsideItsGrantsThroughTheDocumentPortal() throws IOException {
+    needApp("evince", "evince");
+    String title = "hsu handed over " + 6 * 7;
+    Path doc = pdf(world.hostDir("elsewhere").resolve("handed-over.pdf"), title);
+    try (App app = new App("evince", null, doc.toString())) {
+      Window w = window(app, "evince", t -> t.contains(title));
+      screenshot("evince-handed-over", w);
       app.close(w);
     }
   }

@@ -49,6 +49,71 @@ final class Peers implements AutoCloseable {
         Thread.currentThread().interrupt();
       }
     }
+    endPortalServices(sb.runtimeDir);
+  }
+
+  /**
+   * The document portal of this world's session bus started, as a desktop session has it (its FUSE
+   * file system at RUNTIME_DIR/doc; a launch with portals would start it). Skips, or fails under
+   * HSU_REQUIRE_ALL=1, when it cannot run here.
+   */
+  void documentPortal() {
+    need(
+        Files.isExecutable(Path.of("/usr/libexec/xdg-document-portal")) && onPath("fusermount3"),
+        "xdg-document-portal or fusermount3 is not installed (Debian packages xdg-desktop-portal,"
+            + " fuse3)");
+    need(
+        Files.isReadable(Path.of("/dev/fuse")) && Files.isWritable(Path.of("/dev/fuse")),
+        "/dev/fuse is not usable by this user (udev makes it 0666; a container may not)");
+    Map<String, String> env = new java.util.HashMap<>(sb.baseEnv());
+    env.putAll(sb.extraEnv);
+    WaylandTest.run(
+        List.of(
+            "gdbus",
+            "call",
+            "--session",
+            "--dest",
+            "org.freedesktop.portal.Documents",
+            "--object-path",
+            "/org/freedesktop/portal/documents",
+            "--method",
+            "org.freedesktop.portal.Documents.GetMountPoint"),
+        env);
+  }
+
+  /**
+   * Ends what a session bus of the world at {@code runtimeDir} D-Bus-activated (the portals and the
+   * permission store outlive their bus) and unmounts the document portal's file system there.
+   */
+  static void endPortalServices(Path runtimeDir) {
+    Path doc = runtimeDir.resolve("doc");
+    if (HostProcs.mountinfo().contains(" " + doc + " ")) {
+      try {
+        new ProcessBuilder("fusermount3", "-u", doc.toString())
+            .redirectErrorStream(true)
+            .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+            .start()
+            .waitFor(10, TimeUnit.SECONDS);
+      } catch (IOException e) {
+        // the kill below ends the file system's server, which unmounts it
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+    String mark = "XDG_RUNTIME_DIR=" + runtimeDir;
+    ProcessHandle.allProcesses()
+        .filter(p -> p.info().command().map(c -> c.startsWith("/usr/libexec/xdg-")).orElse(false))
+        .filter(p -> environ(p.pid()).contains(mark))
+        .forEach(ProcessHandle::destroyForcibly);
+  }
+
+  static List<String> environ(long pid) {
+    try {
+      byte[] b = Files.readAllBytes(Path.of("/proc/" + pid + "/environ"));
+      return List.of(new String(b, java.nio.charset.StandardCharsets.UTF_8).split("\0"));
+    } catch (IOException e) {
+      return List.of();
+    }
   }
 
   /** Starts {@code cmd} with this world's HOME and runtime dir and waits for {@code socket}. */

@@ -79,7 +79,7 @@ final class DesktopKeysTest {
                 + "dbus:\n"
                 + "  session:\n"
                 + "    see: [org.example.Seen]\n"
-                + "    talk: [org.freedesktop.Notifications, org.freedesktop.portal.*,"
+                + "    talk: [org.freedesktop.Notifications, org.example.Other.*,"
                 + " org.freedesktop.Notifications]\n"
                 + "    own: [org.mpris.MediaPlayer2.app, org.example.App]\n"
                 + "    call:\n"
@@ -93,7 +93,7 @@ final class DesktopKeysTest {
         new Profile.Dbus(
             bus(
                 List.of("org.example.Seen"),
-                List.of("org.freedesktop.Notifications", "org.freedesktop.portal.*"),
+                List.of("org.freedesktop.Notifications", "org.example.Other.*"),
                 List.of("org.example.App", "org.example.App.*", "org.mpris.MediaPlayer2.app"),
                 Map.of(
                     "org.freedesktop.portal.Desktop",
@@ -194,6 +194,10 @@ final class DesktopKeysTest {
     assertTrue(r.ok(), r.diagnostics()::toString);
     assertEquals(
         List.of(
+            "app.yaml:5:12: warning: D-Bus 'talk' to 'org.freedesktop.*' reaches every interface"
+                + " of 'org.freedesktop.portal.Desktop', the host registry where a caller names its"
+                + " own app id included; 'portals: true' grants the portals by interface"
+                + " (docs/portals.md)",
             "app.yaml:5:12: warning: D-Bus 'talk' to 'org.freedesktop.*', which covers"
                 + " 'org.freedesktop.systemd1': that service can run programs or change settings"
                 + " outside the sandbox",
