@@ -1,5 +1,6 @@
 #include "flatpak.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -55,7 +56,49 @@ static int own_dir(int dfd, const char *name, bool must_be_new) {
   return fd;
 }
 
+/* Whether name is an instance of hsu's (an hsu instance id; Flatpak's are
+ * decimal) whose .ref nobody holds: its supervisor is gone. */
+static bool stale(int base, const char *name) {
+  if (strlen(name) != INSTANCE_ID_LEN || strspn(name, "0123456789abcdef") != INSTANCE_ID_LEN)
+    return false;
+  autoclose int dfd = openat(base, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+  if (dfd < 0)
+    return false;
+  autoclose int ref = openat(dfd, ".ref", O_RDWR | O_NOFOLLOW | O_CLOEXEC);
+  struct flock lock = {.l_type = F_WRLCK, .l_whence = SEEK_SET};
+  return ref >= 0 && fcntl(ref, F_GETLK, &lock) == 0 && lock.l_type == F_UNLCK;
+}
+
+/* Removes what a killed supervisor left, as Flatpak's own cleanup would. */
+static void remove_stale(int base) {
+  int fd = dup(base);
+  DIR *d = fd < 0 ? NULL : fdopendir(fd);
+  if (d == NULL) {
+    if (fd >= 0)
+      close(fd);
+    return;
+  }
+  static const char *const names[] = {"bwrapinfo.json", "info", "pid", ".ref", ".ref.new"};
+  struct dirent *e;
+  while ((e = readdir(d)) != NULL) {
+    if (!stale(base, e->d_name))
+      continue;
+    autoclose int dfd = openat(base, e->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    for (size_t i = 0; dfd >= 0 && i < sizeof(names) / sizeof(names[0]); i++)
+      unlinkat(dfd, names[i], 0);
+    unlinkat(base, e->d_name, AT_REMOVEDIR);
+  }
+  closedir(d);
+}
+
 static int write_files(int dfd, const struct op *info, pid_t child) {
+  /* .ref appears already locked (a locked temporary file renamed into
+   * place), so no cleanup ever takes a live entry for a stale one. */
+  fl.ref_fd = openat(dfd, ".ref.new", O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+  struct flock lock = {.l_type = F_RDLCK, .l_whence = SEEK_SET};
+  if (fl.ref_fd < 0 || fcntl(fl.ref_fd, F_SETLK, &lock) < 0 ||
+      renameat(dfd, ".ref.new", dfd, ".ref") < 0)
+    return -errno;
   char json[512], pid[32];
   snprintf(json, sizeof(json),
            "{\n  \"child-pid\": %d,\n  \"mnt-namespace\": %llu,\n  \"net-namespace\": %llu,\n"
@@ -67,13 +110,7 @@ static int write_files(int dfd, const struct op *info, pid_t child) {
     r = record_write_file(dfd, "bwrapinfo.json", json, strlen(json));
   if (r == 0)
     r = record_write_file(dfd, "pid", pid, strlen(pid));
-  if (r < 0)
-    return r;
-  fl.ref_fd = openat(dfd, ".ref", O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
-  struct flock lock = {.l_type = F_RDLCK, .l_whence = SEEK_SET};
-  if (fl.ref_fd < 0 || fcntl(fl.ref_fd, F_SETLK, &lock) < 0)
-    return -errno;
-  return 0;
+  return r;
 }
 
 void flatpak_instance_write(const struct plan *p, pid_t child) {
@@ -95,6 +132,7 @@ void flatpak_instance_write(const struct plan *p, pid_t child) {
     warn_err(-base, "cannot use %s/%s for the portals", q(rt), FLATPAK_DIR);
     return;
   }
+  remove_stale(base);
   int dfd = own_dir(base, p->instance.id, true);
   if (dfd < 0) {
     warn_err(-dfd, "cannot create %s/%s/%s for the portals", q(rt), FLATPAK_DIR, p->instance.id);
@@ -115,7 +153,7 @@ void flatpak_instance_write(const struct plan *p, pid_t child) {
 void flatpak_instance_remove(void) {
   if (fl.base_fd < 0)
     return;
-  static const char *const names[] = {"bwrapinfo.json", "info", "pid", ".ref"};
+  static const char *const names[] = {"bwrapinfo.json", "info", "pid", ".ref", ".ref.new"};
   int dfd = openat(fl.base_fd, fl.id, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
   if (dfd >= 0) {
     for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)

@@ -4,7 +4,9 @@
  * metadata the sandbox has at /.flatpak-info), "bwrapinfo.json" (the host
  * pid of the sandbox's PID 1 and its namespaces, which the portals map pids
  * with), "pid" (the supervisor) and ".ref", which stays read-locked while
- * the instance lives so that Flatpak's own cleanup leaves it alone. */
+ * the instance lives so that Flatpak's own cleanup leaves it alone. Each
+ * write also removes the entries of hsu's instances whose supervisor was
+ * killed (an unlocked .ref), as Flatpak's cleanup does with its own. */
 #pragma once
 
 #include <stdbool.h>

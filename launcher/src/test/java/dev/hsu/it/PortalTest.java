@@ -303,6 +303,49 @@ class PortalTest extends SandboxTestBase {
   }
 
   @Test
+  void thePortalsFindTheRunningInstanceAsTheyFindAFlatpakOne() throws Exception {
+    Sandbox.Profile p = app(APP_A, "/bin/sh", "-c", "echo ready; exec sleep 60");
+    Path instances = sb.runtimeDir.resolve(".flatpak");
+    try (Running run = p.start()) {
+      run.awaitLine("ready"::equals, Duration.ofSeconds(30));
+      List<String> ids = leftovers(instances);
+      assertEquals(1, ids.size(), "instances: " + ids);
+      Path dir = instances.resolve(ids.get(0));
+      String info = Files.readString(dir.resolve("info"));
+      assertTrue(info.startsWith("[Application]\nname=" + APP_A + "\n"), info);
+      assertTrue(info.contains("instance-id=" + ids.get(0) + "\n"), info);
+      String json = Files.readString(dir.resolve("bwrapinfo.json"));
+      java.util.regex.Matcher m =
+          java.util.regex.Pattern.compile("\"child-pid\": (\\d+)").matcher(json);
+      assertTrue(m.find(), json);
+      long child = Long.parseLong(m.group(1));
+      // The pid the portals map the app's pids with: the sandbox's PID 1, whose root holds the
+      // same metadata (what xdg-desktop-portal reads through /proc/PID/root).
+      assertEquals(info, Files.readString(Path.of("/proc/" + child + "/root/.flatpak-info")));
+      String pidNs = Files.readSymbolicLink(Path.of("/proc/" + child + "/ns/pid")).toString();
+      assertTrue(json.contains("\"pid-namespace\": " + pidNs.replaceAll("\\D", "")), json);
+      long supervisor = Long.parseLong(Files.readString(dir.resolve("pid")).strip());
+      ProcessHandle sup = ProcessHandle.of(supervisor).orElseThrow();
+      sup.destroy(); // SIGTERM: the sandbox ends and hsu-init cleans up
+      sup.onExit().get(30, TimeUnit.SECONDS);
+    }
+    assertEquals(List.of(), leftovers(instances), "removed with the instance");
+    // A supervisor killed outright leaves its entry; the next launch with portals removes it, as
+    // Flatpak's own cleanup does (its .ref is no longer locked).
+    try (Running run = p.start()) {
+      run.awaitLine("ready"::equals, Duration.ofSeconds(30));
+    }
+    assertEquals(1, leftovers(instances).size(), "the killed instance's entry");
+    String killed = leftovers(instances).get(0);
+    try (Running run = p.start()) {
+      run.awaitLine("ready"::equals, Duration.ofSeconds(30));
+      List<String> now = leftovers(instances);
+      assertEquals(1, now.size(), "entries: " + now);
+      assertFalse(now.contains(killed), "the stale entry is gone: " + now);
+    }
+  }
+
+  @Test
   void theAppCannotRewriteWhatItClaimsToBe() {
     Result r =
         app(
