@@ -158,14 +158,6 @@ static const char *env_abs(const char *name) {
   return v != NULL && v[0] == '/' ? v : NULL;
 }
 
-static void runtime_dir(char *buf, size_t size) {
-  const char *r = env_abs("XDG_RUNTIME_DIR");
-  if (r != NULL)
-    snprintf(buf, size, "%s", r);
-  else
-    snprintf(buf, size, "/run/user/%u", (unsigned)getuid());
-}
-
 /* The entry for `hsu launch arg`, its HMAC checked; NULL on any doubt. */
 static uint8_t *load_entry(const char *arg, size_t *len) {
   char dir[PATH_MAX], name[2 * SHA256_SIZE + 1], key_dir[PATH_MAX];
@@ -772,6 +764,18 @@ static int try_hit(int argc, char **argv) {
   if (n_extra > 0 && strcmp(extra[0], "--") == 0) {
     extra++;
     n_extra--;
+  }
+  /* The key and the instance records are there: a hostile fallback is
+   * refused before anything is read from it, with the JVM's sentence. */
+  char runtime[PATH_MAX];
+  struct hsu_error err;
+  runtime_dir(runtime, sizeof(runtime));
+  if (runtime_dir_check(runtime, true, &err) < 0) {
+    char msg[2 * HSU_ERROR_SIZE];
+    struct sbuf sb;
+    sb_init(&sb, msg, sizeof(msg));
+    hsu_error_render(&err, &sb);
+    exit(fail(msg));
   }
   size_t len = 0, plan_len = 0;
   uint8_t *buf = load_entry(arg, &len);

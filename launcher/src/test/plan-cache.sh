@@ -149,5 +149,73 @@ perl -0777 -pe "s/$id1/ID/g" "$work/plan.jvm" > "$work/plan.jvm.n"
 perl -0777 -pe "s/$id2/ID/g" "$work/plan.front" > "$work/plan.front.n"
 [ -s "$work/plan.jvm.n" ] && cmp "$work/plan.jvm.n" "$work/plan.front.n"
 ok $? "the front's plan is the JVM's plan, byte for byte, but for the instance id ($(stat -c %s "$work/plan.jvm") bytes)"
+# Without a login session (no XDG_RUNTIME_DIR, no /run/user/UID: su, runuser, cron), hsu's runtime
+# dir is /tmp/hsu-UID (docs/instances.md). Checked in a private mount namespace whose /tmp and
+# /run/user are empty tmpfs, so the host's own /tmp/hsu-UID is never touched: an outer user
+# namespace (root there) mounts them, an inner one maps the caller's uid back.
+skip() { if [ -n "${HSU_REQUIRE_ALL:-}" ]; then ok 1 "$1 (needed: $2)"; else n=$((n + 1)); echo "ok $n - $1 # SKIP $2"; fi; }
+nosession=$(cat <<'SH'
+set -u
+uid=$(id -u)
+fb=/tmp/hsu-$uid
+unset XDG_RUNTIME_DIR
+export XDG_CACHE_HOME=/tmp/cache
+printf 'id: dev.hsu.test.NoSession\ncommand: [/bin/sh, -c, %s]\n' "'echo \"rt=\$XDG_RUNTIME_DIR\"; sleep 30'" > /tmp/ns.yaml
+seen() { # launches (JAVA) in the background until hsu ps lists it, then stops it
+  HSU_JAVA=$1 ./hsu launch /tmp/ns.yaml >/tmp/out 2>&1 &
+  for _ in $(seq 100); do ./hsu ps 2>&1 | grep -q dev.hsu.test.NoSession && break; sleep 0.1; done
+  echo "ps($2): $(./hsu ps 2>&1 | grep -c dev.hsu.test.NoSession)"
+  ./hsu stop --all >/dev/null 2>&1
+  wait
+  echo "app($2): $(head -1 /tmp/out)"
+}
+seen java miss
+seen /nonexistent/java hit
+echo "fallback: $(stat -c '%a %u' "$fb")"
+try() { # what; command: prints its status and first line
+  out=$("${@:2}" 2>&1); echo "$1: $? $(printf '%s' "$out" | head -1)"
+}
+./hsu compile /tmp/ns.yaml -o /tmp/ns.plan >/dev/null 2>&1
+chmod 0755 "$fb"
+try open-front ./hsu launch /tmp/ns.yaml
+try open-jvm env HSU_NO_PLAN_CACHE=1 ./hsu launch /tmp/ns.yaml
+try open-ps ./hsu ps
+try open-init init-c/build/hsu-init --plan /tmp/ns.plan
+chmod 0700 "$fb"
+mv "$fb" /tmp/elsewhere && ln -s /tmp/elsewhere "$fb"
+try link-front ./hsu launch /tmp/ns.yaml
+try link-jvm env HSU_NO_PLAN_CACHE=1 ./hsu launch /tmp/ns.yaml
+try link-init init-c/build/hsu-init --plan /tmp/ns.plan
+rm "$fb"
+mkdir -m 0700 "/run/user/$uid"
+try session ./hsu launch /tmp/ns.yaml
+SH
+)
+if unshare --help 2>/dev/null | grep -q -- --map-user && unshare -rm true 2>/dev/null; then
+  out=$(unshare -rm sh -c 'mount -t tmpfs tmpfs /tmp && mkdir -p /run/user && mount -t tmpfs tmpfs /run/user &&
+    exec unshare --map-user="$1" --map-group="$2" bash -c "$3"' sh "$(id -u)" "$(id -g)" "$nosession" 2>&1)
+  line() { printf '%s\n' "$out" | grep "^$1: " | head -1 | sed "s/^$1: //"; }
+  all=$(printf '%s' "$out" | tr '\n' '|')
+  [ "$(line 'ps(miss)')" = 1 ] && [ "$(line 'app(miss)')" = "rt=/tmp/hsu-$(id -u)" ]
+  ok $? "no XDG_RUNTIME_DIR nor /run/user/UID: a launch (a miss) runs in /tmp/hsu-UID and hsu ps lists it ($all)"
+  [ "$(line 'ps(hit)')" = 1 ] && [ "$(line 'app(hit)')" = "rt=/tmp/hsu-$(id -u)" ]
+  ok $? "and so does a hit, with no JVM"
+  [ "$(line fallback)" = "700 $(id -u)" ]
+  ok $? "/tmp/hsu-UID is made 0700 and the user's ($(line fallback))"
+  sentence="refusing to use the runtime directory \"/tmp/hsu-$(id -u)\""
+  [ "$(line open-front)" = "125 hsu: $sentence: others may enter it (mode 0755, not 0700)" ] \
+    && [ "$(line open-jvm)" = "125 hsu: $sentence: others may enter it (mode 0755, not 0700)" ] \
+    && [ "$(line open-init)" = "125 hsu-init: $sentence: others may enter it (mode 0755, not 0700)" ]
+  ok $? "a /tmp/hsu-UID others may enter is refused with one sentence and 125 by the front, the JVM and hsu-init"
+  [ "$(line open-ps)" = "1 hsu: $sentence: others may enter it (mode 0755, not 0700)" ]
+  ok $? "and by hsu ps, with 1"
+  [ "$(line link-front)" = "125 hsu: $sentence: it is a symlink" ] && [ "$(line link-jvm)" = "125 hsu: $sentence: it is a symlink" ] \
+    && [ "$(line link-init)" = "125 hsu-init: $sentence: it is a symlink" ]
+  ok $? "a /tmp/hsu-UID that is a symlink is refused with one sentence and 125"
+  [ "$(line session)" = "0 rt=/run/user/$(id -u)" ]
+  ok $? "once /run/user/UID is the user's directory, the runtime dir is that one"
+else
+  skip "the runtime dir without a login session" "unshare with --map-user and unprivileged user namespaces"
+fi
 echo "1..$n"
 [ "$failed" = 0 ]

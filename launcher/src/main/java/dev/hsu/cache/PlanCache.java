@@ -1,5 +1,7 @@
 package dev.hsu.cache;
 
+import dev.hsu.base.AbsPath;
+import dev.hsu.base.RuntimeDir;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -61,13 +63,6 @@ public final class PlanCache {
     }
     String home = env.get("HOME");
     return home != null && home.startsWith("/") ? Path.of(home, ".cache", "hsu", "plans") : null;
-  }
-
-  /** The key file: {@code ${XDG_RUNTIME_DIR:-/run/user/UID}/hsu/plan-cache.key}. */
-  public static Path keyFile(Map<String, String> env, int uid) {
-    String runtime = env.get("XDG_RUNTIME_DIR");
-    String r = runtime != null && runtime.startsWith("/") ? runtime : "/run/user/" + uid;
-    return Path.of(r, "hsu", KEY_FILE);
   }
 
   /** The entry's file name for {@code hsu launch ARG} by {@code uid}. */
@@ -142,11 +137,14 @@ public final class PlanCache {
   }
 
   /**
-   * The HMAC key, made when missing (32 random bytes, 0600, published with link(2) so two first
-   * launches agree on one).
+   * The HMAC key, {@code RUNTIME/hsu/plan-cache.key} ({@link RuntimeDir}), made when missing (32
+   * random bytes, 0600, published with link(2) so two first launches agree on one).
    */
-  public static byte[] key(Path file) throws IOException {
-    Path dir = file.getParent();
+  public static byte[] key(Map<String, String> env, int uid) throws IOException {
+    AbsPath runtime = RuntimeDir.of(env, uid);
+    RuntimeDir.check(runtime, uid, true);
+    Path dir = Path.of(runtime.value(), "hsu");
+    Path file = dir.resolve(KEY_FILE);
     if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
       Files.createDirectories(
           dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));

@@ -123,7 +123,7 @@ final class Warming {
     }
     b.item(PlanCache.INSTANCE, inst);
     b.item(PlanCache.PLAN, (Object) plan.bytes());
-    return b.build(PlanCache.key(PlanCache.keyFile(ctx.env(), ctx.ids().uid())));
+    return b.build(PlanCache.key(ctx.env(), ctx.ids().uid()));
   }
 
   @SuppressWarnings("unchecked")

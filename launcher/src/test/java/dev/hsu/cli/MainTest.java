@@ -289,6 +289,7 @@ final class MainTest {
     env.put("HSU_INIT", "/opt/hsu/hsu-init");
     assertEquals(125, run("launch", ok.toString()));
     assertEquals("/opt/hsu/hsu-init", execs.get(0));
+    assertEquals(List.of("/run/user/1000 1000"), launchHost.prepared);
     assertTrue(execs.contains("SECRET_TOKEN=hunter2"), execs.toString()); // hsu-init filters
     assertArrayEquals(
         java.util.Arrays.copyOf(execPlan, 8), "HSUPLAN\0".getBytes(StandardCharsets.US_ASCII));
