@@ -12,11 +12,14 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/prctl.h>
 #include <sys/random.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <systemd/sd-bus.h>
 #include <time.h>
 
+#include "plan.h"
 #include "sha256.h"
 #include "util.h"
 
@@ -302,9 +305,11 @@ static bool fact_holds(uint16_t tag, struct cur *c, const char *arg, const char 
   }
 }
 
-/* Walks the entry's items: every fact must hold; the rest is kept in e. */
+/* Walks the entry's items: every fact must hold; the rest is kept in e. A
+ * fresh entry, which the JVM just made for this launch, has its facts
+ * skipped: they are what this launch found. */
 static bool entry_holds(const uint8_t *buf, size_t len, const char *arg, const char *self,
-                        const char *init, struct entry *e) {
+                        const char *init, bool fresh, struct entry *e) {
   struct cur all = {buf + 16, len - 16 - SHA256_SIZE, false};
   memset(e, 0, sizeof(*e));
   while (all.n > 0) {
@@ -336,6 +341,8 @@ static bool entry_holds(const uint8_t *buf, size_t len, const char *arg, const c
       e->plan_len = (size_t)get_int(&c, 4);
       e->plan = c.p;
       c.n = c.n >= e->plan_len ? c.n - e->plan_len : (c.bad = true, 0);
+    } else if (fresh) {
+      continue;
     } else if (!fact_holds(tag, &c, arg, self, init, e)) {
       return false;
     }
@@ -344,7 +351,7 @@ static bool entry_holds(const uint8_t *buf, size_t len, const char *arg, const c
   }
   if (e->plan == NULL || e->id == NULL || e->unit_id == NULL || strlen(e->id) != 16)
     return miss("an incomplete entry");
-  if (!e->self_stamped || !e->init_stamped)
+  if (!fresh && (!e->self_stamped || !e->init_stamped))
     return miss("the entry was made for another hsu-launch or hsu-init");
   return true;
 }
@@ -752,45 +759,54 @@ static int launch_args(int argc, char **argv) {
   return -1;
 }
 
-/* A hit runs the cached plan and does not return; a miss returns. */
-static int try_hit(int argc, char **argv) {
-  int a = launch_args(argc, argv);
-  if (a < 0 || a >= argc || argv[a][0] == '-' || argv[a][0] == '\0')
+/* Who ran hsu launch: the script's -Dhsu.parent=PID, else our parent now. */
+static pid_t launch_parent(int argc, char **argv) {
+  for (int i = 3; i < argc && strcmp(argv[i], MAIN_CLASS) != 0; i++)
+    if (strncmp(argv[i], "-Dhsu.parent=", 13) == 0) {
+      char *end;
+      long pid = strtol(argv[i] + 13, &end, 10);
+      if (*end == '\0' && pid > 0 && pid <= 0x3FFFFFFF)
+        return (pid_t)pid;
+    }
+  return getppid();
+}
+
+/* The plan's PARAMS DIE_WITH_PARENT, as LaunchHost.dieWithParent: from now
+ * on we (and hsu-init after the execve) get SIGKILL when the process that
+ * ran hsu launch ends; one that ended already stops the launch. */
+static int die_with_parent(const struct entry *e, pid_t parent) {
+  if (e->plan_len < 36 || (get32(e->plan + 32) & PARAMS_DIE_WITH_PARENT) == 0)
     return 0;
-  const char *arg = argv[a], *init = getenv("HSU_INIT");
-  init = init != NULL && init[0] != '\0' ? init : argv[1];
-  char **extra = argv + a + 1;
-  int n_extra = argc - a - 1;
-  if (n_extra > 0 && strcmp(extra[0], "--") == 0) {
-    extra++;
-    n_extra--;
+  if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0) {
+    fprintf(stderr, "hsu: cannot set the parent-death signal: %s\n", strerror(errno));
+    return EXIT_SETUP;
   }
-  /* The key and the instance records are there: a hostile fallback is
-   * refused before anything is read from it, with the JVM's sentence. */
-  char runtime[PATH_MAX];
-  struct hsu_error err;
-  runtime_dir(runtime, sizeof(runtime));
-  if (runtime_dir_check(runtime, true, &err) < 0) {
-    char msg[2 * HSU_ERROR_SIZE];
-    struct sbuf sb;
-    sb_init(&sb, msg, sizeof(msg));
-    hsu_error_render(&err, &sb);
-    exit(fail(msg));
-  }
-  size_t len = 0, plan_len = 0;
-  uint8_t *buf = load_entry(arg, &len);
-  struct entry e;
-  if (buf == NULL || !entry_holds(buf, len, arg, argv[0], init, &e))
+  if (getppid() == parent)
     return 0;
-  remove_stale();
-  int r = userns_check();
+  fprintf(stderr,
+          "hsu: the process that ran hsu launch (pid %d) is gone, so the sandbox does not start "
+          "(die-with-parent)\n",
+          (int)parent);
+  return EXIT_SETUP;
+}
+
+/* Runs the entry's launch: what Launch.run does around the plan, then the
+ * execve of hsu-init. */
+static _Noreturn void launch(const struct entry *e, char **extra, int n_extra, const char *init,
+                             pid_t parent) {
+  size_t plan_len = 0;
+  int r = die_with_parent(e, parent);
   if (r == 0)
-    r = run_steps(e.steps);
+    remove_stale();
   if (r == 0)
-    r = scope(&e);
+    r = userns_check();
+  if (r == 0)
+    r = run_steps(e->steps);
+  if (r == 0)
+    r = scope(e);
   if (r != 0)
     exit(r);
-  uint8_t *plan = fill_plan(&e, extra, n_extra, &plan_len);
+  uint8_t *plan = fill_plan(e, extra, n_extra, &plan_len);
   if (plan == NULL)
     exit(fail("internal error: the cached plan does not match its entry"));
   int fd = memfd_create("hsu-plan", 0);
@@ -806,6 +822,86 @@ static int try_hit(int argc, char **argv) {
   exit(EXIT_SETUP);
 }
 
+/* A miss: the JVM (argv[2..]) runs as our child with -Dhsu.entry-fd, compiles
+ * the profile, fills the cache and writes the entry of that compile to a
+ * memfd, then exits; the launch goes on here as a hit's does, so the JVM
+ * needs neither JNA nor D-Bus. Returns the entry; when the JVM fails (the
+ * profile's diagnostics are printed), exits with its status. */
+static uint8_t *compile_entry(int argc, char **argv, size_t *len) {
+  int fd = memfd_create("hsu-entry", 0);
+  if (fd < 0)
+    exit(fail("cannot make a memfd for the JVM's plan"));
+  char prop[64];
+  snprintf(prop, sizeof(prop), "-Dhsu.entry-fd=%d", fd);
+  char **child = calloc((size_t)argc + 1, sizeof(*child));
+  if (child == NULL)
+    abort();
+  child[0] = argv[2];
+  child[1] = prop;
+  memcpy(child + 2, argv + 3, sizeof(*child) * (size_t)(argc - 3));
+  pid_t pid = fork();
+  if (pid < 0)
+    exit(fail("cannot start Java: fork failed"));
+  if (pid == 0) {
+    execvp(child[0], child);
+    fprintf(stderr, "hsu: cannot run Java %s: %s\n", q(child[0]), strerror(errno));
+    _exit(EXIT_SETUP);
+  }
+  int status;
+  while (waitpid(pid, &status, 0) < 0)
+    if (errno != EINTR)
+      exit(fail("cannot wait for Java"));
+  if (WIFSIGNALED(status))
+    exit(128 + WTERMSIG(status));
+  if (WEXITSTATUS(status) != 0)
+    exit(WEXITSTATUS(status));
+  unsigned char *buf = NULL;
+  int r = lseek(fd, 0, SEEK_SET) < 0 ? -errno : read_fd(fd, MAX_ENTRY, &buf, len);
+  close(fd);
+  if (r < 0 || *len < 16 + SHA256_SIZE || memcmp(buf, "HSUCACHE", 8) != 0)
+    exit(fail("internal error: Java gave no plan for the launch"));
+  return buf;
+}
+
+/* `hsu launch PROFILE [ARGS...]`: a hit runs the cached plan, a miss the
+ * plan the JVM compiles; neither returns. Anything else (options before
+ * PROFILE) returns, and the JVM does the whole launch. */
+static void front_launch(int argc, char **argv) {
+  int a = launch_args(argc, argv);
+  if (a < 0 || a >= argc || argv[a][0] == '-' || argv[a][0] == '\0')
+    return;
+  const char *arg = argv[a], *init = getenv("HSU_INIT");
+  init = init != NULL && init[0] != '\0' ? init : argv[1];
+  char **extra = argv + a + 1;
+  int n_extra = argc - a - 1;
+  if (n_extra > 0 && strcmp(extra[0], "--") == 0) {
+    extra++;
+    n_extra--;
+  }
+  pid_t parent = launch_parent(argc, argv);
+  /* The key and the instance records are there: a hostile fallback is
+   * refused before anything is read from it, with the JVM's sentence. */
+  char runtime[PATH_MAX];
+  struct hsu_error err;
+  runtime_dir(runtime, sizeof(runtime));
+  if (runtime_dir_check(runtime, true, &err) < 0) {
+    char msg[2 * HSU_ERROR_SIZE];
+    struct sbuf sb;
+    sb_init(&sb, msg, sizeof(msg));
+    hsu_error_render(&err, &sb);
+    exit(fail(msg));
+  }
+  size_t len = 0;
+  struct entry e;
+  uint8_t *buf = getenv("HSU_NO_PLAN_CACHE") == NULL ? load_entry(arg, &len) : NULL;
+  if (buf != NULL && entry_holds(buf, len, arg, argv[0], init, false, &e))
+    launch(&e, extra, n_extra, init, parent);
+  buf = compile_entry(argc, argv, &len);
+  if (!entry_holds(buf, len, arg, argv[0], init, true, &e))
+    exit(fail("internal error: Java gave an incomplete plan for the launch"));
+  launch(&e, extra, n_extra, init, parent);
+}
+
 int main(int argc, char **argv) {
   if (argc < 3 || argv[0][0] != '/') {
     fprintf(stderr, "usage: /path/to/hsu-launch INIT JAVA [ARGS...] " MAIN_CLASS " launch ...\n");
@@ -813,8 +909,7 @@ int main(int argc, char **argv) {
   }
   const char *debug = getenv("HSU_DEBUG");
   miss_debug = debug != NULL && strcmp(debug, "1") == 0;
-  if (getenv("HSU_NO_PLAN_CACHE") == NULL)
-    try_hit(argc, argv);
+  front_launch(argc, argv);
   execvp(argv[2], argv + 2);
   fprintf(stderr, "hsu: cannot run Java %s: %s\n", q(argv[2]), strerror(errno));
   return EXIT_SETUP;

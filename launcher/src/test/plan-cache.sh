@@ -121,9 +121,10 @@ for how in desktop systemd; do
   [ "$out" = "installed-$how" ]
   ok $? "hsu $how install warms the cache: the installed launch runs with no JVM ($out; $(tr '\n' '|' <"$work/install.out"))"
 done
-# The fast path runs the very plan the JVM runs: an hsu-init stand-in (HSU_INIT, which both paths
-# honour) keeps the plan it is given; the JVM's (a miss) and the front's (a hit) are the same bytes
-# but for the instance id, which is fresh on each launch.
+# The fast path runs the very plan the JVM runs: an hsu-init stand-in (HSU_INIT, which every path
+# honours) keeps the plan it is given. A miss (the front runs the entry the JVM hands it), two hits
+# (the front runs the cached entry) and a launch the JVM does alone (an option before PROFILE, here
+# `--`: dev.hsu.launch.Launch) give the same bytes but for the instance id, fresh on each launch.
 cat > "$work/keep-plan" <<'SH'
 #!/bin/sh
 [ "$1" = --plan-fd ] && cat "/proc/self/fd/$2" > "$KEEP_PLAN"
@@ -135,20 +136,28 @@ command: [/bin/echo, same]
 env: {pass: [CACHE_VAR], set: {A: b}}
 filesystem: [{bind: $work, to: /mnt/w}]
 YAML
-same() { # where the plan goes, then launch's arguments
-  KEEP_PLAN=$1 HSU_DEBUG=1 HSU_INIT="$work/keep-plan" HSU_JAVA=$java ./hsu launch "$work/same.yaml" -- x 'y z' >"$1.out" 2>&1
+same() { # where the plan goes, then launch's options
+  KEEP_PLAN=$1 HSU_DEBUG=1 HSU_INIT="$work/keep-plan" HSU_JAVA=$java ./hsu launch "${@:2}" "$work/same.yaml" -- x 'y z' >"$1.out" 2>&1
 }
 ids() { grep -ao "$XDG_RUNTIME_DIR/hsu/[0-9a-f]\{16\}" "$1" | head -1 | sed 's|.*/||'; }
-java=java same "$work/plan.jvm" && java=/nonexistent/java same "$work/plan.front" \
-  && java=/nonexistent/java same "$work/plan.front2"
-ok $? "a miss and two hits give hsu-init a plan, the hits with no JVM ($(cat "$work"/plan.*.out | tr '\n' '|'))"
-id1=$(ids "$work/plan.jvm") id2=$(ids "$work/plan.front") id3=$(ids "$work/plan.front2")
-[ -n "$id1" ] && [ -n "$id2" ] && [ -n "$id3" ] && [ "$id1" != "$id2" ] && [ "$id2" != "$id3" ] && [ "$id1" != "$id3" ]
-ok $? "each launch has a fresh instance id ($id1 $id2 $id3)"
-perl -0777 -pe "s/$id1/ID/g" "$work/plan.jvm" > "$work/plan.jvm.n"
+java=java same "$work/plan.miss" && java=/nonexistent/java same "$work/plan.front" \
+  && java=/nonexistent/java same "$work/plan.front2" && java=java same "$work/plan.jvm" --
+ok $? "a miss, two hits and a launch of the JVM alone give hsu-init a plan, the hits with no JVM ($(cat "$work"/plan.*.out | tr '\n' '|'))"
+id1=$(ids "$work/plan.miss") id2=$(ids "$work/plan.front") id3=$(ids "$work/plan.front2") id4=$(ids "$work/plan.jvm")
+[ -n "$id1" ] && [ -n "$id2" ] && [ -n "$id3" ] && [ -n "$id4" ] && [ "$(printf '%s\n' "$id1" "$id2" "$id3" "$id4" | sort -u | wc -l)" = 4 ]
+ok $? "each launch has a fresh instance id ($id1 $id2 $id3 $id4)"
+perl -0777 -pe "s/$id1/ID/g" "$work/plan.miss" > "$work/plan.miss.n"
 perl -0777 -pe "s/$id2/ID/g" "$work/plan.front" > "$work/plan.front.n"
-[ -s "$work/plan.jvm.n" ] && cmp "$work/plan.jvm.n" "$work/plan.front.n"
-ok $? "the front's plan is the JVM's plan, byte for byte, but for the instance id ($(stat -c %s "$work/plan.jvm") bytes)"
+perl -0777 -pe "s/$id4/ID/g" "$work/plan.jvm" > "$work/plan.jvm.n"
+[ -s "$work/plan.jvm.n" ] && cmp "$work/plan.jvm.n" "$work/plan.front.n" && cmp "$work/plan.miss.n" "$work/plan.front.n"
+ok $? "the plans of a miss, of a hit and of the JVM alone are the same, byte for byte, but for the instance id ($(stat -c %s "$work/plan.jvm") bytes)"
+# A miss's JVM only compiles: picocli's command line (Java 5 classes, which no CDS archive can
+# hold), JNA's native side and dbus-java are not loaded on the way of a plain launch (the verifier
+# may load a few of their small exception and interface types).
+HSU_NO_PLAN_CACHE=1 HSU_JAVA_OPTS="-Xlog:class+load=info:file=$work/classes" ./hsu launch "$p" >/dev/null 2>&1
+loaded=$(grep -E ' (picocli\.CommandLine|com\.sun\.jna\.Native|org\.freedesktop\.[^ ]*) source' "$work/classes" | awk '{print $2}' | tr '\n' ' ')
+[ -s "$work/classes" ] && grep -q ' dev\.hsu\.cli\.Warming ' "$work/classes" && [ -z "$loaded" ]
+ok $? "a miss loads neither picocli's CommandLine, JNA's Native nor dbus-java ($loaded)"
 # Without a login session (no XDG_RUNTIME_DIR, no /run/user/UID: su, runuser, cron), hsu's runtime
 # dir is /tmp/hsu-UID (docs/instances.md). Checked in a private mount namespace whose /tmp and
 # /run/user are empty tmpfs, so the host's own /tmp/hsu-UID is never touched: an outer user

@@ -67,6 +67,10 @@ final class LaunchCommand implements Callable<Integer> {
     if (!extra.isEmpty() && extra.get(0).equals("--")) {
       extra.remove(0);
     }
+    String entryFd = System.getProperty(Warming.ENTRY_FD);
+    if (entryFd != null && System.getProperty(Warming.FRONT) != null && !dieWithParent) {
+      return Warming.emit(ctx, profile, entryFd, errors);
+    }
     Compilation c = null;
     if (System.getProperty(Warming.FRONT) != null) {
       // The C front missed: fill the cache, so the next launch runs without a JVM, and run the
