@@ -6,6 +6,7 @@
  * Usage: hsu-launch INIT JAVA [JAVA_ARGS...] dev.hsu.cli.Main launch ARGS...
  * The entry format is docs/plan-cache.md; the writer is Warming.java. */
 #include <dirent.h>
+#include <dlfcn.h>
 #include <fcntl.h>
 #include <ftw.h>
 #include <signal.h>
@@ -560,12 +561,48 @@ static bool reachable(const char *addresses) {
   return false;
 }
 
+/* libsystemd's sd-bus, loaded when a scope is started: a launch without a
+ * systemd user manager (su, cron, a container) does not pay for mapping it
+ * and its libraries (lzma, zstd, lz4, gcrypt, cap). */
+#define SD_FUNCS(X)                                                                                \
+  X(sd_bus_call)                                                                                   \
+  X(sd_bus_error_free)                                                                             \
+  X(sd_bus_error_has_name)                                                                         \
+  X(sd_bus_flush_close_unref)                                                                      \
+  X(sd_bus_match_signal)                                                                           \
+  X(sd_bus_message_append)                                                                         \
+  X(sd_bus_message_close_container)                                                                \
+  X(sd_bus_message_new_method_call)                                                                \
+  X(sd_bus_message_open_container)                                                                 \
+  X(sd_bus_message_read)                                                                           \
+  X(sd_bus_message_unref)                                                                          \
+  X(sd_bus_new)                                                                                    \
+  X(sd_bus_process)                                                                                \
+  X(sd_bus_set_address)                                                                            \
+  X(sd_bus_set_bus_client)                                                                         \
+  X(sd_bus_start)                                                                                  \
+  X(sd_bus_wait)
+#define SD_FIELD(f) __typeof__(f) *f;
+static struct { SD_FUNCS(SD_FIELD) } sd;
+
+/* NULL once sd is filled, else why not. */
+static const char *sd_load(void) {
+  void *lib = dlopen("libsystemd.so.0", RTLD_NOW | RTLD_LOCAL);
+  if (lib == NULL)
+    return dlerror();
+#define SD_SYMBOL(f)                                                                               \
+  if ((sd.f = (__typeof__(sd.f))dlsym(lib, #f)) == NULL)                                           \
+    return dlerror();
+  SD_FUNCS(SD_SYMBOL)
+  return NULL;
+}
+
 static int job_removed(sd_bus_message *m, void *data, sd_bus_error *err) {
   (void)err;
   char **want = data;
   uint32_t id;
   const char *job, *unit, *result;
-  if (sd_bus_message_read(m, "uoss", &id, &job, &unit, &result) >= 0 && want[0] != NULL &&
+  if (sd.sd_bus_message_read(m, "uoss", &id, &job, &unit, &result) >= 0 && want[0] != NULL &&
       strcmp(job, want[0]) == 0)
     want[1] = strdup(result);
   return 0;
@@ -578,34 +615,39 @@ static int start_scope(const char *address, const char *unit, const struct entry
   sd_bus_message *call = NULL, *reply = NULL;
   sd_bus_error err = SD_BUS_ERROR_NULL;
   char *want[2] = {NULL, NULL};
-  int r = sd_bus_new(&bus);
-  if (r >= 0 && (r = sd_bus_set_address(bus, address)) >= 0 &&
-      (r = sd_bus_set_bus_client(bus, 1)) >= 0)
-    r = sd_bus_start(bus);
+  const char *missing = sd_load();
+  if (missing != NULL) {
+    snprintf(msg, size, "cannot load libsystemd: %s", missing);
+    return -1;
+  }
+  int r = sd.sd_bus_new(&bus);
+  if (r >= 0 && (r = sd.sd_bus_set_address(bus, address)) >= 0 &&
+      (r = sd.sd_bus_set_bus_client(bus, 1)) >= 0)
+    r = sd.sd_bus_start(bus);
   if (r < 0) {
     snprintf(msg, size, "cannot reach the session bus: %s", strerror(-r));
     goto out;
   }
-  sd_bus_match_signal(bus, NULL, "org.freedesktop.systemd1", "/org/freedesktop/systemd1",
-                      "org.freedesktop.systemd1.Manager", "JobRemoved", job_removed, want);
-  sd_bus_message_new_method_call(bus, &call, "org.freedesktop.systemd1",
-                                 "/org/freedesktop/systemd1", "org.freedesktop.systemd1.Manager",
-                                 "StartTransientUnit");
-  sd_bus_message_append(call, "ss", unit, "fail");
-  sd_bus_message_open_container(call, 'a', "(sv)");
-  sd_bus_message_append(call, "(sv)(sv)(sv)", "Description", "s", e->description, "PIDs", "au", 1,
-                        (uint32_t)getpid(), "CollectMode", "s", "inactive-or-failed");
+  sd.sd_bus_match_signal(bus, NULL, "org.freedesktop.systemd1", "/org/freedesktop/systemd1",
+                         "org.freedesktop.systemd1.Manager", "JobRemoved", job_removed, want);
+  sd.sd_bus_message_new_method_call(bus, &call, "org.freedesktop.systemd1",
+                                    "/org/freedesktop/systemd1", "org.freedesktop.systemd1.Manager",
+                                    "StartTransientUnit");
+  sd.sd_bus_message_append(call, "ss", unit, "fail");
+  sd.sd_bus_message_open_container(call, 'a', "(sv)");
+  sd.sd_bus_message_append(call, "(sv)(sv)(sv)", "Description", "s", e->description, "PIDs", "au",
+                           1, (uint32_t)getpid(), "CollectMode", "s", "inactive-or-failed");
   static const char *const names[3] = {"MemoryMax", "TasksMax", "CPUWeight"};
   for (int i = 0; i < 3; i++)
     if (e->limit_flags & (1u << i))
-      sd_bus_message_append(call, "(sv)", names[i], "t", e->limits[i]);
-  sd_bus_message_close_container(call);
-  r = sd_bus_message_append(call, "a(sa(sv))", 0);
+      sd.sd_bus_message_append(call, "(sv)", names[i], "t", e->limits[i]);
+  sd.sd_bus_message_close_container(call);
+  r = sd.sd_bus_message_append(call, "a(sa(sv))", 0);
   if (r >= 0)
-    r = sd_bus_call(bus, call, 10 * 1000000ull, &err, &reply);
+    r = sd.sd_bus_call(bus, call, 10 * 1000000ull, &err, &reply);
   if (r < 0) {
-    bool none = sd_bus_error_has_name(&err, SD_BUS_ERROR_SERVICE_UNKNOWN) ||
-                sd_bus_error_has_name(&err, SD_BUS_ERROR_NAME_HAS_NO_OWNER);
+    bool none = sd.sd_bus_error_has_name(&err, SD_BUS_ERROR_SERVICE_UNKNOWN) ||
+                sd.sd_bus_error_has_name(&err, SD_BUS_ERROR_NAME_HAS_NO_OWNER);
     snprintf(msg, size,
              none ? "the session bus has no systemd user manager"
                   : "the systemd user manager refused the scope: %s",
@@ -613,13 +655,13 @@ static int start_scope(const char *address, const char *unit, const struct entry
     goto out;
   }
   const char *job = NULL;
-  sd_bus_message_read(reply, "o", &job);
+  sd.sd_bus_message_read(reply, "o", &job);
   want[0] = job != NULL ? strdup(job) : NULL;
   uint64_t deadline = (uint64_t)time(NULL) + 10;
   while (want[1] == NULL && (uint64_t)time(NULL) < deadline) {
-    if (sd_bus_process(bus, NULL) > 0)
+    if (sd.sd_bus_process(bus, NULL) > 0)
       continue;
-    if (sd_bus_wait(bus, 1000000) < 0)
+    if (sd.sd_bus_wait(bus, 1000000) < 0)
       break;
   }
   r = 0;
@@ -632,10 +674,10 @@ static int start_scope(const char *address, const char *unit, const struct entry
     r = -1;
   }
 out:
-  sd_bus_error_free(&err);
-  sd_bus_message_unref(call);
-  sd_bus_message_unref(reply);
-  sd_bus_flush_close_unref(bus);
+  sd.sd_bus_error_free(&err);
+  sd.sd_bus_message_unref(call);
+  sd.sd_bus_message_unref(reply);
+  sd.sd_bus_flush_close_unref(bus);
   return r < 0 ? -1 : 0;
 }
 
