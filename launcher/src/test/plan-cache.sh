@@ -54,6 +54,25 @@ case $out in *"cannot run Java"*) ok 0 "an extends file: a miss";; *) ok 1 "an e
 out=$(./hsu launch "$work/q.yaml" 2>&1)
 [ "$out" = base2 ]
 ok $? "an extends file: the new result ($out)"
+# A socket the profile needs is checked at every launch (a CHECK item of the entry, with the JVM's
+# sentence), not compiled in: missing, it stops the launch (a miss here, then a hit); present, the
+# next launch runs the same plan with no JVM, and the app has the socket.
+cat > "$work/socket.yaml" <<'YAML'
+id: dev.hsu.test.Socket
+wayland: {direct: true}
+command: [/bin/sh, -c, 'test -S "$XDG_RUNTIME_DIR/wayland-0" && echo socket']
+YAML
+sock="$work/wl-0"
+out=$(WAYLAND_DISPLAY=$sock ./hsu launch "$work/socket.yaml" 2>&1); rc=$?
+[ "$rc" = 125 ] && [ "$out" = "hsu: the profile asks for Wayland, but there is no Wayland compositor socket at \"$sock\" (from WAYLAND_DISPLAY and XDG_RUNTIME_DIR)" ]
+ok $? "a missing socket stops the first launch (a miss) with its sentence and 125 ($rc: $out)"
+out=$(WAYLAND_DISPLAY=$sock HSU_JAVA=/nonexistent/java ./hsu launch "$work/socket.yaml" 2>&1); rc=$?
+[ "$rc" = 125 ] && [ "$out" = "hsu: the profile asks for Wayland, but there is no Wayland compositor socket at \"$sock\" (from WAYLAND_DISPLAY and XDG_RUNTIME_DIR)" ]
+ok $? "and a hit with the same sentence and 125 ($rc: $out)"
+python3 -c 'import socket, sys; socket.socket(socket.AF_UNIX).bind(sys.argv[1])' "$sock"
+out=$(WAYLAND_DISPLAY=$sock HSU_JAVA=/nonexistent/java ./hsu launch "$work/socket.yaml" 2>&1)
+[ "$out" = socket ]
+ok $? "the socket now present, the next launch runs with no JVM and the app has it ($out)"
 rm -rf "$plans" && ./hsu launch "$p" >/dev/null 2>&1 # from here on, one entry: p's
 miss_then "hsu's version (hsu-init rebuilt)" "touch init-c/build/hsu-init" "Args::set"
 entry=$(find "$plans" -type f)
