@@ -164,11 +164,17 @@ _Noreturn void enter_main(int argc, char **argv) {
   static struct plan plan;
   read_kept_plan(argv[2], &plan);
   scmp_filter_ctx filter = NULL;
+  struct sock_fprog prog;
   struct hsu_error e;
   if (plan.seccomp.present && filter_build(&plan.seccomp, &filter, &e) < 0) {
     hsu_wrap(&e, "cannot build the seccomp filter");
     die_error(EXIT_SETUP, &e);
   }
+  int compiled = filter != NULL ? filter_compile(filter, &prog) : 0;
+  if (compiled < 0)
+    die_err(EXIT_SETUP, -compiled, "cannot compile the seccomp filter");
+  if (filter != NULL)
+    seccomp_release(filter);
   int abi;
   check_confinement(&plan, &abi);
   int last_cap = read_last_cap();
@@ -205,7 +211,7 @@ _Noreturn void enter_main(int argc, char **argv) {
       .last_cap = last_cap,
       .umask = mask,
       .landlock_fd = landlock_fd,
-      .seccomp = filter,
+      .seccomp = filter != NULL ? &prog : NULL,
       .pass_fd = -1,
   };
   int report_fd = -1;

@@ -6,19 +6,21 @@
  * Usage: hsu-launch INIT JAVA [JAVA_ARGS...] dev.hsu.cli.Main launch ARGS...
  * The entry format is docs/plan-cache.md; the writer is Warming.java. */
 #include <dirent.h>
+#include <dlfcn.h>
 #include <fcntl.h>
 #include <ftw.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/prctl.h>
 #include <sys/random.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <systemd/sd-bus.h>
 #include <time.h>
 
 #include "plan.h"
-#include "portal_check.h"
 #include "sha256.h"
 #include "util.h"
 
@@ -158,14 +160,6 @@ static int open_private_dir(const char *path) {
 static const char *env_abs(const char *name) {
   const char *v = getenv(name);
   return v != NULL && v[0] == '/' ? v : NULL;
-}
-
-static void runtime_dir(char *buf, size_t size) {
-  const char *r = env_abs("XDG_RUNTIME_DIR");
-  if (r != NULL)
-    snprintf(buf, size, "%s", r);
-  else
-    snprintf(buf, size, "/run/user/%u", (unsigned)getuid());
 }
 
 /* The entry for `hsu launch arg`, its HMAC checked; NULL on any doubt. */
@@ -312,9 +306,11 @@ static bool fact_holds(uint16_t tag, struct cur *c, const char *arg, const char 
   }
 }
 
-/* Walks the entry's items: every fact must hold; the rest is kept in e. */
+/* Walks the entry's items: every fact must hold; the rest is kept in e. A
+ * fresh entry, which the JVM just made for this launch, has its facts
+ * skipped: they are what this launch found. */
 static bool entry_holds(const uint8_t *buf, size_t len, const char *arg, const char *self,
-                        const char *init, struct entry *e) {
+                        const char *init, bool fresh, struct entry *e) {
   struct cur all = {buf + 16, len - 16 - SHA256_SIZE, false};
   memset(e, 0, sizeof(*e));
   while (all.n > 0) {
@@ -346,6 +342,8 @@ static bool entry_holds(const uint8_t *buf, size_t len, const char *arg, const c
       e->plan_len = (size_t)get_int(&c, 4);
       e->plan = c.p;
       c.n = c.n >= e->plan_len ? c.n - e->plan_len : (c.bad = true, 0);
+    } else if (fresh) {
+      continue;
     } else if (!fact_holds(tag, &c, arg, self, init, e)) {
       return false;
     }
@@ -354,7 +352,7 @@ static bool entry_holds(const uint8_t *buf, size_t len, const char *arg, const c
   }
   if (e->plan == NULL || e->id == NULL || e->unit_id == NULL || strlen(e->id) != 16)
     return miss("an incomplete entry");
-  if (!e->self_stamped || !e->init_stamped)
+  if (!fresh && (!e->self_stamped || !e->init_stamped))
     return miss("the entry was made for another hsu-launch or hsu-init");
   return true;
 }
@@ -563,12 +561,51 @@ static bool reachable(const char *addresses) {
   return false;
 }
 
+/* libsystemd's sd-bus, loaded when a scope is started: a launch without a
+ * systemd user manager (su, cron, a container) does not pay for mapping it
+ * and its libraries (lzma, zstd, lz4, gcrypt, cap). */
+#define SD_FUNCS(X)                                                                                \
+  X(sd_bus_call)                                                                                   \
+  X(sd_bus_call_method)                                                                            \
+  X(sd_bus_error_free)                                                                             \
+  X(sd_bus_error_has_name)                                                                         \
+  X(sd_bus_flush_close_unref)                                                                      \
+  X(sd_bus_match_signal)                                                                           \
+  X(sd_bus_message_append)                                                                         \
+  X(sd_bus_message_close_container)                                                                \
+  X(sd_bus_message_enter_container)                                                                \
+  X(sd_bus_message_new_method_call)                                                                \
+  X(sd_bus_message_open_container)                                                                 \
+  X(sd_bus_message_read)                                                                           \
+  X(sd_bus_message_unref)                                                                          \
+  X(sd_bus_new)                                                                                    \
+  X(sd_bus_process)                                                                                \
+  X(sd_bus_set_address)                                                                            \
+  X(sd_bus_set_bus_client)                                                                         \
+  X(sd_bus_set_method_call_timeout)                                                                \
+  X(sd_bus_start)                                                                                  \
+  X(sd_bus_wait)
+#define SD_FIELD(f) __typeof__(f) *f;
+static struct { SD_FUNCS(SD_FIELD) } sd;
+
+/* NULL once sd is filled, else why not. */
+static const char *sd_load(void) {
+  void *lib = dlopen("libsystemd.so.0", RTLD_NOW | RTLD_LOCAL);
+  if (lib == NULL)
+    return dlerror();
+#define SD_SYMBOL(f)                                                                               \
+  if ((sd.f = (__typeof__(sd.f))dlsym(lib, #f)) == NULL)                                           \
+    return dlerror();
+  SD_FUNCS(SD_SYMBOL)
+  return NULL;
+}
+
 static int job_removed(sd_bus_message *m, void *data, sd_bus_error *err) {
   (void)err;
   char **want = data;
   uint32_t id;
   const char *job, *unit, *result;
-  if (sd_bus_message_read(m, "uoss", &id, &job, &unit, &result) >= 0 && want[0] != NULL &&
+  if (sd.sd_bus_message_read(m, "uoss", &id, &job, &unit, &result) >= 0 && want[0] != NULL &&
       strcmp(job, want[0]) == 0)
     want[1] = strdup(result);
   return 0;
@@ -581,34 +618,39 @@ static int start_scope(const char *address, const char *unit, const struct entry
   sd_bus_message *call = NULL, *reply = NULL;
   sd_bus_error err = SD_BUS_ERROR_NULL;
   char *want[2] = {NULL, NULL};
-  int r = sd_bus_new(&bus);
-  if (r >= 0 && (r = sd_bus_set_address(bus, address)) >= 0 &&
-      (r = sd_bus_set_bus_client(bus, 1)) >= 0)
-    r = sd_bus_start(bus);
+  const char *missing = sd_load();
+  if (missing != NULL) {
+    snprintf(msg, size, "cannot load libsystemd: %s", missing);
+    return -1;
+  }
+  int r = sd.sd_bus_new(&bus);
+  if (r >= 0 && (r = sd.sd_bus_set_address(bus, address)) >= 0 &&
+      (r = sd.sd_bus_set_bus_client(bus, 1)) >= 0)
+    r = sd.sd_bus_start(bus);
   if (r < 0) {
     snprintf(msg, size, "cannot reach the session bus: %s", strerror(-r));
     goto out;
   }
-  sd_bus_match_signal(bus, NULL, "org.freedesktop.systemd1", "/org/freedesktop/systemd1",
-                      "org.freedesktop.systemd1.Manager", "JobRemoved", job_removed, want);
-  sd_bus_message_new_method_call(bus, &call, "org.freedesktop.systemd1",
-                                 "/org/freedesktop/systemd1", "org.freedesktop.systemd1.Manager",
-                                 "StartTransientUnit");
-  sd_bus_message_append(call, "ss", unit, "fail");
-  sd_bus_message_open_container(call, 'a', "(sv)");
-  sd_bus_message_append(call, "(sv)(sv)(sv)", "Description", "s", e->description, "PIDs", "au", 1,
-                        (uint32_t)getpid(), "CollectMode", "s", "inactive-or-failed");
+  sd.sd_bus_match_signal(bus, NULL, "org.freedesktop.systemd1", "/org/freedesktop/systemd1",
+                         "org.freedesktop.systemd1.Manager", "JobRemoved", job_removed, want);
+  sd.sd_bus_message_new_method_call(bus, &call, "org.freedesktop.systemd1",
+                                    "/org/freedesktop/systemd1", "org.freedesktop.systemd1.Manager",
+                                    "StartTransientUnit");
+  sd.sd_bus_message_append(call, "ss", unit, "fail");
+  sd.sd_bus_message_open_container(call, 'a', "(sv)");
+  sd.sd_bus_message_append(call, "(sv)(sv)(sv)", "Description", "s", e->description, "PIDs", "au",
+                           1, (uint32_t)getpid(), "CollectMode", "s", "inactive-or-failed");
   static const char *const names[3] = {"MemoryMax", "TasksMax", "CPUWeight"};
   for (int i = 0; i < 3; i++)
     if (e->limit_flags & (1u << i))
-      sd_bus_message_append(call, "(sv)", names[i], "t", e->limits[i]);
-  sd_bus_message_close_container(call);
-  r = sd_bus_message_append(call, "a(sa(sv))", 0);
+      sd.sd_bus_message_append(call, "(sv)", names[i], "t", e->limits[i]);
+  sd.sd_bus_message_close_container(call);
+  r = sd.sd_bus_message_append(call, "a(sa(sv))", 0);
   if (r >= 0)
-    r = sd_bus_call(bus, call, 10 * 1000000ull, &err, &reply);
+    r = sd.sd_bus_call(bus, call, 10 * 1000000ull, &err, &reply);
   if (r < 0) {
-    bool none = sd_bus_error_has_name(&err, SD_BUS_ERROR_SERVICE_UNKNOWN) ||
-                sd_bus_error_has_name(&err, SD_BUS_ERROR_NAME_HAS_NO_OWNER);
+    bool none = sd.sd_bus_error_has_name(&err, SD_BUS_ERROR_SERVICE_UNKNOWN) ||
+                sd.sd_bus_error_has_name(&err, SD_BUS_ERROR_NAME_HAS_NO_OWNER);
     snprintf(msg, size,
              none ? "the session bus has no systemd user manager"
                   : "the systemd user manager refused the scope: %s",
@@ -616,13 +658,13 @@ static int start_scope(const char *address, const char *unit, const struct entry
     goto out;
   }
   const char *job = NULL;
-  sd_bus_message_read(reply, "o", &job);
+  sd.sd_bus_message_read(reply, "o", &job);
   want[0] = job != NULL ? strdup(job) : NULL;
   uint64_t deadline = (uint64_t)time(NULL) + 10;
   while (want[1] == NULL && (uint64_t)time(NULL) < deadline) {
-    if (sd_bus_process(bus, NULL) > 0)
+    if (sd.sd_bus_process(bus, NULL) > 0)
       continue;
-    if (sd_bus_wait(bus, 1000000) < 0)
+    if (sd.sd_bus_wait(bus, 1000000) < 0)
       break;
   }
   r = 0;
@@ -635,10 +677,10 @@ static int start_scope(const char *address, const char *unit, const struct entry
     r = -1;
   }
 out:
-  sd_bus_error_free(&err);
-  sd_bus_message_unref(call);
-  sd_bus_message_unref(reply);
-  sd_bus_flush_close_unref(bus);
+  sd.sd_bus_error_free(&err);
+  sd.sd_bus_message_unref(call);
+  sd.sd_bus_message_unref(reply);
+  sd.sd_bus_flush_close_unref(bus);
   return r < 0 ? -1 : 0;
 }
 
@@ -763,6 +805,86 @@ static uint8_t *fill_plan(const struct entry *e, char **extra, int n_extra, size
   return p;
 }
 
+#define PORTAL_DESKTOP "org.freedesktop.portal.Desktop"
+#define PORTAL_DOCUMENTS "org.freedesktop.portal.Documents"
+/* A document portal that takes longer to start is taken as missing. */
+#define PORTAL_TIMEOUT_US (5 * 1000000ull)
+
+/* Whether name has an owner or a service file on the bus. */
+static bool portal_offered(sd_bus *bus, const char *name) {
+  sd_bus_message *reply = NULL;
+  int owned = 0;
+  if (sd.sd_bus_call_method(bus, "org.freedesktop.DBus", "/org/freedesktop/DBus",
+                            "org.freedesktop.DBus", "NameHasOwner", NULL, &reply, "s", name) >= 0)
+    sd.sd_bus_message_read(reply, "b", &owned);
+  reply = sd.sd_bus_message_unref(reply);
+  if (owned)
+    return true;
+  bool found = false;
+  if (sd.sd_bus_call_method(bus, "org.freedesktop.DBus", "/org/freedesktop/DBus",
+                            "org.freedesktop.DBus", "ListActivatableNames", NULL, &reply,
+                            "") >= 0 &&
+      sd.sd_bus_message_enter_container(reply, 'a', "s") >= 0) {
+    const char *s;
+    while (!found && sd.sd_bus_message_read(reply, "s", &s) > 0)
+      found = strcmp(s, name) == 0;
+  }
+  sd.sd_bus_message_unref(reply);
+  return found;
+}
+
+/* Asks the document portal for its mount point, which D-Bus-activates it
+ * (as Flatpak does before it starts an app: the app's document view must
+ * exist when hsu-init binds it), and whether xdg-desktop-portal is running
+ * or activatable. 0 when both are there; -1 with a sentence in msg. */
+static int portal_check(const char *address, char *msg, size_t size) {
+  const char *unloaded = sd_load();
+  if (unloaded != NULL) {
+    snprintf(msg, size, "cannot load libsystemd to ask the session bus for the portals: %s",
+             unloaded);
+    return -1;
+  }
+  sd_bus *bus = NULL;
+  sd_bus_error err = SD_BUS_ERROR_NULL;
+  sd_bus_message *reply = NULL;
+  int r = sd.sd_bus_new(&bus);
+  if (r >= 0 && (r = sd.sd_bus_set_address(bus, address)) >= 0 &&
+      (r = sd.sd_bus_set_bus_client(bus, 1)) >= 0 &&
+      (r = sd.sd_bus_set_method_call_timeout(bus, PORTAL_TIMEOUT_US)) >= 0)
+    r = sd.sd_bus_start(bus);
+  if (r < 0) {
+    snprintf(msg, size,
+             "cannot reach the session bus for the portals (%s): file dialogs, links and files"
+             " handed over will not work in the sandbox",
+             strerror(-r));
+    goto out;
+  }
+  r = sd.sd_bus_call_method(bus, PORTAL_DOCUMENTS, "/org/freedesktop/portal/documents",
+                            PORTAL_DOCUMENTS, "GetMountPoint", &err, &reply, "");
+  if (r < 0) {
+    snprintf(msg, size,
+             "no document portal on the session bus (%s: %s): files the user picks or hsu hands"
+             " over will not appear in the sandbox (Debian: apt install xdg-desktop-portal fuse3)",
+             PORTAL_DOCUMENTS, err.message != NULL ? err.message : strerror(-r));
+    goto out;
+  }
+  if (!portal_offered(bus, PORTAL_DESKTOP)) {
+    snprintf(msg, size,
+             "no %s on the session bus: file dialogs and opening links will not work in the"
+             " sandbox (Debian: apt install xdg-desktop-portal and a backend such as"
+             " xdg-desktop-portal-gtk)",
+             PORTAL_DESKTOP);
+    r = -1;
+    goto out;
+  }
+  r = 0;
+out:
+  sd.sd_bus_error_free(&err);
+  sd.sd_bus_message_unref(reply);
+  sd.sd_bus_flush_close_unref(bus);
+  return r < 0 ? -1 : 0;
+}
+
 /* With the portals grant: the document portal started, or a notice (both
  * launch paths and hsu doctor run this, docs/portals.md). */
 static void portal_notice(void) {
@@ -813,6 +935,16 @@ static bool names_host_file(char **args, int n) {
   return false;
 }
 
+/* With portals, an argument naming a host file makes the JVM do the whole
+ * launch: it hands the file over through the document portal
+ * (docs/portals.md). */
+static bool hands_over(const struct entry *e, char **extra, int n_extra) {
+  if ((plan_grants(e) & INSTANCE_PORTALS) == 0 || !names_host_file(extra, n_extra))
+    return false;
+  miss("a file argument, which the JVM hands over through the document portal");
+  return true;
+}
+
 /* What follows `dev.hsu.cli.Main launch` in argv: the profile at *arg. */
 static int launch_args(int argc, char **argv) {
   for (int i = 3; i + 1 < argc; i++)
@@ -821,38 +953,56 @@ static int launch_args(int argc, char **argv) {
   return -1;
 }
 
-/* A hit runs the cached plan and does not return; a miss returns. */
-static int try_hit(int argc, char **argv) {
-  int a = launch_args(argc, argv);
-  if (a < 0 || a >= argc || argv[a][0] == '-' || argv[a][0] == '\0')
+/* Who ran hsu launch: the script's -Dhsu.parent=PID, else our parent now. */
+static pid_t launch_parent(int argc, char **argv) {
+  for (int i = 3; i < argc && strcmp(argv[i], MAIN_CLASS) != 0; i++)
+    if (strncmp(argv[i], "-Dhsu.parent=", 13) == 0) {
+      char *end;
+      long pid = strtol(argv[i] + 13, &end, 10);
+      if (*end == '\0' && pid > 0 && pid <= 0x3FFFFFFF)
+        return (pid_t)pid;
+    }
+  return getppid();
+}
+
+/* The plan's PARAMS DIE_WITH_PARENT, as LaunchHost.dieWithParent: from now
+ * on we (and hsu-init after the execve) get SIGKILL when the process that
+ * ran hsu launch ends; one that ended already stops the launch. */
+static int die_with_parent(const struct entry *e, pid_t parent) {
+  if (e->plan_len < 36 || (get32(e->plan + 32) & PARAMS_DIE_WITH_PARENT) == 0)
     return 0;
-  const char *arg = argv[a], *init = getenv("HSU_INIT");
-  init = init != NULL && init[0] != '\0' ? init : argv[1];
-  char **extra = argv + a + 1;
-  int n_extra = argc - a - 1;
-  if (n_extra > 0 && strcmp(extra[0], "--") == 0) {
-    extra++;
-    n_extra--;
+  if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0) {
+    fprintf(stderr, "hsu: cannot set the parent-death signal: %s\n", strerror(errno));
+    return EXIT_SETUP;
   }
-  size_t len = 0, plan_len = 0;
-  uint8_t *buf = load_entry(arg, &len);
-  struct entry e;
-  if (buf == NULL || !entry_holds(buf, len, arg, argv[0], init, &e))
+  if (getppid() == parent)
     return 0;
-  bool portals = (plan_grants(&e) & INSTANCE_PORTALS) != 0;
-  if (portals && names_host_file(extra, n_extra))
-    return miss("a file argument, which the JVM hands over through the document portal");
-  remove_stale();
-  int r = userns_check();
+  fprintf(stderr,
+          "hsu: the process that ran hsu launch (pid %d) is gone, so the sandbox does not start "
+          "(die-with-parent)\n",
+          (int)parent);
+  return EXIT_SETUP;
+}
+
+/* Runs the entry's launch: what Launch.run does around the plan, then the
+ * execve of hsu-init. */
+static _Noreturn void launch(const struct entry *e, char **extra, int n_extra, const char *init,
+                             pid_t parent) {
+  size_t plan_len = 0;
+  int r = die_with_parent(e, parent);
   if (r == 0)
-    r = run_steps(e.steps);
+    remove_stale();
   if (r == 0)
-    r = scope(&e);
+    r = userns_check();
+  if (r == 0)
+    r = run_steps(e->steps);
+  if (r == 0)
+    r = scope(e);
   if (r != 0)
     exit(r);
-  if (portals)
+  if ((plan_grants(e) & INSTANCE_PORTALS) != 0)
     portal_notice();
-  uint8_t *plan = fill_plan(&e, extra, n_extra, &plan_len);
+  uint8_t *plan = fill_plan(e, extra, n_extra, &plan_len);
   if (plan == NULL)
     exit(fail("internal error: the cached plan does not match its entry"));
   int fd = memfd_create("hsu-plan", 0);
@@ -868,6 +1018,91 @@ static int try_hit(int argc, char **argv) {
   exit(EXIT_SETUP);
 }
 
+/* A miss: the JVM (argv[2..]) runs as our child with -Dhsu.entry-fd, compiles
+ * the profile, fills the cache and writes the entry of that compile to a
+ * memfd, then exits; the launch goes on here as a hit's does, so the JVM
+ * needs neither JNA nor D-Bus. Returns the entry; when the JVM fails (the
+ * profile's diagnostics are printed), exits with its status. */
+static uint8_t *compile_entry(int argc, char **argv, size_t *len) {
+  int fd = memfd_create("hsu-entry", 0);
+  if (fd < 0)
+    exit(fail("cannot make a memfd for the JVM's plan"));
+  char prop[64];
+  snprintf(prop, sizeof(prop), "-Dhsu.entry-fd=%d", fd);
+  char **child = calloc((size_t)argc + 1, sizeof(*child));
+  if (child == NULL)
+    abort();
+  child[0] = argv[2];
+  child[1] = prop;
+  memcpy(child + 2, argv + 3, sizeof(*child) * (size_t)(argc - 3));
+  pid_t pid = fork();
+  if (pid < 0)
+    exit(fail("cannot start Java: fork failed"));
+  if (pid == 0) {
+    execvp(child[0], child);
+    fprintf(stderr, "hsu: cannot run Java %s: %s\n", q(child[0]), strerror(errno));
+    _exit(EXIT_SETUP);
+  }
+  int status;
+  while (waitpid(pid, &status, 0) < 0)
+    if (errno != EINTR)
+      exit(fail("cannot wait for Java"));
+  if (WIFSIGNALED(status))
+    exit(128 + WTERMSIG(status));
+  if (WEXITSTATUS(status) != 0)
+    exit(WEXITSTATUS(status));
+  unsigned char *buf = NULL;
+  int r = lseek(fd, 0, SEEK_SET) < 0 ? -errno : read_fd(fd, MAX_ENTRY, &buf, len);
+  close(fd);
+  if (r < 0 || *len < 16 + SHA256_SIZE || memcmp(buf, "HSUCACHE", 8) != 0)
+    exit(fail("internal error: Java gave no plan for the launch"));
+  return buf;
+}
+
+/* `hsu launch PROFILE [ARGS...]`: a hit runs the cached plan, a miss the
+ * plan the JVM compiles; neither returns. Anything else (options before
+ * PROFILE) returns, and the JVM does the whole launch. */
+static void front_launch(int argc, char **argv) {
+  int a = launch_args(argc, argv);
+  if (a < 0 || a >= argc || argv[a][0] == '-' || argv[a][0] == '\0')
+    return;
+  const char *arg = argv[a], *init = getenv("HSU_INIT");
+  init = init != NULL && init[0] != '\0' ? init : argv[1];
+  char **extra = argv + a + 1;
+  int n_extra = argc - a - 1;
+  if (n_extra > 0 && strcmp(extra[0], "--") == 0) {
+    extra++;
+    n_extra--;
+  }
+  pid_t parent = launch_parent(argc, argv);
+  /* The key and the instance records are there: a hostile fallback is
+   * refused before anything is read from it, with the JVM's sentence. */
+  char runtime[PATH_MAX];
+  struct hsu_error err;
+  runtime_dir(runtime, sizeof(runtime));
+  if (runtime_dir_check(runtime, true, &err) < 0) {
+    char msg[2 * HSU_ERROR_SIZE];
+    struct sbuf sb;
+    sb_init(&sb, msg, sizeof(msg));
+    hsu_error_render(&err, &sb);
+    exit(fail(msg));
+  }
+  size_t len = 0;
+  struct entry e;
+  uint8_t *buf = getenv("HSU_NO_PLAN_CACHE") == NULL ? load_entry(arg, &len) : NULL;
+  if (buf != NULL && entry_holds(buf, len, arg, argv[0], init, false, &e)) {
+    if (hands_over(&e, extra, n_extra))
+      return;
+    launch(&e, extra, n_extra, init, parent);
+  }
+  buf = compile_entry(argc, argv, &len);
+  if (!entry_holds(buf, len, arg, argv[0], init, true, &e))
+    exit(fail("internal error: Java gave an incomplete plan for the launch"));
+  if (hands_over(&e, extra, n_extra))
+    return;
+  launch(&e, extra, n_extra, init, parent);
+}
+
 int main(int argc, char **argv) {
   if (argc == 2 && strcmp(argv[1], "--portal-check") == 0) {
     /* For the JVM's launches and hsu doctor: the same check, the same notice. */
@@ -880,8 +1115,7 @@ int main(int argc, char **argv) {
   }
   const char *debug = getenv("HSU_DEBUG");
   miss_debug = debug != NULL && strcmp(debug, "1") == 0;
-  if (getenv("HSU_NO_PLAN_CACHE") == NULL)
-    try_hit(argc, argv);
+  front_launch(argc, argv);
   execvp(argv[2], argv + 2);
   fprintf(stderr, "hsu: cannot run Java %s: %s\n", q(argv[2]), strerror(errno));
   return EXIT_SETUP;

@@ -179,6 +179,16 @@ static _Noreturn void reexec_in_userns(const struct plan *p, const struct confin
   int r = write_all(plan_fd, p->bytes, p->len);
   if (r < 0)
     die_err(EXIT_SETUP, -r, "cannot keep the plan for the sandbox's init");
+  /* The filter goes along compiled: PID 1 neither builds nor compiles it. */
+  int filter_fd = -1;
+  if (c->seccomp != NULL) {
+    filter_fd = memfd_create("hsu-seccomp", 0);
+    if (filter_fd < 0 || (r = write_all(filter_fd, c->seccomp->filter,
+                                        c->seccomp->len * sizeof(struct sock_filter))) < 0)
+      die_err(EXIT_SETUP, filter_fd < 0 ? errno : -r,
+              "cannot keep the seccomp filter for the "
+              "sandbox's init");
+  }
   const int keep[] = {death_fd, ready_fd, p->sync_fd};
   for (size_t i = 0; i < sizeof(keep) / sizeof(keep[0]); i++)
     if (keep[i] >= 0 && fcntl(keep[i], F_SETFD, 0) < 0)
@@ -186,14 +196,14 @@ static _Noreturn void reexec_in_userns(const struct plan *p, const struct confin
   if ((r = keep_caps_across_exec(last_cap)) < 0)
     die_err(EXIT_SETUP, -r, "cannot keep the capabilities of the sandbox's init");
   char args[8][24];
-  const int values[] = {plan_fd,       death_fd,       ready_fd, p->sync_fd, (int)p->sync_target,
-                        (int)c->umask, c->landlock_abi};
+  const int values[] = {plan_fd,       death_fd,        ready_fd, p->sync_fd, (int)p->sync_target,
+                        (int)c->umask, c->landlock_abi, filter_fd};
   for (size_t i = 0; i < sizeof(values) / sizeof(values[0]); i++)
     snprintf(args[i], sizeof(args[i]), "%d", values[i]);
   char name[] = "hsu-init", opt[] = "--sandbox-init", context[64];
   snprintf(context, sizeof(context), "%s", message_context() != NULL ? message_context() : "");
   char *argv[] = {name,    opt,     args[0], args[1], args[2], args[3],
-                  args[4], args[5], args[6], context, NULL};
+                  args[4], args[5], args[6], args[7], context, NULL};
   execve("/proc/self/exe", argv, environ);
   die_err(EXIT_SETUP, errno, "cannot execute hsu-init again inside the sandbox");
 }
@@ -217,16 +227,17 @@ static int parse_int_arg(const char *s) {
 }
 
 /* --sandbox-init PLAN_FD DEATH_FD READY_FD SYNC_FD SYNC_TARGET UMASK ABI
- * CONTEXT: PID 1 executed again by reexec_in_userns (never by a user). */
+ * FILTER_FD CONTEXT: PID 1 executed again by reexec_in_userns (never by a
+ * user). */
 static _Noreturn void sandbox_init_main(int argc, char **argv) {
-  if (argc != 10)
+  if (argc != 11)
     die(EXIT_SETUP, "%s", usage);
   int plan_fd = parse_fd(argv[2]), death_fd = parse_fd(argv[3]);
   int ready_fd = parse_int_arg(argv[4]), sync_fd = parse_int_arg(argv[5]);
   int sync_target = parse_int_arg(argv[6]), mask = parse_int_arg(argv[7]);
-  int abi = parse_int_arg(argv[8]);
-  if (argv[9][0] != '\0')
-    message_set_context(strdup(argv[9])); /* argv is wiped later */
+  int abi = parse_int_arg(argv[8]), filter_fd = parse_int_arg(argv[9]);
+  if (argv[10][0] != '\0')
+    message_set_context(strdup(argv[10])); /* argv is wiped later */
   if (plan_fd < 0 || death_fd < 0 || mask < 0 || abi < 0)
     die(EXIT_SETUP, "%s", usage);
   /* Kept open across the exec only: nothing PID 1 starts inherits them. */
@@ -239,7 +250,15 @@ static _Noreturn void sandbox_init_main(int argc, char **argv) {
   close(plan_fd);
   plan.sync_fd = sync_fd;
   plan.sync_target = sync_target < 0 ? 0 : (uint32_t)sync_target;
-  struct confine c = {.seccomp = build_filter(&plan),
+  static struct sock_fprog filter;
+  if (plan.seccomp.present != (filter_fd >= 0))
+    die(EXIT_SETUP, "%s", usage);
+  int r = filter_fd >= 0 ? filter_read(filter_fd, &filter) : 0;
+  if (r < 0)
+    die_err(EXIT_SETUP, -r, "cannot read the seccomp filter of the sandbox's init");
+  if (filter_fd >= 0)
+    close(filter_fd);
+  struct confine c = {.seccomp = filter_fd >= 0 ? &filter : NULL,
                       .landlock_abi = abi,
                       .umask = (mode_t)mask,
                       .ready_fd = ready_fd};
@@ -321,10 +340,23 @@ static _Noreturn void run_nested(struct plan *p) {
   run(p, build_filter(p));
 }
 
+/* The filter compiled once, for every process this plan starts (NULL: none). */
+static const struct sock_fprog *compile_filter(scmp_filter_ctx filter) {
+  static struct sock_fprog prog;
+  if (filter == NULL)
+    return NULL;
+  int r = filter_compile(filter, &prog);
+  if (r < 0)
+    die_err(EXIT_SETUP, -r, "cannot compile the seccomp filter");
+  seccomp_release(filter);
+  return &prog;
+}
+
 static _Noreturn void run(struct plan *p, scmp_filter_ctx filter) {
   if ((p->flags & PARAMS_DIE_WITH_PARENT) != 0)
     die_with_parent();
-  struct confine c = {.seccomp = filter, .landlock_abi = probe_landlock(p), .ready_fd = -1};
+  struct confine c = {
+      .seccomp = compile_filter(filter), .landlock_abi = probe_landlock(p), .ready_fd = -1};
   uid_t uid = geteuid();
   gid_t gid = getegid();
   /* The child polls this pipe after setting its parent-death signal: a hang

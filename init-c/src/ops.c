@@ -720,24 +720,34 @@ int build_sysroot(struct build *b, struct hsu_error *e) {
   return r < 0 ? hsu_fail(e, -r, "cannot mount tmpfs on \"/sysroot\"") : 0;
 }
 
-static int make_symlink(struct build *b, const char *content, const char *target,
-                        struct hsu_error *e) {
+/* The directory target is in, opened (created when missing) for symlinks:
+ * one of hsu-init's own tmpfs mounts. *name points into target. */
+static int open_link_dir(struct build *b, const char *target, int *dir, const char **name,
+                         struct hsu_error *e) {
   if (strcmp(target, "/") == 0)
     return -EEXIST;
   char parent[JOIN_MAX];
   snprintf(parent, sizeof(parent), "%s", target);
   char *slash = strrchr(parent, '/');
-  const char *name = target + (slash - parent) + 1;
+  *name = target + (slash - parent) + 1;
   if (slash == parent)
     slash[1] = '\0';
   else
     *slash = '\0';
-  autoclose int dir = -1;
-  int r = open_in_root(b, parent, W_DIR, 0755, &dir, e);
+  int r = open_in_root(b, parent, W_DIR, 0755, dir, e);
   if (r < 0)
     return r;
-  if (!is_own(b, dir))
+  if (!is_own(b, *dir)) {
+    close(*dir);
+    *dir = -1;
     return hsu_fail(e, HSU_ENOTOURS, "cannot create symlink %s", q(target));
+  }
+  return 0;
+}
+
+/* The symlink name -> content in dir (open_link_dir's), target for messages. */
+static int link_in(int dir, const char *name, const char *content, const char *target,
+                   struct hsu_error *e) {
   if (symlinkat(content, dir, name) == 0)
     return 0;
   int err = errno;
@@ -754,6 +764,14 @@ static int make_symlink(struct build *b, const char *content, const char *target
     return 0;
   return hsu_fail(e, err, "cannot create symlink %s -> %s over the symlink to %s", q(target),
                   q(content), q(old));
+}
+
+static int make_symlink(struct build *b, const char *content, const char *target,
+                        struct hsu_error *e) {
+  autoclose int dir = -1;
+  const char *name;
+  int r = open_link_dir(b, target, &dir, &name, e);
+  return r < 0 ? r : link_in(dir, name, content, target, e);
 }
 
 static int apply_auto_root(struct build *b, struct op *op, struct hsu_error *e) {
@@ -817,6 +835,11 @@ static int apply_auto_etc(struct build *b, struct op *op, struct hsu_error *e) {
   }
   if ((r = hide_pseudo_beneath(b, &top, 1, e)) < 0)
     return r;
+  /* /etc is opened once for its hundreds of links. */
+  autoclose int etc = -1;
+  const char *unused;
+  if ((r = open_link_dir(b, "/etc/.host", &etc, &unused, e)) < 0)
+    return r;
   for (size_t i = 0; i < op->n_entries; i++) {
     char target[JOIN_MAX], content[JOIN_MAX];
     const struct dir_entry *ent = &op->entries[i];
@@ -826,12 +849,12 @@ static int apply_auto_etc(struct build *b, struct op *op, struct hsu_error *e) {
      * os-release -> ../usr/lib/os-release would dangle if it were reached
      * through .host/, where ".." is /etc itself. */
     if (ent->type == DT_LNK) {
-      if ((r = make_symlink(b, ent->link, target, e)) < 0)
+      if ((r = link_in(etc, ent->name, ent->link, target, e)) < 0)
         return r;
       continue;
     }
     if ((r = join(content, ".host", ent->name)) < 0 ||
-        (r = make_symlink(b, content, target, e)) < 0)
+        (r = link_in(etc, ent->name, content, target, e)) < 0)
       return r;
   }
   if ((r = make_symlink(b, "/proc/self/mounts", "/etc/mtab", e)) < 0)

@@ -133,7 +133,17 @@ static void instance_create(const struct instance *in) {
   st.name = slash + 1;
   uid_t uid = geteuid();
 
-  /* ${XDG_RUNTIME_DIR}/hsu: made on first use; the runtime dir must exist. */
+  /* RUNTIME/hsu: made on first use. The runtime dir must exist, but for
+   * the fallback without a login session, made here when missing. */
+  char runtime[PLAN_MAX_PATH];
+  snprintf(runtime, sizeof(runtime), "%s", parent);
+  char *cut = strrchr(runtime, '/');
+  if (cut != NULL && cut != runtime) {
+    *cut = '\0';
+    struct hsu_error e;
+    if (runtime_dir_check(runtime, true, &e) < 0)
+      die_error(EXIT_SETUP, &e);
+  }
   bool made_parent = mkdir(parent, 0700) == 0;
   if (!made_parent && errno != EEXIST)
     die_err(EXIT_SETUP, errno, "cannot create directory %s", q(parent));

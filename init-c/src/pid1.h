@@ -11,9 +11,9 @@
 struct confine {
   int last_cap;
   mode_t umask;
-  int landlock_abi;        /* the kernel's, probed on the host */
-  scmp_filter_ctx seccomp; /* built from the plan, or NULL */
-  int ready_fd;            /* a byte goes here once the app runs; or -1 */
+  int landlock_abi;                 /* the kernel's, probed on the host */
+  const struct sock_fprog *seccomp; /* compiled from the plan, or NULL */
+  int ready_fd;                     /* a byte goes here once the app runs; or -1 */
 };
 
 /* Runs in the finished root; sfd reads the blocked forwarded signals. */

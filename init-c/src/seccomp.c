@@ -1,10 +1,14 @@
 #include "seccomp.h"
 
 #include <errno.h>
+#include <linux/seccomp.h>
 #include <sched.h>
 #include <stdbool.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 
 #include "util.h"
 
@@ -278,7 +282,31 @@ int filter_build(const struct seccomp_rules *plan, scmp_filter_ctx *out, struct 
   return 0;
 }
 
-int filter_load(scmp_filter_ctx ctx) {
-  int e = seccomp_load(ctx);
-  return e < 0 ? e : 0;
+int filter_read(int fd, struct sock_fprog *out) {
+  unsigned char *buf;
+  size_t len;
+  int e = read_fd(fd, 65535 * sizeof(struct sock_filter), &buf, &len);
+  if (e < 0)
+    return e;
+  if (len == 0 || len % sizeof(struct sock_filter) != 0) {
+    free(buf);
+    return -EINVAL;
+  }
+  out->len = (unsigned short)(len / sizeof(struct sock_filter));
+  out->filter = (struct sock_filter *)(void *)buf;
+  return 0;
+}
+
+int filter_compile(scmp_filter_ctx ctx, struct sock_fprog *out) {
+  autoclose int fd = memfd_create("hsu-seccomp", MFD_CLOEXEC);
+  if (fd < 0)
+    return -errno;
+  int e = seccomp_export_bpf(ctx, fd);
+  if (e < 0)
+    return e;
+  return lseek(fd, 0, SEEK_SET) < 0 ? -errno : filter_read(fd, out);
+}
+
+int filter_load(const struct sock_fprog *prog) {
+  return syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, prog) < 0 ? -errno : 0;
 }

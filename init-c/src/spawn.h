@@ -14,9 +14,9 @@ struct spawn_req {
   bool new_session;
   int last_cap;
   mode_t umask;
-  int landlock_fd;         /* a ruleset to enforce, or -1 */
-  scmp_filter_ctx seccomp; /* a filter to load, or NULL */
-  int pass_fd;             /* an fd the program gets as pass_to, or -1 */
+  int landlock_fd;                  /* a ruleset to enforce, or -1 */
+  const struct sock_fprog *seccomp; /* a compiled filter to load, or NULL */
+  int pass_fd;                      /* an fd the program gets as pass_to, or -1 */
   int pass_to;
 };
 

@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 
 const char *hsu_strerror(int err) {
@@ -371,4 +372,52 @@ uint64_t monotonic_ms(void) {
   struct timespec ts;
   clock_gettime(CLOCK_MONOTONIC, &ts);
   return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
+}
+
+void runtime_dir_fallback(uid_t uid, char *buf, size_t size) {
+  snprintf(buf, size, "/tmp/hsu-%u", (unsigned)uid);
+}
+
+void runtime_dir_rule(const char *xdg, const char *run_user, uid_t uid, char *buf, size_t size) {
+  struct stat st;
+  if (xdg != NULL && xdg[0] == '/')
+    snprintf(buf, size, "%s", xdg);
+  else if (stat(run_user, &st) == 0 && S_ISDIR(st.st_mode) && st.st_uid == uid)
+    snprintf(buf, size, "%s", run_user);
+  else
+    runtime_dir_fallback(uid, buf, size);
+}
+
+void runtime_dir(char *buf, size_t size) {
+  char run_user[64];
+  snprintf(run_user, sizeof(run_user), "/run/user/%u", (unsigned)getuid());
+  runtime_dir_rule(getenv("XDG_RUNTIME_DIR"), run_user, getuid(), buf, size);
+}
+
+int private_dir_check(const char *dir, uid_t uid, bool create, struct hsu_error *e) {
+  if (create && mkdir(dir, 0700) < 0 && errno != EEXIST)
+    return hsu_fail(e, errno, "cannot create the runtime directory %s", q(dir));
+  struct stat st;
+  if (lstat(dir, &st) < 0)
+    return errno == ENOENT ? 0 : hsu_fail(e, errno, "cannot use the runtime directory %s", q(dir));
+  if (S_ISLNK(st.st_mode))
+    return hsu_fail(e, 0, "refusing to use the runtime directory %s: it is a symlink", q(dir));
+  if (!S_ISDIR(st.st_mode))
+    return hsu_fail(e, 0, "refusing to use the runtime directory %s: it is not a directory",
+                    q(dir));
+  if (st.st_uid != uid)
+    return hsu_fail(e, 0, "refusing to use the runtime directory %s: it belongs to uid %u, not %u",
+                    q(dir), (unsigned)st.st_uid, (unsigned)uid);
+  if ((st.st_mode & 077) != 0)
+    return hsu_fail(e, 0,
+                    "refusing to use the runtime directory %s: others may enter it (mode %04o, "
+                    "not 0700)",
+                    q(dir), (unsigned)(st.st_mode & 07777));
+  return 0;
+}
+
+int runtime_dir_check(const char *dir, bool create, struct hsu_error *e) {
+  char fallback[64];
+  runtime_dir_fallback(getuid(), fallback, sizeof(fallback));
+  return strcmp(dir, fallback) == 0 ? private_dir_check(dir, getuid(), create, e) : 0;
 }

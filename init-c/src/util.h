@@ -119,3 +119,19 @@ int read_fd(int fd, size_t max, unsigned char **out, size_t *out_len);
 int write_all(int fd, const void *buf, size_t len);
 
 uint64_t monotonic_ms(void);
+
+/* hsu's runtime directory, one rule (docs/instances.md; RuntimeDir.java has
+ * the same): $XDG_RUNTIME_DIR when it is absolute; else /run/user/UID when
+ * that is a directory of the caller's; else the fallback /tmp/hsu-UID, the
+ * same path whatever TMPDIR says. */
+void runtime_dir(char *buf, size_t size);
+/* The rule, with run_user standing for /run/user/UID. */
+void runtime_dir_rule(const char *xdg, const char *run_user, uid_t uid, char *buf, size_t size);
+void runtime_dir_fallback(uid_t uid, char *buf, size_t size);
+/* Before hsu uses dir: when it is the fallback, makes it (0700) if create
+ * and it is missing, and refuses it unless it is a directory of the
+ * caller's, not a symlink, closed to group and others. A session's or the
+ * environment's directory is taken as it is. 0, or negative with e. */
+int runtime_dir_check(const char *dir, bool create, struct hsu_error *e);
+/* runtime_dir_check's test of the fallback, on any path. */
+int private_dir_check(const char *dir, uid_t uid, bool create, struct hsu_error *e);

@@ -7,6 +7,7 @@
 #include <signal.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/ptrace.h>
 #include <sys/socket.h>
@@ -86,12 +87,40 @@ static void test_build(void) {
     seccomp_release(ctx);
 }
 
+/* What PID 1 loads is libseccomp's own program (bpf_export, the tests'
+ * reader); a program of a wrong size is refused. */
+static void test_compile(void) {
+  scmp_filter_ctx ctx;
+  struct hsu_error err;
+  struct seccomp_rules r = rules(SECCOMP_PRESETS, 0);
+  if (!ok(filter_build(&r, &ctx, &err) == 0, "compile: the filter builds"))
+    return;
+  struct sock_fprog prog = {0, NULL};
+  struct sock_filter *want = NULL;
+  size_t n = 0;
+  ok(filter_compile(ctx, &prog) == 0 && bpf_export(ctx, &want, &n) == 0 && prog.len == n &&
+         n > 10 && memcmp(prog.filter, want, n * sizeof(*want)) == 0,
+     "the compiled filter is libseccomp's program (%zu instructions)", n);
+  seccomp_release(ctx);
+  free(prog.filter);
+  free(want);
+  int fd = memfd_create("bad", MFD_CLOEXEC);
+  ok(fd >= 0 && filter_read(fd, &prog) == -EINVAL, "an empty program is refused");
+  ok(write(fd, "1234567", 7) == 7 && lseek(fd, 0, SEEK_SET) == 0 &&
+         filter_read(fd, &prog) == -EINVAL,
+     "a program of 7 bytes is refused");
+  close(fd);
+}
+
 /* Runs checks in a child that loaded the filter; the child's TAP lines count. */
 static void in_filtered_child(const struct seccomp_rules *r, const char *what,
                               void (*checks)(void)) {
   scmp_filter_ctx ctx;
+  struct sock_fprog prog;
   struct hsu_error err;
   if (!ok(filter_build(r, &ctx, &err) == 0, "%s: filter builds", what))
+    return;
+  if (!ok(filter_compile(ctx, &prog) == 0, "%s: filter compiles", what))
     return;
   int fds[2];
   if (pipe(fds) < 0)
@@ -100,7 +129,7 @@ static void in_filtered_child(const struct seccomp_rules *r, const char *what,
   pid_t pid = fork();
   if (pid == 0) {
     close(fds[0]);
-    bool loaded = prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) == 0 && filter_load(ctx) == 0;
+    bool loaded = prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) == 0 && filter_load(&prog) == 0;
     if (ok(loaded, "%s: filter loads", what))
       checks();
     fflush(stdout);
@@ -114,6 +143,7 @@ static void in_filtered_child(const struct seccomp_rules *r, const char *what,
   close(fds[0]);
   waitpid(pid, NULL, 0);
   seccomp_release(ctx);
+  free(prog.filter);
   if (ok(got, "%s: the child reported", what)) {
     tap_n = counts[0] + 1;
     tap_failed = counts[1];
@@ -308,6 +338,7 @@ int main(void) {
   test_bpf_eval_itself();
   test_bpf();
   test_build();
+  test_compile();
 
   char chdir_name[] = "chdir";
   __typeof__(*((struct seccomp_rules *)0)->deny) deny[2] = {{chdir_name, EACCES},

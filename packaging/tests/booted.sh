@@ -86,7 +86,7 @@ if ! check "apt-get install ./$debname (dependencies from the archive)" 600 \
   echo "1..$n"; exit 1
 fi
 check "the JRE and the recommended xdg-dbus-proxy came from the archive" 30 \
-  root_sh 'dpkg -s default-jre-headless xdg-dbus-proxy libseccomp2 >/dev/null && java -version'
+  root_sh 'dpkg -s default-jre-headless xdg-dbus-proxy libsystemd0 >/dev/null && java -version'
 check "the postinst made the CDS archive /var/cache/hsu/hsu.jsa" 30 root_sh 'test -s /var/cache/hsu/hsu.jsa'
 check "the postinst set the AppArmor profile aside for Debian 12's parser (no userns rule)" 30 \
   root_sh 'test -L /etc/apparmor.d/disable/hsu && test -f /var/lib/hsu/apparmor-disabled-by-package'

@@ -54,6 +54,25 @@ case $out in *"cannot run Java"*) ok 0 "an extends file: a miss";; *) ok 1 "an e
 out=$(./hsu launch "$work/q.yaml" 2>&1)
 [ "$out" = base2 ]
 ok $? "an extends file: the new result ($out)"
+# A socket the profile needs is checked at every launch (a CHECK item of the entry, with the JVM's
+# sentence), not compiled in: missing, it stops the launch (a miss here, then a hit); present, the
+# next launch runs the same plan with no JVM, and the app has the socket.
+cat > "$work/socket.yaml" <<'YAML'
+id: dev.hsu.test.Socket
+wayland: {direct: true}
+command: [/bin/sh, -c, 'test -S "$XDG_RUNTIME_DIR/wayland-0" && echo socket']
+YAML
+sock="$work/wl-0"
+out=$(WAYLAND_DISPLAY=$sock ./hsu launch "$work/socket.yaml" 2>&1); rc=$?
+[ "$rc" = 125 ] && [ "$out" = "hsu: the profile asks for Wayland, but there is no Wayland compositor socket at \"$sock\" (from WAYLAND_DISPLAY and XDG_RUNTIME_DIR)" ]
+ok $? "a missing socket stops the first launch (a miss) with its sentence and 125 ($rc: $out)"
+out=$(WAYLAND_DISPLAY=$sock HSU_JAVA=/nonexistent/java ./hsu launch "$work/socket.yaml" 2>&1); rc=$?
+[ "$rc" = 125 ] && [ "$out" = "hsu: the profile asks for Wayland, but there is no Wayland compositor socket at \"$sock\" (from WAYLAND_DISPLAY and XDG_RUNTIME_DIR)" ]
+ok $? "and a hit with the same sentence and 125 ($rc: $out)"
+python3 -c 'import socket, sys; socket.socket(socket.AF_UNIX).bind(sys.argv[1])' "$sock"
+out=$(WAYLAND_DISPLAY=$sock HSU_JAVA=/nonexistent/java ./hsu launch "$work/socket.yaml" 2>&1)
+[ "$out" = socket ]
+ok $? "the socket now present, the next launch runs with no JVM and the app has it ($out)"
 rm -rf "$plans" && ./hsu launch "$p" >/dev/null 2>&1 # from here on, one entry: p's
 miss_then "hsu's version (hsu-init rebuilt)" "touch init-c/build/hsu-init" "Args::set"
 entry=$(find "$plans" -type f)
@@ -121,9 +140,10 @@ for how in desktop systemd; do
   [ "$out" = "installed-$how" ]
   ok $? "hsu $how install warms the cache: the installed launch runs with no JVM ($out; $(tr '\n' '|' <"$work/install.out"))"
 done
-# The fast path runs the very plan the JVM runs: an hsu-init stand-in (HSU_INIT, which both paths
-# honour) keeps the plan it is given; the JVM's (a miss) and the front's (a hit) are the same bytes
-# but for the instance id, which is fresh on each launch.
+# The fast path runs the very plan the JVM runs: an hsu-init stand-in (HSU_INIT, which every path
+# honours) keeps the plan it is given. A miss (the front runs the entry the JVM hands it), two hits
+# (the front runs the cached entry) and a launch the JVM does alone (an option before PROFILE, here
+# `--`: dev.hsu.launch.Launch) give the same bytes but for the instance id, fresh on each launch.
 cat > "$work/keep-plan" <<'SH'
 #!/bin/sh
 [ "$1" = --plan-fd ] && cat "/proc/self/fd/$2" > "$KEEP_PLAN"
@@ -135,20 +155,96 @@ command: [/bin/echo, same]
 env: {pass: [CACHE_VAR], set: {A: b}}
 filesystem: [{bind: $work, to: /mnt/w}]
 YAML
-same() { # where the plan goes, then launch's arguments
-  KEEP_PLAN=$1 HSU_DEBUG=1 HSU_INIT="$work/keep-plan" HSU_JAVA=$java ./hsu launch "$work/same.yaml" -- x 'y z' >"$1.out" 2>&1
+same() { # where the plan goes, then launch's options
+  KEEP_PLAN=$1 HSU_DEBUG=1 HSU_INIT="$work/keep-plan" HSU_JAVA=$java ./hsu launch "${@:2}" "$work/same.yaml" -- x 'y z' >"$1.out" 2>&1
 }
 ids() { grep -ao "$XDG_RUNTIME_DIR/hsu/[0-9a-f]\{16\}" "$1" | head -1 | sed 's|.*/||'; }
-java=java same "$work/plan.jvm" && java=/nonexistent/java same "$work/plan.front" \
-  && java=/nonexistent/java same "$work/plan.front2"
-ok $? "a miss and two hits give hsu-init a plan, the hits with no JVM ($(cat "$work"/plan.*.out | tr '\n' '|'))"
-id1=$(ids "$work/plan.jvm") id2=$(ids "$work/plan.front") id3=$(ids "$work/plan.front2")
-[ -n "$id1" ] && [ -n "$id2" ] && [ -n "$id3" ] && [ "$id1" != "$id2" ] && [ "$id2" != "$id3" ] && [ "$id1" != "$id3" ]
-ok $? "each launch has a fresh instance id ($id1 $id2 $id3)"
-perl -0777 -pe "s/$id1/ID/g" "$work/plan.jvm" > "$work/plan.jvm.n"
+java=java same "$work/plan.miss" && java=/nonexistent/java same "$work/plan.front" \
+  && java=/nonexistent/java same "$work/plan.front2" && java=java same "$work/plan.jvm" --
+ok $? "a miss, two hits and a launch of the JVM alone give hsu-init a plan, the hits with no JVM ($(cat "$work"/plan.*.out | tr '\n' '|'))"
+id1=$(ids "$work/plan.miss") id2=$(ids "$work/plan.front") id3=$(ids "$work/plan.front2") id4=$(ids "$work/plan.jvm")
+[ -n "$id1" ] && [ -n "$id2" ] && [ -n "$id3" ] && [ -n "$id4" ] && [ "$(printf '%s\n' "$id1" "$id2" "$id3" "$id4" | sort -u | wc -l)" = 4 ]
+ok $? "each launch has a fresh instance id ($id1 $id2 $id3 $id4)"
+perl -0777 -pe "s/$id1/ID/g" "$work/plan.miss" > "$work/plan.miss.n"
 perl -0777 -pe "s/$id2/ID/g" "$work/plan.front" > "$work/plan.front.n"
-[ -s "$work/plan.jvm.n" ] && cmp "$work/plan.jvm.n" "$work/plan.front.n"
-ok $? "the front's plan is the JVM's plan, byte for byte, but for the instance id ($(stat -c %s "$work/plan.jvm") bytes)"
+perl -0777 -pe "s/$id4/ID/g" "$work/plan.jvm" > "$work/plan.jvm.n"
+[ -s "$work/plan.jvm.n" ] && cmp "$work/plan.jvm.n" "$work/plan.front.n" && cmp "$work/plan.miss.n" "$work/plan.front.n"
+ok $? "the plans of a miss, of a hit and of the JVM alone are the same, byte for byte, but for the instance id ($(stat -c %s "$work/plan.jvm") bytes)"
+# A miss's JVM only compiles: picocli's command line (Java 5 classes, which no CDS archive can
+# hold), JNA's native side and dbus-java are not loaded on the way of a plain launch (the verifier
+# may load a few of their small exception and interface types).
+HSU_NO_PLAN_CACHE=1 HSU_JAVA_OPTS="-Xlog:class+load=info:file=$work/classes" ./hsu launch "$p" >/dev/null 2>&1
+loaded=$(grep -E ' (picocli\.CommandLine|com\.sun\.jna\.Native|org\.freedesktop\.[^ ]*) source' "$work/classes" | awk '{print $2}' | tr '\n' ' ')
+[ -s "$work/classes" ] && grep -q ' dev\.hsu\.cli\.Warming ' "$work/classes" && [ -z "$loaded" ]
+ok $? "a miss loads neither picocli's CommandLine, JNA's Native nor dbus-java ($loaded)"
+# Without a login session (no XDG_RUNTIME_DIR, no /run/user/UID: su, runuser, cron), hsu's runtime
+# dir is /tmp/hsu-UID (docs/instances.md). Checked in a private mount namespace whose /tmp and
+# /run/user are empty tmpfs, so the host's own /tmp/hsu-UID is never touched: an outer user
+# namespace (root there) mounts them, an inner one maps the caller's uid back.
+skip() { if [ -n "${HSU_REQUIRE_ALL:-}" ]; then ok 1 "$1 (needed: $2)"; else n=$((n + 1)); echo "ok $n - $1 # SKIP $2"; fi; }
+nosession=$(cat <<'SH'
+set -u
+uid=$(id -u)
+fb=/tmp/hsu-$uid
+unset XDG_RUNTIME_DIR
+export XDG_CACHE_HOME=/tmp/cache
+printf 'id: dev.hsu.test.NoSession\ncommand: [/bin/sh, -c, %s]\n' "'echo \"rt=\$XDG_RUNTIME_DIR\"; sleep 30'" > /tmp/ns.yaml
+seen() { # launches (JAVA) in the background until hsu ps lists it, then stops it
+  HSU_JAVA=$1 ./hsu launch /tmp/ns.yaml >/tmp/out 2>&1 &
+  for _ in $(seq 100); do ./hsu ps 2>&1 | grep -q dev.hsu.test.NoSession && break; sleep 0.1; done
+  echo "ps($2): $(./hsu ps 2>&1 | grep -c dev.hsu.test.NoSession)"
+  ./hsu stop --all >/dev/null 2>&1
+  wait
+  echo "app($2): $(head -1 /tmp/out)"
+}
+seen java miss
+seen /nonexistent/java hit
+echo "fallback: $(stat -c '%a %u' "$fb")"
+try() { # what; command: prints its status and first line
+  out=$("${@:2}" 2>&1); echo "$1: $? $(printf '%s' "$out" | head -1)"
+}
+./hsu compile /tmp/ns.yaml -o /tmp/ns.plan >/dev/null 2>&1
+chmod 0755 "$fb"
+try open-front ./hsu launch /tmp/ns.yaml
+try open-jvm env HSU_NO_PLAN_CACHE=1 ./hsu launch /tmp/ns.yaml
+try open-ps ./hsu ps
+try open-init init-c/build/hsu-init --plan /tmp/ns.plan
+chmod 0700 "$fb"
+mv "$fb" /tmp/elsewhere && ln -s /tmp/elsewhere "$fb"
+try link-front ./hsu launch /tmp/ns.yaml
+try link-jvm env HSU_NO_PLAN_CACHE=1 ./hsu launch /tmp/ns.yaml
+try link-init init-c/build/hsu-init --plan /tmp/ns.plan
+rm "$fb"
+mkdir -m 0700 "/run/user/$uid"
+try session ./hsu launch /tmp/ns.yaml
+SH
+)
+if unshare --help 2>/dev/null | grep -q -- --map-user && unshare -rm true 2>/dev/null; then
+  out=$(unshare -rm sh -c 'mount -t tmpfs tmpfs /tmp && mkdir -p /run/user && mount -t tmpfs tmpfs /run/user &&
+    exec unshare --map-user="$1" --map-group="$2" bash -c "$3"' sh "$(id -u)" "$(id -g)" "$nosession" 2>&1)
+  line() { printf '%s\n' "$out" | grep "^$1: " | head -1 | sed "s/^$1: //"; }
+  all=$(printf '%s' "$out" | tr '\n' '|')
+  [ "$(line 'ps(miss)')" = 1 ] && [ "$(line 'app(miss)')" = "rt=/tmp/hsu-$(id -u)" ]
+  ok $? "no XDG_RUNTIME_DIR nor /run/user/UID: a launch (a miss) runs in /tmp/hsu-UID and hsu ps lists it ($all)"
+  [ "$(line 'ps(hit)')" = 1 ] && [ "$(line 'app(hit)')" = "rt=/tmp/hsu-$(id -u)" ]
+  ok $? "and so does a hit, with no JVM"
+  [ "$(line fallback)" = "700 $(id -u)" ]
+  ok $? "/tmp/hsu-UID is made 0700 and the user's ($(line fallback))"
+  sentence="refusing to use the runtime directory \"/tmp/hsu-$(id -u)\""
+  [ "$(line open-front)" = "125 hsu: $sentence: others may enter it (mode 0755, not 0700)" ] \
+    && [ "$(line open-jvm)" = "125 hsu: $sentence: others may enter it (mode 0755, not 0700)" ] \
+    && [ "$(line open-init)" = "125 hsu-init: $sentence: others may enter it (mode 0755, not 0700)" ]
+  ok $? "a /tmp/hsu-UID others may enter is refused with one sentence and 125 by the front, the JVM and hsu-init"
+  [ "$(line open-ps)" = "1 hsu: $sentence: others may enter it (mode 0755, not 0700)" ]
+  ok $? "and by hsu ps, with 1"
+  [ "$(line link-front)" = "125 hsu: $sentence: it is a symlink" ] && [ "$(line link-jvm)" = "125 hsu: $sentence: it is a symlink" ] \
+    && [ "$(line link-init)" = "125 hsu-init: $sentence: it is a symlink" ]
+  ok $? "a /tmp/hsu-UID that is a symlink is refused with one sentence and 125"
+  [ "$(line session)" = "0 rt=/run/user/$(id -u)" ]
+  ok $? "once /run/user/UID is the user's directory, the runtime dir is that one"
+else
+  skip "the runtime dir without a login session" "unshare with --map-user and unprivileged user namespaces"
+fi
 # With portals (docs/portals.md), a hit checks the portals like the JVM does, and an argument naming
 # a host file goes to the JVM, which hands it over through the document portal. This bus has no
 # portals (no service directory), so both paths say so and the file passes as given.

@@ -123,8 +123,12 @@ public final class Consulted {
   }
 
   static byte[] sha256(byte[] data) {
+    return sha256Digest().digest(data);
+  }
+
+  static MessageDigest sha256Digest() {
     try {
-      return MessageDigest.getInstance("SHA-256").digest(data);
+      return MessageDigest.getInstance("SHA-256");
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
     }

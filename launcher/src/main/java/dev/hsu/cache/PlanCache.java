@@ -1,5 +1,7 @@
 package dev.hsu.cache;
 
+import dev.hsu.base.AbsPath;
+import dev.hsu.base.RuntimeDir;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -13,13 +15,11 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.time.Instant;
 import java.util.HexFormat;
 import java.util.Map;
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 
 /**
  * The plan cache's files: where an entry lives, its encoding (read by init-c/src/front.c; the
@@ -61,13 +61,6 @@ public final class PlanCache {
     }
     String home = env.get("HOME");
     return home != null && home.startsWith("/") ? Path.of(home, ".cache", "hsu", "plans") : null;
-  }
-
-  /** The key file: {@code ${XDG_RUNTIME_DIR:-/run/user/UID}/hsu/plan-cache.key}. */
-  public static Path keyFile(Map<String, String> env, int uid) {
-    String runtime = env.get("XDG_RUNTIME_DIR");
-    String r = runtime != null && runtime.startsWith("/") ? runtime : "/run/user/" + uid;
-    return Path.of(r, "hsu", KEY_FILE);
   }
 
   /** The entry's file name for {@code hsu launch ARG} by {@code uid}. */
@@ -142,11 +135,14 @@ public final class PlanCache {
   }
 
   /**
-   * The HMAC key, made when missing (32 random bytes, 0600, published with link(2) so two first
-   * launches agree on one).
+   * The HMAC key, {@code RUNTIME/hsu/plan-cache.key} ({@link RuntimeDir}), made when missing (32
+   * random bytes, 0600, published with link(2) so two first launches agree on one).
    */
-  public static byte[] key(Path file) throws IOException {
-    Path dir = file.getParent();
+  public static byte[] key(Map<String, String> env, int uid) throws IOException {
+    AbsPath runtime = RuntimeDir.of(env, uid);
+    RuntimeDir.check(runtime, uid, true);
+    Path dir = Path.of(runtime.value(), "hsu");
+    Path file = dir.resolve(KEY_FILE);
     if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
       Files.createDirectories(
           dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
@@ -204,14 +200,25 @@ public final class PlanCache {
     return tmp;
   }
 
+  /**
+   * HMAC-SHA-256 (RFC 2104) over {@link MessageDigest}: javax.crypto's Mac would load and set up
+   * every security provider before SunJCE, which took a tenth of a cold launch.
+   */
   static byte[] hmac(byte[] key, byte[] data) {
-    try {
-      Mac mac = Mac.getInstance("HmacSHA256");
-      mac.init(new SecretKeySpec(key, "HmacSHA256"));
-      return mac.doFinal(data);
-    } catch (GeneralSecurityException e) {
-      throw new IllegalStateException(e);
+    final int block = 64;
+    byte[] k = key.length > block ? Consulted.sha256(key) : key;
+    byte[] inner = new byte[block];
+    byte[] outer = new byte[block];
+    for (int i = 0; i < block; i++) {
+      byte b = i < k.length ? k[i] : 0;
+      inner[i] = (byte) (b ^ 0x36);
+      outer[i] = (byte) (b ^ 0x5c);
     }
+    MessageDigest d = Consulted.sha256Digest();
+    d.update(inner);
+    byte[] h = d.digest(data);
+    d.update(outer);
+    return d.digest(h);
   }
 
   private static byte[] le(int n, long v) {

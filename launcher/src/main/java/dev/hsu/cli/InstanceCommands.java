@@ -1,7 +1,10 @@
 package dev.hsu.cli;
 
+import dev.hsu.base.AbsPath;
+import dev.hsu.base.RuntimeDir;
 import dev.hsu.instances.InstanceException;
 import dev.hsu.instances.Instances;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -11,16 +14,15 @@ import java.util.List;
 final class InstanceCommands {
   private InstanceCommands() {}
 
-  /** {@code ${XDG_RUNTIME_DIR}/hsu}. */
+  /** {@code RUNTIME/hsu}, below hsu's runtime directory ({@link RuntimeDir}). */
   static Path base(Context ctx) throws HsuException {
-    String runtime = ctx.env().get("XDG_RUNTIME_DIR");
-    if (runtime == null || !runtime.startsWith("/")) {
-      throw new HsuException(
-          HsuException.Kind.FAILURE,
-          "XDG_RUNTIME_DIR is not set to an absolute path: it is where running sandboxes are"
-              + " recorded");
+    AbsPath runtime = RuntimeDir.of(ctx.env(), ctx.ids().uid());
+    try {
+      RuntimeDir.check(runtime, ctx.ids().uid(), false);
+    } catch (IOException e) {
+      throw new HsuException(HsuException.Kind.FAILURE, e.getMessage(), e);
     }
-    return Instances.base(runtime);
+    return Instances.base(runtime.value());
   }
 
   /** Every instance of the caller (stale ones removed). */

@@ -47,12 +47,30 @@ final class LaunchCommand implements Callable<Integer> {
     this.errors = cli.errors();
   }
 
+  /**
+   * {@code launch PROFILE [ARGS...]} without options before PROFILE: the command as picocli fills
+   * it (everything after PROFILE is the app's), or null for anything else, which picocli parses.
+   */
+  static LaunchCommand plain(Cli cli, String[] argv) {
+    if (argv.length < 2 || !argv[0].equals("launch") || argv[1].startsWith("-")) {
+      return null;
+    }
+    LaunchCommand c = new LaunchCommand(cli);
+    c.profile = argv[1];
+    c.args = new ArrayList<>(List.of(argv).subList(2, argv.length));
+    return c;
+  }
+
   @Override
   public Integer call() throws Exception {
     List<String> extra = new ArrayList<>(args);
     // Everything after PROFILE is the app's (stop-at-positional); a first "--" only separates.
     if (!extra.isEmpty() && extra.get(0).equals("--")) {
       extra.remove(0);
+    }
+    String entryFd = System.getProperty(Warming.ENTRY_FD);
+    if (entryFd != null && System.getProperty(Warming.FRONT) != null && !dieWithParent) {
+      return Warming.emit(ctx, profile, entryFd, errors);
     }
     Compilation c = null;
     if (System.getProperty(Warming.FRONT) != null) {

@@ -34,8 +34,17 @@ public final class Main {
     Errors errors = new Errors(err, ctx.debug());
     boolean launch = isLaunch(args);
     try {
-      // `launch` starts every sandbox: build only its command, since picocli's reflective setup
-      // of the whole tree is a large part of hsu's start-up time.
+      // Picocli is built for Java 5, so no CDS archive can hold its classes: loading and verifying
+      // them took a third of a cold launch. A plain `launch PROFILE [ARGS...]` does without it.
+      LaunchCommand plain = LaunchCommand.plain(new Cli(ctx, out, errors), args);
+      if (plain != null) {
+        int code = plain.call();
+        out.flush();
+        err.flush();
+        return code;
+      }
+      // Any other `launch` builds only its command, since picocli's reflective setup of the
+      // whole tree is a large part of hsu's start-up time.
       CommandLine cmd =
           commandLine(ctx, out, errors, launch && args.length > 0 && "launch".equals(args[0]));
       int code = cmd.execute(args);
@@ -43,7 +52,8 @@ public final class Main {
       err.flush();
       return code;
     } catch (Throwable t) {
-      // Picocli hands execution failures to the handler; this is for anything that escapes it.
+      // Picocli hands execution failures to the handler; this is for anything that escapes it,
+      // and for a plain launch's failures, which take the same way to the same report.
       return errors.report(t, launch);
     }
   }

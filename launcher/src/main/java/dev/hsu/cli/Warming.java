@@ -27,13 +27,20 @@ final class Warming {
   /** The system property naming the C front (set by the hsu script); no front, no cache. */
   static final String FRONT = "hsu.front";
 
+  /**
+   * The system property the C front sets on a miss: the fd of a memfd that gets the entry of this
+   * compile (docs/plan-cache.md, "A miss"). The front then runs it as it runs a hit.
+   */
+  static final String ENTRY_FD = "hsu.entry-fd";
+
   private Warming() {}
 
   /**
    * What warming did: the compile it made (null when the profile did not compile; a launch may run
-   * it, it is the plan of a fresh instance) and why no entry was written (null when one was).
+   * it, it is the plan of a fresh instance), the entry of that compile (null when none could be
+   * made) and why no entry was written to the cache (null when one was).
    */
-  record Warmed(Compilation compiled, String why) {}
+  record Warmed(Compilation compiled, byte[] entry, String why) {}
 
   /** Writes the entry; returns null, or why there is none. */
   static String warm(Context ctx, String arg) {
@@ -44,36 +51,59 @@ final class Warming {
   static Warmed warmed(Context ctx, String arg) {
     String front = System.getProperty(FRONT);
     if (front == null || front.isEmpty()) {
-      return new Warmed(null, "hsu runs without its C front (-D" + FRONT + ")");
-    }
-    Path dir = PlanCache.dir(ctx.env());
-    if (dir == null) {
-      return new Warmed(null, "HOME is not an absolute path");
+      return new Warmed(null, null, "hsu runs without its C front (-D" + FRONT + ")");
     }
     Compilation[] compiled = new Compilation[1];
+    byte[] entry = null;
     try {
-      byte[] entry = entry(ctx, arg, Path.of(front), compiled);
+      Built b = entry(ctx, arg, Path.of(front), compiled);
+      entry = b.entry();
+      Path dir = PlanCache.dir(ctx.env());
+      if (b.uncacheable() != null || dir == null) {
+        return new Warmed(
+            compiled[0],
+            entry,
+            b.uncacheable() != null ? b.uncacheable() : "HOME is not an absolute path");
+      }
       PlanCache.write(dir, PlanCache.name(ctx.ids().uid(), arg), entry, ctx.ids().uid());
-      return new Warmed(compiled[0], null);
-    } catch (Uncacheable e) {
-      return new Warmed(compiled[0], e.getMessage());
+      return new Warmed(compiled[0], entry, null);
     } catch (HsuException | CompileException | IOException | RuntimeException e) {
-      return new Warmed(compiled[0], String.valueOf(e.getMessage()));
+      return new Warmed(compiled[0], entry, String.valueOf(e.getMessage()));
     }
   }
 
-  /** Why a plan cannot be cached. */
-  static final class Uncacheable extends Exception {
-    private static final long serialVersionUID = 1L;
-
-    Uncacheable(String why) {
-      super(why);
+  /**
+   * A miss of the C front: fills the cache as {@link #warmed} does and hands the entry to the front
+   * through {@code fd}; the front runs the launch. Returns 0; a profile that does not compile is
+   * compiled again with its diagnostics on stderr, and fails as a launch fails.
+   */
+  static int emit(Context ctx, String arg, String fd, Errors errors) throws Exception {
+    if (!fd.matches("[0-9]{1,9}")) {
+      throw new HsuException(HsuException.Kind.FAILURE, "internal error: -D" + ENTRY_FD + "=" + fd);
     }
+    Warmed w = warmed(ctx, arg);
+    if (w.why() != null && ctx.debug()) {
+      errors.err().println("hsu: debug: no plan cache entry: " + w.why());
+    }
+    if (w.compiled() == null) {
+      Compilation.of(ctx, errors.err(), arg, List.of(), false);
+    }
+    if (w.entry() == null) {
+      throw new HsuException(HsuException.Kind.FAILURE, w.why());
+    }
+    Files.write(Path.of("/proc/self/fd", fd), w.entry());
+    return 0;
   }
 
-  /** The entry for {@code arg}; {@code compiled[0]} is the compile it made, once it made one. */
-  static byte[] entry(Context ctx, String arg, Path front, Compilation[] compiled)
-      throws HsuException, CompileException, IOException, Uncacheable {
+  /** An entry, and why it must not be cached (null when it may be). */
+  record Built(byte[] entry, String uncacheable) {}
+
+  /**
+   * The entry for {@code arg}, which the front can run whether or not it may be cached; {@code
+   * compiled[0]} is the compile it made, once it made one.
+   */
+  static Built entry(Context ctx, String arg, Path front, Compilation[] compiled)
+      throws HsuException, CompileException, IOException {
     Consulted facts = new Consulted();
     Context rec =
         new Context(
@@ -94,9 +124,7 @@ final class Warming {
     } finally {
       on.close();
     }
-    if (facts.uncacheable() != null) {
-      throw new Uncacheable("the compile " + facts.uncacheable());
-    }
+    String uncacheable = facts.uncacheable() == null ? null : "the compile " + facts.uncacheable();
     Compilation a = (Compilation) r[0];
     compiled[0] = a;
     // One compile: the writer notes where the instance id is, and the front fills in a fresh one.
@@ -123,7 +151,7 @@ final class Warming {
     }
     b.item(PlanCache.INSTANCE, inst);
     b.item(PlanCache.PLAN, (Object) plan.bytes());
-    return b.build(PlanCache.key(PlanCache.keyFile(ctx.env(), ctx.ids().uid())));
+    return new Built(b.build(PlanCache.key(ctx.env(), ctx.ids().uid())), uncacheable);
   }
 
   @SuppressWarnings("unchecked")

@@ -47,6 +47,7 @@ public final class Launch {
     }
     byte[] bytes = PlanWriter.write(plan);
     Profile.Host facts = profile.host();
+    host.prepareRuntimeDir(facts.xdgRuntimeDir(), facts.uid());
     host.removeStaleInstances(facts.xdgRuntimeDir(), facts.uid());
     check(profile, plan, env, host);
     for (AbsPath[] d : appDirs(profile, plan)) {

@@ -1,6 +1,7 @@
 package dev.hsu.launch;
 
 import dev.hsu.base.AbsPath;
+import dev.hsu.base.RuntimeDir;
 import dev.hsu.sys.Sys;
 import dev.hsu.sys.SysException;
 import dev.hsu.systemd.ScopeException;
@@ -34,6 +35,9 @@ public interface LaunchHost {
    * The value of the sysctl {@code name} (as under /proc/sys, with '/'), or null when unreadable.
    */
   String sysctl(String name);
+
+  /** Makes hsu's runtime directory when it is the fallback, and checks it ({@link RuntimeDir}). */
+  void prepareRuntimeDir(AbsPath runtimeDir, int uid) throws LaunchException;
 
   /** Removes the caller's stale instance directories below {@code runtimeDir}; quiet. */
   void removeStaleInstances(AbsPath runtimeDir, int uid);
@@ -94,6 +98,15 @@ public interface LaunchHost {
           return Files.readString(Path.of("/proc/sys", name)).trim();
         } catch (IOException | RuntimeException e) {
           return null;
+        }
+      }
+
+      @Override
+      public void prepareRuntimeDir(AbsPath runtimeDir, int uid) throws LaunchException {
+        try {
+          RuntimeDir.check(runtimeDir, uid, true);
+        } catch (IOException e) {
+          throw new LaunchException(e.getMessage(), e);
         }
       }
 

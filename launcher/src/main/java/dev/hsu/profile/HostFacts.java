@@ -1,6 +1,8 @@
 package dev.hsu.profile;
 
 import dev.hsu.base.AbsPath;
+import dev.hsu.base.RuntimeDir;
+import java.nio.file.Path;
 import java.util.Map;
 
 /** Builds the {@link Profile.Host} facts that variables expand to from the caller's environment. */
@@ -8,9 +10,9 @@ public final class HostFacts {
   private HostFacts() {}
 
   /**
-   * Reads HOME (required, absolute), XDG_RUNTIME_DIR (default /run/user/UID) and XDG_DATA_HOME
-   * (default $HOME/.local/share) from {@code env}; relative or empty XDG values are ignored, as the
-   * XDG spec says. {@code userName} falls back to $USER, then to the uid.
+   * Reads HOME (required, absolute), XDG_RUNTIME_DIR (hsu's rule: {@link RuntimeDir}) and
+   * XDG_DATA_HOME (default $HOME/.local/share) from {@code env}; relative or empty XDG values are
+   * ignored, as the XDG spec says. {@code userName} falls back to $USER, then to the uid.
    *
    * @throws IllegalArgumentException with a user-facing sentence when HOME is unusable
    */
@@ -32,7 +34,11 @@ public final class HostFacts {
     if (user == null || user.isEmpty()) {
       user = Integer.toString(uid);
     }
-    AbsPath runtime = absoluteOr(env.get("XDG_RUNTIME_DIR"), AbsPath.of("/run/user/" + uid));
+    AbsPath runtime = RuntimeDir.of(env, uid);
+    if (absoluteOr(env.get("XDG_RUNTIME_DIR"), null) == null) {
+      // Without $XDG_RUNTIME_DIR, the plan depends on whether the session's directory exists.
+      dev.hsu.cache.Consulted.kind(Path.of("/run/user/" + uid));
+    }
     AbsPath data = absoluteOr(env.get("XDG_DATA_HOME"), homePath.resolve(".local/share"));
     AbsPath config = absoluteOr(env.get("XDG_CONFIG_HOME"), homePath.resolve(".config"));
     return new Profile.Host(

@@ -3,6 +3,7 @@ package dev.hsu.sys;
 import com.sun.jna.Library;
 import com.sun.jna.Native;
 import com.sun.jna.NativeLong;
+import com.sun.jna.Platform;
 import com.sun.jna.Pointer;
 
 /**
@@ -10,7 +11,8 @@ import com.sun.jna.Pointer;
  * them. Signatures follow the man pages; every call sets errno that JNA saves per thread.
  */
 interface LibC extends Library {
-  LibC INSTANCE = Native.load("c", LibC.class);
+  // JNA's name of the C library ("libc.so.6" on glibc): dlopen finds it without a search path.
+  LibC INSTANCE = Native.load(Platform.C_LIBRARY_NAME, LibC.class);
 
   int O_RDONLY = 0;
   int O_CREAT = 0100;

@@ -14,14 +14,46 @@ public final class Sys {
   static final int ENOTDIR = 20;
   static final int ELOOP = 40;
 
-  private Sys() {}
-
-  public static int getuid() {
-    return LibC.INSTANCE.getuid();
+  static {
+    // Without a platform path, JNA's first library load runs `ldconfig -p` to make one: a process
+    // on every cold launch, for nothing, since the only library (LibC) is opened by its soname.
+    if (System.getProperty("jna.platform.library.path") == null) {
+      System.setProperty("jna.platform.library.path", "");
+    }
   }
 
+  private Sys() {}
+
+  /** The real uid. */
+  public static int getuid() {
+    int id = statusId("Uid:");
+    return id >= 0 ? id : LibC.INSTANCE.getuid();
+  }
+
+  /** The real gid. */
   public static int getgid() {
-    return LibC.INSTANCE.getgid();
+    int id = statusId("Gid:");
+    return id >= 0 ? id : LibC.INSTANCE.getgid();
+  }
+
+  /**
+   * The real id of {@code /proc/self/status}'s line {@code key} ("Uid:" or "Gid:": real, effective,
+   * saved, fs), or -1: a compile needs only the ids, and JNA's start is a tenth of a cold launch.
+   */
+  static int statusId(String key) {
+    try {
+      for (String line :
+          java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/self/status"))) {
+        if (line.startsWith(key)) {
+          String[] f = line.substring(key.length()).trim().split("\\s+");
+          long id = Long.parseLong(f[0]);
+          return id < 0xFFFFFFFFL ? (int) id : -1;
+        }
+      }
+    } catch (java.io.IOException | RuntimeException e) {
+      // No procfs: ask libc.
+    }
+    return -1;
   }
 
   public static int getppid() {

@@ -51,6 +51,14 @@ class FakeLaunchHost implements LaunchHost {
     return sysctls.get(name);
   }
 
+  /** The runtime directories a launch prepared. */
+  final List<String> prepared = new ArrayList<>();
+
+  @Override
+  public void prepareRuntimeDir(AbsPath runtimeDir, int uid) {
+    prepared.add(runtimeDir + " " + uid);
+  }
+
   @Override
   public void removeStaleInstances(AbsPath runtimeDir, int uid) {
     stale.add(runtimeDir + " " + uid);

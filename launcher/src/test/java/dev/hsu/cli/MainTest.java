@@ -289,6 +289,7 @@ final class MainTest {
     env.put("HSU_INIT", "/opt/hsu/hsu-init");
     assertEquals(125, run("launch", ok.toString()));
     assertEquals("/opt/hsu/hsu-init", execs.get(0));
+    assertEquals(List.of("/run/user/1000 1000"), launchHost.prepared);
     assertTrue(execs.contains("SECRET_TOKEN=hunter2"), execs.toString()); // hsu-init filters
     assertArrayEquals(
         java.util.Arrays.copyOf(execPlan, 8), "HSUPLAN\0".getBytes(StandardCharsets.US_ASCII));
@@ -310,6 +311,46 @@ final class MainTest {
         launchArgv(ok, "--", "a", "-x", "--help", "@file"));
     assertEquals(List.of("hello", "--", "--", "-h"), launchArgv(ok, "--", "--", "--", "-h"));
     assertEquals(List.of("hello", "a", "--b"), launchArgv(ok, "a", "--b"));
+  }
+
+  @Test
+  void aPlainLaunchIsParsedAsPicocliParsesIt() throws IOException {
+    Path ok = profile("ok.yaml", HELLO);
+    PrintStream sink = new PrintStream(java.io.OutputStream.nullOutputStream());
+    Errors errors = new Errors(sink, false);
+    for (List<String> extra :
+        List.of(
+            List.<String>of(),
+            List.of("--", "a", "-x", "--help", "@file"),
+            List.of("--", "--", "--", "-h"),
+            List.of("a", "--b", "--die-with-parent"),
+            List.of(""))) {
+      List<String> all = new ArrayList<>(List.of("launch", ok.toString()));
+      all.addAll(extra);
+      String[] argv = all.toArray(String[]::new);
+      LaunchCommand plain = LaunchCommand.plain(new Cli(ctx(), sink, errors), argv);
+      picocli.CommandLine.ParseResult parsed =
+          Main.commandLine(ctx(), sink, errors).parseArgs(argv);
+      LaunchCommand picked = (LaunchCommand) parsed.subcommand().commandSpec().userObject();
+      assertEquals(picked.profile, plain.profile, all::toString);
+      assertEquals(picked.args, plain.args, all::toString);
+      assertEquals(picked.dieWithParent, plain.dieWithParent, all::toString);
+    }
+    Cli cli = new Cli(ctx(), sink, errors);
+    for (String[] other :
+        new String[][] {
+          {"launch"}, {"launch", "--die-with-parent", "x"}, {"launch", "--", "x"}, {"ps", "x"}
+        }) {
+      assertNull(LaunchCommand.plain(cli, other), List.of(other)::toString);
+    }
+    // Picocli's way gives what the plain way gives.
+    assertEquals(launchArgv(ok, "a"), launchArgvOf("launch", "--", ok.toString(), "a"));
+  }
+
+  private List<String> launchArgvOf(String... argv) {
+    execs.clear();
+    assertEquals(125, run(argv), err);
+    return PlanArgv.argv(execPlan);
   }
 
   @Test

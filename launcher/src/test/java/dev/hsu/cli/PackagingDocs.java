@@ -244,7 +244,9 @@ public final class PackagingDocs {
       {
         "$XDG_RUNTIME_DIR/hsu/INSTANCE/",
         "a running sandbox: its record, the plan hsu enter applies, its sockets; never"
-            + " inside any sandbox, removed when it ends."
+            + " inside any sandbox, removed when it ends. Without XDG_RUNTIME_DIR,"
+            + " /run/user/UID when it is the user's, else /tmp/hsu-UID (made 0700; refused"
+            + " when it is a symlink, someone else's or open to others)."
       },
       {
         "~/.local/share/applications/hsu.ID.desktop",

@@ -41,6 +41,9 @@ final class MountPointsTest {
     }
 
     @Override
+    public void prepareRuntimeDir(AbsPath runtimeDir, int uid) {}
+
+    @Override
     public void removeStaleInstances(AbsPath runtimeDir, int uid) {}
 
     @Override

@@ -23,7 +23,11 @@ final class ExposureTest {
 
   static final String HEAD = "id: org.example.App\ncommand: [app]\n";
 
-  final Map<String, String> env = new HashMap<>(Map.of("HOME", "/home/user", "USER", "user"));
+  // A login session's runtime directory: without one, hsu's would be /tmp/hsu-1000
+  // (RuntimeDirTest).
+  final Map<String, String> env =
+      new HashMap<>(
+          Map.of("HOME", "/home/user", "USER", "user", "XDG_RUNTIME_DIR", "/run/user/1000"));
 
   Loader.Result load(String text) throws IOException {
     Path f = dir.resolve("app.yaml");

@@ -303,7 +303,8 @@ final class LoaderTest {
             1001,
             1002,
             AbsPath.of("/home/u"),
-            AbsPath.of("/run/user/1001"),
+            // Without XDG_RUNTIME_DIR: hsu's rule (RuntimeDirTest).
+            dev.hsu.base.RuntimeDir.of(Map.of(), 1001),
             AbsPath.of("/home/u/.local/share")),
         h);
     Profile.Host h2 =

@@ -17,8 +17,11 @@ import org.freedesktop.dbus.annotations.DBusInterfaceName;
 import org.freedesktop.dbus.annotations.Position;
 import org.freedesktop.dbus.connections.impl.DBusConnection;
 import org.freedesktop.dbus.connections.impl.DBusConnectionBuilder;
+import org.freedesktop.dbus.exceptions.DBusException;
 import org.freedesktop.dbus.exceptions.DBusExecutionException;
 import org.freedesktop.dbus.interfaces.DBusInterface;
+import org.freedesktop.dbus.messages.DBusSignal;
+import org.freedesktop.dbus.types.UInt32;
 import org.freedesktop.dbus.types.Variant;
 
 /**
@@ -33,6 +36,27 @@ public final class FakeSystemd implements AutoCloseable {
   public interface DocumentedManager extends DBusInterface {
     @SuppressWarnings("checkstyle:MethodName")
     DBusPath StartTransientUnit(String name, String mode, List<Prop> properties, List<AuxUnit> aux);
+  }
+
+  /** The Manager's JobRemoved signal, sent by {@link #fromOwner}. */
+  @DBusInterfaceName("org.freedesktop.systemd1.Manager")
+  public interface ManagerSignals extends DBusInterface {
+    /** JobRemoved(u id, o job, s unit, s result). */
+    final class JobRemoved extends DBusSignal {
+      public final UInt32 id;
+      public final DBusPath job;
+      public final String unit;
+      public final String result;
+
+      public JobRemoved(String path, UInt32 id, DBusPath job, String unit, String result)
+          throws DBusException {
+        super(path, id, job, unit, result);
+        this.id = id;
+        this.job = job;
+        this.unit = unit;
+        this.result = result;
+      }
+    }
   }
 
   /** (sv). */
@@ -71,6 +95,13 @@ public final class FakeSystemd implements AutoCloseable {
 
   public volatile long delayMillis = 300;
   public volatile boolean emit = true;
+
+  /**
+   * JobRemoved comes from the connection that owns org.freedesktop.systemd1, as systemd sends it,
+   * rather than from dbus-send's: for a client that matches on the sender (the C front does).
+   */
+  public volatile boolean fromOwner;
+
   public volatile String refuse;
 
   public final List<Call> calls = Collections.synchronizedList(new ArrayList<>());
@@ -144,6 +175,12 @@ public final class FakeSystemd implements AutoCloseable {
                   try {
                     Thread.sleep(delay);
                     emitted.add(System.nanoTime());
+                    if (fromOwner) {
+                      conn.sendMessage(
+                          new ManagerSignals.JobRemoved(
+                              "/org/freedesktop/systemd1", new UInt32(id), job, name, res));
+                      return;
+                    }
                     // From another process, so no Java class for the signal exists in this JVM: hsu
                     // must
                     // read it as a generic signal, as it will from the real systemd.
