@@ -34,16 +34,7 @@ sway_pid= weston_pid= bus_pid=
 # Compositors and the bus the tests started go too, even when the script stops early.
 trap '[ -n "$sway_pid" ] && kill "$sway_pid" 2>/dev/null; [ -n "$weston_pid" ] && kill "$weston_pid" 2>/dev/null; [ -n "$bus_pid" ] && kill "$bus_pid" 2>/dev/null; rm -rf "$work"' EXIT
 
-n=0 failed=0
-ok() { n=$((n + 1)); echo "ok $n - $1"; }
-not_ok() {
-  n=$((n + 1)); failed=$((failed + 1)); echo "not ok $n - $1"
-  echo "# rc=${rc:-}"; printf '%s\n' "${out:-}" "${err:-}" | sed 's/^/# /'
-}
-check() { # check NAME COND...
-  local name=$1; shift
-  if "$@"; then ok "$name"; else not_ok "$name"; fi
-}
+. "$here/tap.sh"
 
 # Common ops: a plain desktop-like root.
 base_ops='{"op": "auto_root"}, {"op": "auto_etc", "skip": ["passwd"]},

@@ -37,15 +37,6 @@ run() {
   rc=$?
   out=$(cat "$work/out") err=$(cat "$work/err")
 }
-# wait_for COND...: polls for up to $WAIT seconds.
-wait_for() {
-  local i
-  for i in $(seq $((WAIT * 10))); do
-    "$@" && return 0
-    sleep 0.1
-  done
-  return 1
-}
 
 missing=
 [ -x "$portal" ] || missing="$missing $portal (make -C init-c build/hsu-portal)"

@@ -58,15 +58,6 @@ bg() {
   fi
   pids+=($!)
 }
-# wait_for COND...: polls for up to $WAIT seconds.
-wait_for() {
-  local i
-  for i in $(seq $((WAIT * 10))); do
-    "$@" && return 0
-    sleep 0.1
-  done
-  return 1
-}
 gone() { ! kill -0 "$1" 2>/dev/null; }
 # run CMD...: stdout+stderr in $out, status in $rc, bounded by $WAIT.
 run() { out=$("$@" 2>&1); rc=$?; }

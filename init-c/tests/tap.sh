@@ -1,5 +1,6 @@
 # TAP helpers of the shell test suites (sourced): ok, not_ok (shows $rc, $out and $err), check NAME
-# COND..., skip NAME WHY (a failure under HSU_REQUIRE_ALL=1), finish.
+# COND..., skip NAME WHY (a failure under HSU_REQUIRE_ALL=1), finish, wait_for COND... (polls for up
+# to $WAIT seconds).
 n=0 failed=0
 ok() { n=$((n + 1)); echo "ok $n - $1"; }
 not_ok() {
@@ -18,3 +19,11 @@ skip() {
   fi
 }
 finish() { echo "1..$n"; [ "$failed" = 0 ]; exit $?; }
+wait_for() {
+  local i
+  for i in $(seq $((WAIT * 10))); do
+    "$@" && return 0
+    sleep 0.1
+  done
+  return 1
+}
