@@ -250,6 +250,12 @@ class PortalTest extends SandboxTestBase {
     assertEquals(List.of(), leftovers(sb.runtimeDir.resolve(".flatpak")));
   }
 
+  /** The one entry below {@code dir}, or a path that does not exist. */
+  static Path onlyEntry(Path dir) throws IOException {
+    List<String> names = leftovers(dir);
+    return names.size() == 1 ? dir.resolve(names.get(0)) : dir.resolve("none");
+  }
+
   static List<String> leftovers(Path dir) throws IOException {
     if (!Files.isDirectory(dir)) {
       return List.of();
@@ -308,6 +314,11 @@ class PortalTest extends SandboxTestBase {
     Path instances = sb.runtimeDir.resolve(".flatpak");
     try (Running run = p.start()) {
       run.awaitLine("ready"::equals, Duration.ofSeconds(30));
+      // The supervisor writes the records once the app runs, which the app's first line can beat.
+      Instant end = Instant.now().plus(SERVICE_TIMEOUT);
+      while (!Files.exists(onlyEntry(instances).resolve("pid")) && Instant.now().isBefore(end)) {
+        Thread.sleep(50);
+      }
       List<String> ids = leftovers(instances);
       assertEquals(1, ids.size(), "instances: " + ids);
       Path dir = instances.resolve(ids.get(0));
@@ -334,11 +345,20 @@ class PortalTest extends SandboxTestBase {
     // Flatpak's own cleanup does (its .ref is no longer locked).
     try (Running run = p.start()) {
       run.awaitLine("ready"::equals, Duration.ofSeconds(30));
+      Instant end = Instant.now().plus(SERVICE_TIMEOUT);
+      while (!Files.exists(onlyEntry(instances).resolve("pid")) && Instant.now().isBefore(end)) {
+        Thread.sleep(50);
+      }
     }
     assertEquals(1, leftovers(instances).size(), "the killed instance's entry");
     String killed = leftovers(instances).get(0);
     try (Running run = p.start()) {
       run.awaitLine("ready"::equals, Duration.ofSeconds(30));
+      Instant end = Instant.now().plus(SERVICE_TIMEOUT);
+      while ((leftovers(instances).contains(killed) || leftovers(instances).size() != 1)
+          && Instant.now().isBefore(end)) {
+        Thread.sleep(50);
+      }
       List<String> now = leftovers(instances);
       assertEquals(1, now.size(), "entries: " + now);
       assertFalse(now.contains(killed), "the stale entry is gone: " + now);
