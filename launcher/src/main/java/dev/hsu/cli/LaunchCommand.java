@@ -126,14 +126,11 @@ final class LaunchCommand implements Callable<Integer> {
       return;
     }
     try {
-      ProcessBuilder pb =
-          new ProcessBuilder(front, "--portal-check")
-              .redirectOutput(ProcessBuilder.Redirect.DISCARD)
-              .redirectError(ProcessBuilder.Redirect.INHERIT);
-      pb.environment().clear();
-      pb.environment().putAll(ctx.env());
-      errors.err().flush();
-      pb.start().waitFor();
+      String notice = dev.hsu.launch.PortalCheck.notice(front, ctx.env());
+      if (notice != null) {
+        errors.err().println("hsu: notice: " + notice);
+        errors.err().flush();
+      }
     } catch (java.io.IOException e) {
       errors.err().println("hsu: notice: cannot check the portals: " + e.getMessage());
     } catch (InterruptedException e) {

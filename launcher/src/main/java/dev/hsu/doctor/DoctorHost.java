@@ -104,16 +104,7 @@ public interface DoctorHost {
       @Override
       public String portalCheck(String front, java.util.Map<String, String> env) {
         try {
-          ProcessBuilder pb =
-              new ProcessBuilder(front, "--portal-check")
-                  .redirectOutput(ProcessBuilder.Redirect.DISCARD);
-          pb.environment().clear();
-          pb.environment().putAll(env);
-          Process p = pb.start();
-          String said = new String(p.getErrorStream().readAllBytes()).strip();
-          p.waitFor();
-          said = said.startsWith("hsu: notice: ") ? said.substring(13) : said;
-          return said.isEmpty() ? null : said;
+          return dev.hsu.launch.PortalCheck.notice(front, env);
         } catch (IOException e) {
           return "cannot run " + front + ": " + e.getMessage();
         } catch (InterruptedException e) {
