@@ -250,6 +250,17 @@ class PortalTest extends SandboxTestBase {
     assertEquals(List.of(), leftovers(sb.runtimeDir.resolve(".flatpak")));
   }
 
+  /**
+   * Polls {@code done} for up to SERVICE_TIMEOUT: the supervisor and the portals work beside the
+   * app.
+   */
+  static void poll(java.util.concurrent.Callable<Boolean> done) throws Exception {
+    Instant end = Instant.now().plus(SERVICE_TIMEOUT);
+    while (!done.call() && Instant.now().isBefore(end)) {
+      Thread.sleep(50);
+    }
+  }
+
   /** The one entry below {@code dir}, or a path that does not exist. */
   static Path onlyEntry(Path dir) throws IOException {
     List<String> names = leftovers(dir);
@@ -315,10 +326,7 @@ class PortalTest extends SandboxTestBase {
     try (Running run = p.start()) {
       run.awaitLine("ready"::equals, Duration.ofSeconds(30));
       // The supervisor writes the records once the app runs, which the app's first line can beat.
-      Instant end = Instant.now().plus(SERVICE_TIMEOUT);
-      while (!Files.exists(onlyEntry(instances).resolve("pid")) && Instant.now().isBefore(end)) {
-        Thread.sleep(50);
-      }
+      poll(() -> Files.exists(onlyEntry(instances).resolve("pid")));
       List<String> ids = leftovers(instances);
       assertEquals(1, ids.size(), "instances: " + ids);
       Path dir = instances.resolve(ids.get(0));
@@ -345,20 +353,13 @@ class PortalTest extends SandboxTestBase {
     // Flatpak's own cleanup does (its .ref is no longer locked).
     try (Running run = p.start()) {
       run.awaitLine("ready"::equals, Duration.ofSeconds(30));
-      Instant end = Instant.now().plus(SERVICE_TIMEOUT);
-      while (!Files.exists(onlyEntry(instances).resolve("pid")) && Instant.now().isBefore(end)) {
-        Thread.sleep(50);
-      }
+      poll(() -> Files.exists(onlyEntry(instances).resolve("pid")));
     }
     assertEquals(1, leftovers(instances).size(), "the killed instance's entry");
     String killed = leftovers(instances).get(0);
     try (Running run = p.start()) {
       run.awaitLine("ready"::equals, Duration.ofSeconds(30));
-      Instant end = Instant.now().plus(SERVICE_TIMEOUT);
-      while ((leftovers(instances).contains(killed) || leftovers(instances).size() != 1)
-          && Instant.now().isBefore(end)) {
-        Thread.sleep(50);
-      }
+      poll(() -> !leftovers(instances).contains(killed) && leftovers(instances).size() == 1);
       List<String> now = leftovers(instances);
       assertEquals(1, now.size(), "entries: " + now);
       assertFalse(now.contains(killed), "the stale entry is gone: " + now);
@@ -385,10 +386,7 @@ class PortalTest extends SandboxTestBase {
     Result r = app(APP_A, "/bin/sh", "-c", "xdg-open '" + url + "'; echo status $?").launch().ok();
     assertEquals(List.of("status 0"), r.lines(), r::describe);
     Path opened = sb.root.resolve("opened.txt");
-    Instant end = Instant.now().plus(SERVICE_TIMEOUT);
-    while (!Files.exists(opened) && Instant.now().isBefore(end)) {
-      Thread.sleep(100);
-    }
+    poll(() -> Files.exists(opened));
     assertEquals(
         List.of(url), Files.exists(opened) ? Files.readAllLines(opened) : new ArrayList<>());
   }
